@@ -1,0 +1,140 @@
+//! Configuration: typed structs filled from command-line flags or `PLACEMATCH_*` environment
+//! variables. Each field's doc comment is its `--help` text; the README's configuration table lists
+//! the same settings. Nothing else in the crate reads the environment.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Default database: an embedded SQLite file, created with its folder when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/placematch.db";
+
+/// Settings every subcommand shares.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub log: LogConfig,
+}
+
+/// Where the data lives.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite:PATH` (embedded, created if missing) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (production).
+    #[arg(
+        long = "database-url",
+        env = "PLACEMATCH_DATABASE_URL",
+        default_value = DEFAULT_DATABASE_URL,
+        global = true,
+        hide_env_values = true
+    )]
+    pub url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long = "database-max-connections",
+        env = "PLACEMATCH_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_connections: u32,
+
+    /// Seconds to wait for a database connection before giving up (start-up, `/readyz`, requests).
+    #[arg(
+        long = "database-timeout-secs",
+        env = "PLACEMATCH_DATABASE_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub timeout_secs: u64,
+}
+
+impl DatabaseConfig {
+    /// A configuration for `url` with the default pool settings (tests, tools).
+    pub fn for_url(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 10,
+            timeout_secs: 5,
+        }
+    }
+
+    /// How long to wait for a connection.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.max(1))
+    }
+}
+
+/// How the service logs.
+#[derive(Args, Debug, Clone)]
+pub struct LogConfig {
+    /// Log format: `pretty` for a terminal, `json` for a log collector (one object per line).
+    #[arg(
+        long = "log-format",
+        env = "PLACEMATCH_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Pretty,
+        global = true
+    )]
+    pub format: LogFormat,
+
+    /// Log level or filter, in `tracing` syntax: `info`, `debug`, `placematch=debug,tower_http=info`.
+    #[arg(
+        long = "log-level",
+        env = "PLACEMATCH_LOG_LEVEL",
+        default_value = "info",
+        global = true
+    )]
+    pub level: String,
+}
+
+/// Log output format.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings of `placematch serve`.
+#[derive(Args, Debug, Clone)]
+pub struct ServeConfig {
+    /// Address and port to listen on. Port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "PLACEMATCH_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Seconds a request may take before it is answered with 503.
+    #[arg(
+        long = "request-timeout-secs",
+        env = "PLACEMATCH_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(
+        long = "max-body-bytes",
+        env = "PLACEMATCH_MAX_BODY_BYTES",
+        default_value_t = 1024 * 1024
+    )]
+    pub max_body_bytes: usize,
+
+    /// Skip applying database migrations at start-up (run `placematch migrate` yourself).
+    #[arg(long = "no-migrate", env = "PLACEMATCH_NO_MIGRATE")]
+    pub no_migrate: bool,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            request_timeout_secs: 30,
+            max_body_bytes: 1024 * 1024,
+            no_migrate: false,
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! # placematch
+//!
+//! Places people who live on a minimum income (Luxembourg's REVIS, the Belgian CPAS's revenu
+//! d'intégration, France's RSA) on public-utility work and article 60 posts at host organisations.
+//!
+//! ## Architecture: the one page to read first
+//!
+//! ```text
+//!   main.rs ──► cli.rs ──► serve ──► api/ (axum router, auth, problem+json errors)
+//!                  │                   │
+//!                  │                   ├──► store/  trait Store: sqlite.rs | postgres.rs
+//!                  │                   └──► matching/ (pure, via spawn_blocking)
+//!                  ├──► migrate ─────────► store/
+//!                  └──► solve, suggest ──► commands/ ──► matching/
+//! ```
+//!
+//! - [`domain`]: plain value types with validating constructors (CEFR level, language code,
+//!   `LonLat`, mobility, programme…). No I/O.
+//! - [`matching`]: the pure core. Eligibility, explained scores, candidate index and the LP model
+//!   solved with good_lp on HiGHS. No tokio, sqlx, axum, clock or environment: everything comes in
+//!   as arguments, so the same input always gives the same output.
+//! - [`store`]: the [`store::Store`] trait and its two backends. The backend is picked once from the
+//!   database URL scheme; connection pools never leave that module.
+//! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
+//! - [`config`]: the one typed configuration struct (flags and `PLACEMATCH_*` variables).
+//! - [`cli`]: subcommands; [`server`]: binding, graceful shutdown; [`telemetry`]: logging set-up.
+//! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
+
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod matching;
+pub mod server;
+pub mod store;
+pub mod telemetry;
