@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use crate::api::auth::{Role, issue_token};
 use crate::api::{ApiSettings, AppState};
 use crate::commands;
 use crate::config::{GlobalConfig, ServeConfig};
@@ -31,6 +32,39 @@ pub enum Command {
     Solve(commands::solve::SolveArgs),
     /// Explained suggestions for one person from a JSON file of beneficiaries and openings.
     Suggest(commands::suggest::SuggestArgs),
+    /// Create or revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print its secret (shown once; only its hash is stored).
+    Create(TokenCreateArgs),
+    /// Revoke a token by its id: it stops working at once.
+    Revoke {
+        /// The token id printed at creation.
+        id: uuid::Uuid,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TokenCreateArgs {
+    /// What the token may do.
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// The office a caseworker token is bound to (required for `caseworker`).
+    #[arg(long, conflicts_with = "organisation")]
+    pub office: Option<uuid::Uuid>,
+    /// The organisation a host token is bound to (required for `host`).
+    #[arg(long)]
+    pub organisation: Option<uuid::Uuid>,
+    /// Days until the token expires; never when omitted.
+    #[arg(long = "expires-in", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub expires_in_days: Option<u32>,
+    /// A note on who holds the token.
+    #[arg(long, default_value = "")]
+    pub label: String,
 }
 
 /// Runs the parsed command line.
@@ -45,7 +79,67 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }),
         Command::Serve(serve) => runtime()?.block_on(run_serve(&cli.global, &serve)),
+        Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
     }
+}
+
+async fn run_token(global: &GlobalConfig, cmd: TokenCommand) -> anyhow::Result<()> {
+    let store = store::connect(&global.database).await?;
+    store.migrate().await.context("applying migrations")?;
+    match cmd {
+        TokenCommand::Create(args) => {
+            match (args.role, args.office, args.organisation) {
+                (Role::Caseworker, None, _) => bail!("--office is required for a caseworker token"),
+                (Role::Host, _, None) => bail!("--organisation is required for a host token"),
+                (Role::Caseworker, Some(_), _) | (Role::Host, _, Some(_)) => {}
+                (role, Some(_), _) | (role, _, Some(_)) => bail!(
+                    "a {} token is not bound to an office or organisation: drop --office/--organisation",
+                    role.as_str()
+                ),
+                _ => {}
+            }
+            if let Some(office) = args.office {
+                store
+                    .get_office(office)
+                    .await?
+                    .with_context(|| format!("--office: no office with id {office}"))?;
+            }
+            if let Some(org) = args.organisation {
+                store
+                    .get_organisation(org)
+                    .await?
+                    .with_context(|| format!("--organisation: no organisation with id {org}"))?;
+            }
+            let expires_at = args
+                .expires_in_days
+                .map(|d| store::now() + time::Duration::days(i64::from(d)));
+            let (secret, row) = issue_token(
+                &store,
+                args.role,
+                args.office,
+                args.organisation,
+                expires_at,
+                &args.label,
+            )
+            .await?;
+            println!("{secret}");
+            eprintln!(
+                "token {} ({}) created{}; the secret above is shown only once",
+                row.id,
+                args.role.as_str(),
+                expires_at
+                    .map(|t| format!(", expires {}", t.date()))
+                    .unwrap_or_default()
+            );
+        }
+        TokenCommand::Revoke { id } => {
+            if !store.revoke_token(id, store::now()).await? {
+                bail!("no live token with id {id}");
+            }
+            eprintln!("token {id} revoked");
+        }
+    }
+    Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

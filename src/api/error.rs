@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::store::StoreError;
 
 /// One invalid field: which one (a JSON path such as `languages[1].level`) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -52,8 +52,8 @@ pub enum ApiError {
     Internal(#[source] anyhow::Error),
 }
 
-/// The problem+json body.
-#[derive(Debug, Serialize)]
+/// The problem+json body (RFC 9457).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI naming the problem type (`about:blank` plus `code` is enough for clients).
     #[serde(rename = "type")]
@@ -149,6 +149,13 @@ impl IntoResponse for ApiError {
             ),
             _ => (None, vec![]),
         };
-        problem_response(status, code, title, detail, errors)
+        let mut response = problem_response(status, code, title, detail, errors);
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"placematch\""),
+            );
+        }
+        response
     }
 }

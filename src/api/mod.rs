@@ -18,12 +18,23 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+use uuid::Uuid;
+
 use crate::store::Store;
 
+pub mod audit_events;
+pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod health;
+pub mod offices;
 
-use error::problem_response;
+use error::{ApiError, FieldError, problem_response};
 
 /// Settings the handlers read.
 #[derive(Debug, Clone)]
@@ -95,9 +106,10 @@ pub fn router(state: AppState) -> Router {
             },
         );
 
-    Router::new()
-        .route("/healthz", get(health::get_healthz))
+    let (api, openapi) = api_routes().split_for_parts();
+    api.route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .fallback(fallback)
         .with_state(state)
         .layer(
@@ -111,6 +123,127 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(RequestBodyLimitLayer::new(settings.max_body_bytes)),
         )
+}
+
+/// The versioned API with its OpenAPI description.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(audit_events::list_audit_events))
+        .routes(routes!(offices::create_office, offices::list_offices))
+        .routes(routes!(offices::get_office))
+}
+
+/// The OpenAPI 3.1 document served at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "placematch",
+        description = "Places people on a minimum income on public-utility work and article 60 \
+                       posts: explained suggestions, placements and nightly rebalancing."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(error::Problem, error::FieldError))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// Default number of items in a page.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// Largest page a client may ask for; more is a validation error, not a silent cap.
+pub const MAX_PAGE_SIZE: u32 = 200;
+
+/// A page of a list: `next_cursor` is given back as `cursor` for the next page; `null` at the end.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows in key order (the extra row says there is more).
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: u32,
+        key: impl Fn(&R) -> Uuid,
+        map: impl FnMut(R) -> T,
+    ) -> Self {
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| key(r).to_string())
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
+    }
+}
+
+/// Paging parameters of a list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The page size, validated.
+    pub fn limit(&self) -> Result<u32, ApiError> {
+        page_limit(self.limit)
+    }
+
+    /// The cursor, validated.
+    pub fn cursor(&self) -> Result<Option<Uuid>, ApiError> {
+        page_cursor(self.cursor.as_deref())
+    }
+}
+
+/// Validates a page size.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
+        Some(n) => Err(ApiError::Validation(vec![FieldError::new(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_SIZE}, got {n}"),
+        )])),
+    }
+}
+
+/// Validates a cursor.
+pub fn page_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, ApiError> {
+    cursor
+        .map(|c| {
+            Uuid::parse_str(c).map_err(|_| {
+                ApiError::Validation(vec![FieldError::new(
+                    "cursor",
+                    "not a cursor returned by this list",
+                )])
+            })
+        })
+        .transpose()
 }
 
 async fn fallback() -> Response {

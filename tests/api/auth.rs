@@ -1,0 +1,99 @@
+//! Tokens: missing, malformed, unknown, expired and revoked tokens are 401; a role acting outside
+//! its rights is 403.
+
+use axum::http::Method;
+use placematch::api::auth::{Role, issue_token};
+use serde_json::json;
+
+use crate::harness::{TestApp, expect};
+
+#[tokio::test]
+async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
+    let app = TestApp::new().await;
+    let reply = app.call(Method::GET, "/v1/offices", None, None).await;
+    let challenge = reply.headers.get("www-authenticate").cloned();
+    let body = expect(reply, 401);
+    assert!(challenge.unwrap().to_str().unwrap().starts_with("Bearer"));
+    assert_eq!(body["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn a_wrong_or_malformed_token_is_401() {
+    let app = TestApp::new().await;
+    let _real = app.admin().await;
+    for header in ["Bearer pm_0000", "Basic dXNlcjpwYXNz", "Bearer ", "pm_abc"] {
+        let request = axum::http::Request::get("/v1/offices")
+            .header("authorization", header)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let body = expect(app.raw(request).await, 401);
+        assert_eq!(body["code"], "unauthorized", "{header}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_is_401() {
+    let app = TestApp::new().await;
+    let past = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    let (secret, _) = issue_token(app.store(), Role::Admin, None, None, Some(past), "old")
+        .await
+        .unwrap();
+    expect(app.get("/v1/offices", &secret).await, 401);
+    let future = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let (secret, _) = issue_token(app.store(), Role::Admin, None, None, Some(future), "new")
+        .await
+        .unwrap();
+    expect(app.get("/v1/offices", &secret).await, 200);
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_at_once() {
+    let app = TestApp::new().await;
+    let (secret, row) = issue_token(app.store(), Role::Admin, None, None, None, "x")
+        .await
+        .unwrap();
+    expect(app.get("/v1/offices", &secret).await, 200);
+    assert!(
+        app.store()
+            .revoke_token(row.id, placematch::store::now())
+            .await
+            .unwrap()
+    );
+    expect(app.get("/v1/offices", &secret).await, 401);
+}
+
+#[tokio::test]
+async fn a_scheduler_may_not_read_offices_or_audit_events() {
+    let app = TestApp::new().await;
+    let scheduler = app.token(Role::Scheduler, None, None).await;
+    assert_eq!(
+        expect(app.get("/v1/offices", &scheduler).await, 403)["code"],
+        "forbidden"
+    );
+    expect(app.get("/v1/audit-events", &scheduler).await, 403);
+    expect(
+        app.post(
+            "/v1/offices",
+            &scheduler,
+            json!({"name": "X", "country": "LU", "programme": "revis"}),
+        )
+        .await,
+        403,
+    );
+}
+
+#[tokio::test]
+async fn health_readiness_and_the_api_description_need_no_token() {
+    let app = TestApp::new().await;
+    for uri in ["/healthz", "/readyz", "/openapi.json"] {
+        let reply = app.call(Method::GET, uri, None, None).await;
+        assert_eq!(reply.status.as_u16(), 200, "{uri}: {reply:?}");
+    }
+    let docs = app.call(Method::GET, "/docs/", None, None).await;
+    assert_eq!(docs.status.as_u16(), 200);
+    assert!(
+        docs.content_type.starts_with("text/html"),
+        "{}",
+        docs.content_type
+    );
+}

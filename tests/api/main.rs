@@ -1,0 +1,9 @@
+//! The HTTP API in-process (`tower::ServiceExt::oneshot`, no socket), on a real SQLite file: each
+//! role against each resource, cross-tenant attempts, bad tokens and bad input.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod harness;
+mod offices;
