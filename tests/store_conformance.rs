@@ -6,8 +6,10 @@ mod common;
 use std::sync::Arc;
 
 use placematch::store::{
-    Backend, NewAuditEvent, NewOffice, NewOrganisation, NewToken, Store, StoreError,
+    Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent, NewOffice,
+    NewOrganisation, NewToken, OpeningFields, OpeningFilter, SkillRecord, Store, StoreError,
 };
+use time::macros::date;
 use uuid::Uuid;
 
 fn luxembourg_office() -> NewOffice {
@@ -37,6 +39,65 @@ fn token(hash_seed: char, role: &str) -> NewToken {
         organisation_id: None,
         label: "test".into(),
         expires_at: None,
+    }
+}
+
+fn lang(language: &str, level: &str) -> LanguageRecord {
+    LanguageRecord {
+        language: language.into(),
+        level: level.into(),
+    }
+}
+
+fn skill(label: &str, code: Option<&str>) -> SkillRecord {
+    SkillRecord {
+        label: label.into(),
+        code: code.map(Into::into),
+    }
+}
+
+fn green_spaces_opening() -> OpeningFields {
+    OpeningFields {
+        title: "Entretien des espaces verts".into(),
+        tasks: "Tonte, désherbage, plantations".into(),
+        kind: "public_utility_work".into(),
+        sector: "environment".into(),
+        programmes: vec!["revis".into()],
+        lon: 5.8914,
+        lat: 49.5242,
+        seats: 2,
+        hours_per_week: 20.0,
+        start_date: date!(2026 - 12 - 01),
+        end_date: Some(date!(2027 - 05 - 31)),
+        required_skills: vec![skill("jardinage", Some("A1203"))],
+        wanted_skills: vec![skill("permis B", None)],
+        languages: vec![lang("fr", "A2"), lang("lb", "A1")],
+        physical_demands: vec!["outdoor_work".into(), "heavy_lifting".into()],
+        tutor: Some("M. Schmit".into()),
+        status: "open".into(),
+        status_reason: None,
+    }
+}
+
+fn person(external_ref: &str) -> BeneficiaryFields {
+    BeneficiaryFields {
+        external_ref: Some(external_ref.into()),
+        given_name: "Ana".into(),
+        family_name: "Ferreira".into(),
+        birth_date: Some(date!(1984 - 03 - 12)),
+        address: Some("12 rue de l'Alzette, Esch-sur-Alzette".into()),
+        lon: 5.9806,
+        lat: 49.4958,
+        mobility: "public_transport".into(),
+        max_trip_minutes: 45,
+        hours_per_week: 20.0,
+        earliest_start: date!(2026 - 12 - 01),
+        waiting_since: date!(2026 - 06 - 15),
+        skills: vec![skill("entretien espaces verts", None)],
+        languages: vec![lang("pt", "C2"), lang("fr", "B1")],
+        health_limits: vec!["no_night_work".into()],
+        refused_sectors: vec![],
+        status: "waiting".into(),
     }
 }
 
@@ -243,6 +304,213 @@ mod scenarios {
         assert!(matches!(result, Err(StoreError::Constraint(_))));
     }
 
+    pub async fn an_opening_reads_back_with_its_languages_and_no_seat_taken(store: Arc<dyn Store>) {
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let created = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        assert_eq!(created.organisation_id, org.id);
+        assert_eq!(created.seats_taken, 0);
+        assert_eq!(created.languages, vec![lang("fr", "A2"), lang("lb", "A1")]);
+        assert_eq!(
+            created.required_skills.0,
+            vec![skill("jardinage", Some("A1203"))]
+        );
+        assert_eq!(created.end_date, Some(date!(2027 - 05 - 31)));
+        assert_eq!(store.get_opening(created.id).await.unwrap(), Some(created));
+    }
+
+    pub async fn an_opening_update_replaces_fields_and_languages(store: Arc<dyn Store>) {
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let created = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let mut fields = green_spaces_opening();
+        fields.seats = 5;
+        fields.languages = vec![lang("de", "B1")];
+        fields.status = "paused".into();
+        fields.status_reason = Some("winter".into());
+        let updated = store
+            .update_opening(created.id, &fields)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(updated.seats, 5);
+        assert_eq!(updated.languages, vec![lang("de", "B1")]);
+        assert_eq!(updated.status, "paused");
+        assert!(updated.updated_at >= created.updated_at);
+        assert!(
+            store
+                .update_opening(Uuid::new_v4(), &fields)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    pub async fn the_schema_refuses_a_cefr_level_outside_a1_to_c2_and_writes_nothing(
+        store: Arc<dyn Store>,
+    ) {
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.languages = vec![lang("fr", "A3")];
+        assert!(matches!(
+            store.create_opening(org.id, &fields).await,
+            Err(StoreError::Constraint(_))
+        ));
+        let all = store
+            .list_openings(&OpeningFilter::default(), None, 10)
+            .await
+            .unwrap();
+        assert!(
+            all.is_empty(),
+            "the opening row was rolled back with its language"
+        );
+    }
+
+    pub async fn the_schema_refuses_an_end_date_before_the_start(store: Arc<dyn Store>) {
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.end_date = Some(date!(2026 - 11 - 01));
+        assert!(matches!(
+            store.create_opening(org.id, &fields).await,
+            Err(StoreError::Constraint(_))
+        ));
+    }
+
+    pub async fn openings_filter_by_kind_status_box_and_text_and_page_by_cursor(
+        store: Arc<dyn Store>,
+    ) {
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let mut f = green_spaces_opening();
+            f.lon = 5.80 + f64::from(i) * 0.05;
+            if i == 4 {
+                f.kind = "article_60".into();
+                f.title = "Aide en cuisine".into();
+                f.required_skills = vec![skill("cuisine collective", None)];
+            }
+            ids.push(store.create_opening(org.id, &f).await.unwrap().id);
+        }
+        let page1 = store
+            .list_openings(&OpeningFilter::default(), None, 2)
+            .await
+            .unwrap();
+        let page2 = store
+            .list_openings(&OpeningFilter::default(), Some(page1[1].id), 2)
+            .await
+            .unwrap();
+        let paged: Vec<Uuid> = page1.iter().chain(&page2).map(|o| o.id).collect();
+        assert_eq!(paged, ids[..4].to_vec());
+        assert!(
+            page2.iter().all(|o| o.languages.len() == 2),
+            "languages attached on every page"
+        );
+
+        let kind = OpeningFilter {
+            kind: Some("article_60".into()),
+            ..Default::default()
+        };
+        let found = store.list_openings(&kind, None, 10).await.unwrap();
+        assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![ids[4]]);
+
+        let bbox = OpeningFilter {
+            bbox: Some((5.79, 49.0, 5.86, 50.0)),
+            ..Default::default()
+        };
+        let found = store.list_openings(&bbox, None, 10).await.unwrap();
+        assert_eq!(
+            found.iter().map(|o| o.id).collect::<Vec<_>>(),
+            ids[..2].to_vec()
+        );
+
+        let text = OpeningFilter {
+            text: Some("CUISINE".into()),
+            ..Default::default()
+        };
+        let found = store.list_openings(&text, None, 10).await.unwrap();
+        assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![ids[4]]);
+    }
+
+    pub async fn a_beneficiary_reads_back_with_languages_and_is_erased_whole(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let created = store
+            .create_beneficiary(office.id, &person("LU-0001"))
+            .await
+            .unwrap();
+        assert_eq!(created.office_id, office.id);
+        assert_eq!(created.languages, vec![lang("fr", "B1"), lang("pt", "C2")]);
+        assert_eq!(
+            store.get_beneficiary(created.id).await.unwrap(),
+            Some(created.clone())
+        );
+
+        let mut changed = person("LU-0001");
+        changed.max_trip_minutes = 30;
+        changed.languages = vec![lang("fr", "B2")];
+        let updated = store
+            .update_beneficiary(created.id, &changed)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(updated.max_trip_minutes, 30);
+        assert_eq!(updated.languages, vec![lang("fr", "B2")]);
+
+        assert!(store.delete_beneficiary(created.id).await.unwrap());
+        assert!(store.get_beneficiary(created.id).await.unwrap().is_none());
+        assert!(!store.delete_beneficiary(created.id).await.unwrap());
+    }
+
+    pub async fn the_same_external_reference_twice_in_one_office_is_a_conflict(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let other = store.create_office(&luxembourg_office()).await.unwrap();
+        store
+            .create_beneficiary(office.id, &person("LU-0002"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .create_beneficiary(office.id, &person("LU-0002"))
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        store
+            .create_beneficiary(other.id, &person("LU-0002"))
+            .await
+            .expect("another office may use the same reference");
+        let filter = BeneficiaryFilter {
+            office_id: Some(office.id),
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .list_beneficiaries(&filter, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let by_ref = BeneficiaryFilter {
+            external_ref: Some("LU-0002".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .list_beneficiaries(&by_ref, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
     pub async fn a_closed_store_reports_the_database_unavailable(store: Arc<dyn Store>) {
         store.ping().await.expect("ping while open");
         store.close().await;
@@ -293,4 +561,11 @@ conformance!(
     audit_events_page_in_time_order_without_gaps_or_repeats,
     an_unknown_audit_action_is_refused,
     a_closed_store_reports_the_database_unavailable,
+    an_opening_reads_back_with_its_languages_and_no_seat_taken,
+    an_opening_update_replaces_fields_and_languages,
+    the_schema_refuses_a_cefr_level_outside_a1_to_c2_and_writes_nothing,
+    the_schema_refuses_an_end_date_before_the_start,
+    openings_filter_by_kind_status_box_and_text_and_page_by_cursor,
+    a_beneficiary_reads_back_with_languages_and_is_erased_whole,
+    the_same_external_reference_twice_in_one_office_is_a_conflict,
 );

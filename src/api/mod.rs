@@ -33,6 +33,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod offices;
+pub mod organisations;
 
 use error::{ApiError, FieldError, problem_response};
 
@@ -131,6 +132,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_events::list_audit_events))
         .routes(routes!(offices::create_office, offices::list_offices))
         .routes(routes!(offices::get_office))
+        .routes(routes!(
+            organisations::create_organisation,
+            organisations::list_organisations
+        ))
+        .routes(routes!(organisations::get_organisation))
 }
 
 /// The OpenAPI 3.1 document served at `/openapi.json`.
@@ -160,6 +166,34 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// A point on the map, WGS84 degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// Longitude, -180 to 180.
+    pub lon: f64,
+    /// Latitude, -90 to 90.
+    pub lat: f64,
+}
+
+impl Location {
+    /// Adds an error per coordinate out of range (catches swapped or projected coordinates).
+    pub fn validate(&self, field: &str, errors: &mut Vec<FieldError>) {
+        if !(-180.0..=180.0).contains(&self.lon) || !self.lon.is_finite() {
+            errors.push(FieldError::new(
+                format!("{field}.lon"),
+                format!("longitude must be between -180 and 180, got {}", self.lon),
+            ));
+        }
+        if !(-90.0..=90.0).contains(&self.lat) || !self.lat.is_finite() {
+            errors.push(FieldError::new(
+                format!("{field}.lat"),
+                format!("latitude must be between -90 and 90, got {}", self.lat),
+            ));
+        }
     }
 }
 

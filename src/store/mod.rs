@@ -290,6 +290,46 @@ pub trait Store: Send + Sync + 'static {
     /// Marks a token revoked; `false` when no such live token exists.
     async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
 
+    async fn create_opening(
+        &self,
+        organisation_id: Uuid,
+        fields: &OpeningFields,
+    ) -> Result<OpeningRow, StoreError>;
+    async fn get_opening(&self, id: Uuid) -> Result<Option<OpeningRow>, StoreError>;
+    /// Replaces the writable fields; `None` when there is no such opening.
+    async fn update_opening(
+        &self,
+        id: Uuid,
+        fields: &OpeningFields,
+    ) -> Result<Option<OpeningRow>, StoreError>;
+    /// Openings in id order after `after`, at most `limit`.
+    async fn list_openings(
+        &self,
+        filter: &OpeningFilter,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<OpeningRow>, StoreError>;
+
+    async fn create_beneficiary(
+        &self,
+        office_id: Uuid,
+        fields: &BeneficiaryFields,
+    ) -> Result<BeneficiaryRow, StoreError>;
+    async fn get_beneficiary(&self, id: Uuid) -> Result<Option<BeneficiaryRow>, StoreError>;
+    async fn update_beneficiary(
+        &self,
+        id: Uuid,
+        fields: &BeneficiaryFields,
+    ) -> Result<Option<BeneficiaryRow>, StoreError>;
+    async fn list_beneficiaries(
+        &self,
+        filter: &BeneficiaryFilter,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<BeneficiaryRow>, StoreError>;
+    /// Erases a person's file with its languages and placements; `false` when there was none.
+    async fn delete_beneficiary(&self, id: Uuid) -> Result<bool, StoreError>;
+
     async fn record_audit_event(&self, new: &NewAuditEvent) -> Result<AuditEventRow, StoreError>;
     /// Audit events in time order, after the event `after` (exclusive), at most `limit`.
     async fn list_audit_events(
@@ -332,5 +372,172 @@ mod tests {
     #[test]
     fn now_has_microsecond_precision() {
         assert_eq!(now().nanosecond() % 1_000, 0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Openings and beneficiaries.
+// ---------------------------------------------------------------------------------------------
+
+/// A skill as stored: free text plus an optional ROME/ESCO code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SkillRecord {
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A language with a CEFR level (`A1`..`C2`) as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct LanguageRecord {
+    /// ISO 639-1 code.
+    pub language: String,
+    pub level: String,
+}
+
+/// An opening as stored, with its language requirements and how many seats live placements hold.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OpeningRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub title: String,
+    pub tasks: String,
+    pub kind: String,
+    pub sector: String,
+    pub programmes: sqlx::types::Json<Vec<String>>,
+    pub lon: f64,
+    pub lat: f64,
+    pub seats: i32,
+    /// Live placements (proposed, accepted, confirmed, active) on this opening.
+    pub seats_taken: i64,
+    pub hours_per_week: f64,
+    pub start_date: time::Date,
+    pub end_date: Option<time::Date>,
+    pub required_skills: sqlx::types::Json<Vec<SkillRecord>>,
+    pub wanted_skills: sqlx::types::Json<Vec<SkillRecord>>,
+    pub physical_demands: sqlx::types::Json<Vec<String>>,
+    pub tutor: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// Minimum levels: `level` holds the minimum CEFR level.
+    #[sqlx(skip)]
+    pub languages: Vec<LanguageRecord>,
+}
+
+/// The writable fields of an opening (create and full update).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningFields {
+    pub title: String,
+    pub tasks: String,
+    pub kind: String,
+    pub sector: String,
+    pub programmes: Vec<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub seats: i32,
+    pub hours_per_week: f64,
+    pub start_date: time::Date,
+    pub end_date: Option<time::Date>,
+    pub required_skills: Vec<SkillRecord>,
+    pub wanted_skills: Vec<SkillRecord>,
+    pub languages: Vec<LanguageRecord>,
+    pub physical_demands: Vec<String>,
+    pub tutor: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+}
+
+/// Filters of an opening list. `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct OpeningFilter {
+    pub organisation_id: Option<Uuid>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    /// Bounding box `(min_lon, min_lat, max_lon, max_lat)`; the caller refines by exact distance.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+    /// Case-insensitive substring of the title, tasks or skills.
+    pub text: Option<String>,
+}
+
+/// A beneficiary file as stored. Personal data: never logged, shown per role.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct BeneficiaryRow {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub external_ref: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<time::Date>,
+    pub address: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub mobility: String,
+    pub max_trip_minutes: i32,
+    pub hours_per_week: f64,
+    pub earliest_start: time::Date,
+    pub waiting_since: time::Date,
+    pub skills: sqlx::types::Json<Vec<SkillRecord>>,
+    pub health_limits: sqlx::types::Json<Vec<String>>,
+    pub refused_sectors: sqlx::types::Json<Vec<String>>,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    #[sqlx(skip)]
+    pub languages: Vec<LanguageRecord>,
+}
+
+/// The writable fields of a beneficiary (create and full update).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BeneficiaryFields {
+    pub external_ref: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<time::Date>,
+    pub address: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub mobility: String,
+    pub max_trip_minutes: i32,
+    pub hours_per_week: f64,
+    pub earliest_start: time::Date,
+    pub waiting_since: time::Date,
+    pub skills: Vec<SkillRecord>,
+    pub languages: Vec<LanguageRecord>,
+    pub health_limits: Vec<String>,
+    pub refused_sectors: Vec<String>,
+    pub status: String,
+}
+
+/// Filters of a beneficiary list.
+#[derive(Debug, Clone, Default)]
+pub struct BeneficiaryFilter {
+    /// Set for caseworkers (their office); `None` for admins (every office).
+    pub office_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub external_ref: Option<String>,
+}
+
+/// Groups language rows by owner id, for rows fetched in owner order.
+fn attach_languages<T>(
+    rows: &mut [T],
+    mut languages: Vec<(Uuid, String, String)>,
+    id: impl Fn(&T) -> Uuid,
+    slot: impl Fn(&mut T) -> &mut Vec<LanguageRecord>,
+) {
+    languages.sort();
+    let mut by_owner: std::collections::HashMap<Uuid, Vec<LanguageRecord>> =
+        std::collections::HashMap::new();
+    for (owner, language, level) in languages {
+        by_owner
+            .entry(owner)
+            .or_default()
+            .push(LanguageRecord { language, level });
+    }
+    for row in rows {
+        if let Some(langs) = by_owner.remove(&id(row)) {
+            *slot(row) = langs;
+        }
     }
 }

@@ -6,6 +6,106 @@
 /// `$store` must have a field `pool` of its backend's `Pool` type.
 macro_rules! impl_store {
     ($store:ty, { $($extra:tt)* }) => {
+        impl $store {
+            /// Openings matching `filter` (and `id` when given), in id order after `after`.
+            async fn select_openings(
+                &self,
+                filter: &$crate::store::OpeningFilter,
+                id: Option<uuid::Uuid>,
+                after: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::OpeningRow>, $crate::store::StoreError> {
+                let (min_lon, min_lat, max_lon, max_lat) = match filter.bbox {
+                    Some((a, b, c, d)) => (Some(a), Some(b), Some(c), Some(d)),
+                    None => (None, None, None, None),
+                };
+                let text = filter
+                    .text
+                    .as_ref()
+                    .map(|t| format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
+                let mut rows: Vec<$crate::store::OpeningRow> = sqlx::query_as(
+                    "SELECT o.*, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id \
+                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
+                     AS seats_taken FROM openings o \
+                     WHERE ($1 IS NULL OR o.id = $1) \
+                     AND ($2 IS NULL OR o.organisation_id = $2) \
+                     AND ($3 IS NULL OR o.kind = $3) \
+                     AND ($4 IS NULL OR o.status = $4) \
+                     AND ($5 IS NULL OR (o.lon BETWEEN $5 AND $7 AND o.lat BETWEEN $6 AND $8)) \
+                     AND ($9 IS NULL OR lower(o.title || ' ' || o.tasks || ' ' || \
+                          CAST(o.required_skills AS TEXT) || ' ' || \
+                          CAST(o.wanted_skills AS TEXT)) LIKE $9) \
+                     AND ($10 IS NULL OR o.id > $10) \
+                     ORDER BY o.id LIMIT $11",
+                )
+                .bind(id)
+                .bind(filter.organisation_id)
+                .bind(&filter.kind)
+                .bind(&filter.status)
+                .bind(min_lon)
+                .bind(min_lat)
+                .bind(max_lon)
+                .bind(max_lat)
+                .bind(text)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+                    // Rows come in id order, so one range query fetches every language of the page.
+                    let languages: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+                        "SELECT opening_id, language, min_level FROM opening_languages \
+                         WHERE opening_id >= $1 AND opening_id <= $2",
+                    )
+                    .bind(first.id)
+                    .bind(last.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    $crate::store::attach_languages(&mut rows, languages, |r| r.id, |r| &mut r.languages);
+                }
+                Ok(rows)
+            }
+
+            /// Beneficiaries matching `filter` (and `id` when given), in id order after `after`.
+            async fn select_beneficiaries(
+                &self,
+                filter: &$crate::store::BeneficiaryFilter,
+                id: Option<uuid::Uuid>,
+                after: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
+                let mut rows: Vec<$crate::store::BeneficiaryRow> = sqlx::query_as(
+                    "SELECT * FROM beneficiaries \
+                     WHERE ($1 IS NULL OR id = $1) \
+                     AND ($2 IS NULL OR office_id = $2) \
+                     AND ($3 IS NULL OR status = $3) \
+                     AND ($4 IS NULL OR external_ref = $4) \
+                     AND ($5 IS NULL OR id > $5) \
+                     ORDER BY id LIMIT $6",
+                )
+                .bind(id)
+                .bind(filter.office_id)
+                .bind(&filter.status)
+                .bind(&filter.external_ref)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+                    let languages: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+                        "SELECT beneficiary_id, language, level FROM beneficiary_languages \
+                         WHERE beneficiary_id >= $1 AND beneficiary_id <= $2",
+                    )
+                    .bind(first.id)
+                    .bind(last.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    $crate::store::attach_languages(&mut rows, languages, |r| r.id, |r| &mut r.languages);
+                }
+                Ok(rows)
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             $($extra)*
@@ -138,6 +238,272 @@ macro_rules! impl_store {
                 .bind(at)
                 .execute(&self.pool)
                 .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_opening(
+                &self,
+                organisation_id: uuid::Uuid,
+                f: &$crate::store::OpeningFields,
+            ) -> Result<$crate::store::OpeningRow, $crate::store::StoreError> {
+                let id = $crate::store::new_id();
+                let now = $crate::store::now();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO openings (id, organisation_id, title, tasks, kind, sector, \
+                     programmes, lon, lat, seats, hours_per_week, start_date, end_date, \
+                     required_skills, wanted_skills, physical_demands, tutor, status, \
+                     status_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+                )
+                .bind(id)
+                .bind(organisation_id)
+                .bind(&f.title)
+                .bind(&f.tasks)
+                .bind(&f.kind)
+                .bind(&f.sector)
+                .bind(sqlx::types::Json(&f.programmes))
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(f.seats)
+                .bind(f.hours_per_week)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(sqlx::types::Json(&f.required_skills))
+                .bind(sqlx::types::Json(&f.wanted_skills))
+                .bind(sqlx::types::Json(&f.physical_demands))
+                .bind(&f.tutor)
+                .bind(&f.status)
+                .bind(&f.status_reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO opening_languages (opening_id, language, min_level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                self.get_opening(id)
+                    .await?
+                    .ok_or_else(|| $crate::store::StoreError::Database(sqlx::Error::RowNotFound))
+            }
+
+            async fn get_opening(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::store::OpeningRow>, $crate::store::StoreError> {
+                let filter = $crate::store::OpeningFilter::default();
+                let mut rows = self.select_openings(&filter, Some(id), None, 1).await?;
+                Ok(rows.pop())
+            }
+
+            async fn update_opening(
+                &self,
+                id: uuid::Uuid,
+                f: &$crate::store::OpeningFields,
+            ) -> Result<Option<$crate::store::OpeningRow>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE openings SET title = $2, tasks = $3, kind = $4, sector = $5, \
+                     programmes = $6, lon = $7, lat = $8, seats = $9, hours_per_week = $10, \
+                     start_date = $11, end_date = $12, required_skills = $13, \
+                     wanted_skills = $14, physical_demands = $15, tutor = $16, status = $17, \
+                     status_reason = $18, updated_at = $19 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&f.title)
+                .bind(&f.tasks)
+                .bind(&f.kind)
+                .bind(&f.sector)
+                .bind(sqlx::types::Json(&f.programmes))
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(f.seats)
+                .bind(f.hours_per_week)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(sqlx::types::Json(&f.required_skills))
+                .bind(sqlx::types::Json(&f.wanted_skills))
+                .bind(sqlx::types::Json(&f.physical_demands))
+                .bind(&f.tutor)
+                .bind(&f.status)
+                .bind(&f.status_reason)
+                .bind($crate::store::now())
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                sqlx::query("DELETE FROM opening_languages WHERE opening_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO opening_languages (opening_id, language, min_level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                self.get_opening(id).await
+            }
+
+            async fn list_openings(
+                &self,
+                filter: &$crate::store::OpeningFilter,
+                after: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::OpeningRow>, $crate::store::StoreError> {
+                self.select_openings(filter, None, after, limit).await
+            }
+
+            async fn create_beneficiary(
+                &self,
+                office_id: uuid::Uuid,
+                f: &$crate::store::BeneficiaryFields,
+            ) -> Result<$crate::store::BeneficiaryRow, $crate::store::StoreError> {
+                let id = $crate::store::new_id();
+                let now = $crate::store::now();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO beneficiaries (id, office_id, external_ref, given_name, \
+                     family_name, birth_date, address, lon, lat, mobility, max_trip_minutes, \
+                     hours_per_week, earliest_start, waiting_since, skills, health_limits, \
+                     refused_sectors, status, created_at, updated_at) VALUES ($1, $2, $3, $4, \
+                     $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)",
+                )
+                .bind(id)
+                .bind(office_id)
+                .bind(&f.external_ref)
+                .bind(&f.given_name)
+                .bind(&f.family_name)
+                .bind(f.birth_date)
+                .bind(&f.address)
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(&f.mobility)
+                .bind(f.max_trip_minutes)
+                .bind(f.hours_per_week)
+                .bind(f.earliest_start)
+                .bind(f.waiting_since)
+                .bind(sqlx::types::Json(&f.skills))
+                .bind(sqlx::types::Json(&f.health_limits))
+                .bind(sqlx::types::Json(&f.refused_sectors))
+                .bind(&f.status)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                self.get_beneficiary(id)
+                    .await?
+                    .ok_or_else(|| $crate::store::StoreError::Database(sqlx::Error::RowNotFound))
+            }
+
+            async fn get_beneficiary(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
+                let filter = $crate::store::BeneficiaryFilter::default();
+                let mut rows = self.select_beneficiaries(&filter, Some(id), None, 1).await?;
+                Ok(rows.pop())
+            }
+
+            async fn update_beneficiary(
+                &self,
+                id: uuid::Uuid,
+                f: &$crate::store::BeneficiaryFields,
+            ) -> Result<Option<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE beneficiaries SET external_ref = $2, given_name = $3, \
+                     family_name = $4, birth_date = $5, address = $6, lon = $7, lat = $8, \
+                     mobility = $9, max_trip_minutes = $10, hours_per_week = $11, \
+                     earliest_start = $12, waiting_since = $13, skills = $14, \
+                     health_limits = $15, refused_sectors = $16, status = $17, updated_at = $18 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&f.external_ref)
+                .bind(&f.given_name)
+                .bind(&f.family_name)
+                .bind(f.birth_date)
+                .bind(&f.address)
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(&f.mobility)
+                .bind(f.max_trip_minutes)
+                .bind(f.hours_per_week)
+                .bind(f.earliest_start)
+                .bind(f.waiting_since)
+                .bind(sqlx::types::Json(&f.skills))
+                .bind(sqlx::types::Json(&f.health_limits))
+                .bind(sqlx::types::Json(&f.refused_sectors))
+                .bind(&f.status)
+                .bind($crate::store::now())
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                sqlx::query("DELETE FROM beneficiary_languages WHERE beneficiary_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                self.get_beneficiary(id).await
+            }
+
+            async fn list_beneficiaries(
+                &self,
+                filter: &$crate::store::BeneficiaryFilter,
+                after: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
+                self.select_beneficiaries(filter, None, after, limit).await
+            }
+
+            async fn delete_beneficiary(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query("DELETE FROM beneficiaries WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected() == 1)
             }
 

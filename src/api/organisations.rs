@@ -1,0 +1,191 @@
+//! `/v1/organisations`: host organisations (communes, non-profits, foundations, public bodies,
+//! CPAS, social-economy firms, private employers). Admins manage them; a host sees its own.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::auth::{Principal, Role};
+use super::error::{ApiError, FieldError, Problem};
+use super::extract::{ApiJson, IdPath};
+use super::offices::validate_name;
+use super::{AppState, Location, Page};
+use crate::store::{NewOrganisation, OrganisationRow};
+
+/// What kind of host this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    Commune,
+    NonProfit,
+    Foundation,
+    PublicBody,
+    Cpas,
+    SocialEconomy,
+    PrivateEmployer,
+}
+
+impl OrganisationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Commune => "commune",
+            OrganisationKind::NonProfit => "non_profit",
+            OrganisationKind::Foundation => "foundation",
+            OrganisationKind::PublicBody => "public_body",
+            OrganisationKind::Cpas => "cpas",
+            OrganisationKind::SocialEconomy => "social_economy",
+            OrganisationKind::PrivateEmployer => "private_employer",
+        }
+    }
+}
+
+/// A host organisation as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub address: Option<String>,
+    pub location: Location,
+    /// New people taken per calendar month at most; `null` means no cap.
+    pub monthly_intake_cap: Option<i32>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(r: OrganisationRow) -> Self {
+        Self {
+            id: r.id,
+            organisation_id: r.id,
+            name: r.name,
+            kind: r.kind,
+            address: r.address,
+            location: Location {
+                lon: r.lon,
+                lat: r.lat,
+            },
+            monthly_intake_cap: r.monthly_intake_cap,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /v1/organisations`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub location: Location,
+    /// 0 or more; omit for no cap.
+    #[serde(default)]
+    pub monthly_intake_cap: Option<i32>,
+}
+
+/// Create a host organisation (admin).
+#[utoipa::path(
+    post, path = "/v1/organisations", tag = "organisations",
+    request_body = CreateOrganisation,
+    responses(
+        (status = 201, description = "Created", body = Organisation),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not an admin", body = Problem),
+        (status = 422, description = "Invalid fields", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<CreateOrganisation>,
+) -> Result<(StatusCode, Json<Organisation>), ApiError> {
+    principal.require(&[Role::Admin])?;
+    let mut errors = Vec::new();
+    let name = validate_name("name", &body.name, &mut errors);
+    body.location.validate("location", &mut errors);
+    if body.monthly_intake_cap.is_some_and(|c| c < 0) {
+        errors.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let row = state
+        .store
+        .create_organisation(&NewOrganisation {
+            name,
+            kind: body.kind.as_str().to_owned(),
+            address: body
+                .address
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty()),
+            lon: body.location.lon,
+            lat: body.location.lat,
+            monthly_intake_cap: body.monthly_intake_cap,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// List organisations: all for an admin or caseworker, its own for a host.
+#[utoipa::path(
+    get, path = "/v1/organisations", tag = "organisations",
+    responses(
+        (status = 200, description = "Organisations", body = Page<Organisation>),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "A scheduler token", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Page<Organisation>>, ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
+    let items = state
+        .store
+        .list_organisations()
+        .await?
+        .into_iter()
+        .filter(|o| principal.role != Role::Host || principal.manages_organisation(o.id))
+        .map(Organisation::from)
+        .collect();
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// One organisation.
+#[utoipa::path(
+    get, path = "/v1/organisations/{id}", tag = "organisations",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = Organisation),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 404, description = "No such organisation visible to the caller", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_organisation(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Organisation>, ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
+    if principal.role == Role::Host && !principal.manages_organisation(id) {
+        return Err(ApiError::NotFound("organisation"));
+    }
+    let row = state
+        .store
+        .get_organisation(id)
+        .await?
+        .ok_or(ApiError::NotFound("organisation"))?;
+    Ok(Json(row.into()))
+}
