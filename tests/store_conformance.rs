@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use placematch::store::{
     Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent, NewOffice,
-    NewOrganisation, NewToken, OpeningFields, OpeningFilter, SkillRecord, Store, StoreError,
+    NewOrganisation, NewPlacement, NewToken, OpeningFields, OpeningFilter, PlacementFilter,
+    SkillRecord, Store, StoreError, Transition,
 };
 use time::macros::date;
 use uuid::Uuid;
@@ -511,6 +512,216 @@ mod scenarios {
         );
     }
 
+    pub async fn fifty_racing_proposals_for_the_last_seat_give_exactly_one_placement(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.seats = 1;
+        let opening = store.create_opening(org.id, &fields).await.unwrap();
+        let mut people = Vec::new();
+        for i in 0..50 {
+            people.push(
+                store
+                    .create_beneficiary(office.id, &person(&format!("R-{i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let mut tasks = Vec::new();
+        for id in people {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .create_placement(&NewPlacement {
+                        beneficiary_id: id,
+                        opening_id: opening.id,
+                        proposed_by: "caseworker".into(),
+                    })
+                    .await
+            }));
+        }
+        let mut won = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => won += 1,
+                Err(StoreError::NoSeatLeft) => {}
+                Err(other) => panic!("a loser must see NoSeatLeft, got {other:?}"),
+            }
+        }
+        assert_eq!(won, 1);
+        let opening = store.get_opening(opening.id).await.unwrap().unwrap();
+        assert_eq!(opening.seats_taken, 1);
+    }
+
+    pub async fn fifty_racing_accepts_of_one_proposal_succeed_once(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("A-1"))
+            .await
+            .unwrap();
+        let placement = store
+            .create_placement(&NewPlacement {
+                beneficiary_id: who.id,
+                opening_id: opening.id,
+                proposed_by: "caseworker".into(),
+            })
+            .await
+            .unwrap();
+        let accept = Transition {
+            to: "accepted",
+            from: &["proposed"],
+            outcome: None,
+            decline_reason: None,
+            today: date!(2026 - 11 - 24),
+            check_intake: false,
+        };
+        let mut tasks = Vec::new();
+        for _ in 0..50 {
+            let store = store.clone();
+            let accept = accept.clone();
+            tasks.push(tokio::spawn(async move {
+                store.transition_placement(placement.id, &accept).await
+            }));
+        }
+        let mut won = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(Some(p)) => {
+                    assert_eq!(p.state, "accepted");
+                    won += 1
+                }
+                Err(StoreError::WrongState { current }) => assert_eq!(current, "accepted"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(won, 1);
+    }
+
+    pub async fn a_person_cannot_hold_two_live_placements(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let a = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let b = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("D-1"))
+            .await
+            .unwrap();
+        let propose = |opening_id| NewPlacement {
+            beneficiary_id: who.id,
+            opening_id,
+            proposed_by: "caseworker".into(),
+        };
+        let first = store.create_placement(&propose(a.id)).await.unwrap();
+        assert!(matches!(
+            store.create_placement(&propose(b.id)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let decline = Transition {
+            to: "declined",
+            from: &["proposed", "accepted", "confirmed"],
+            outcome: None,
+            decline_reason: Some("prefers mornings".into()),
+            today: date!(2026 - 11 - 24),
+            check_intake: false,
+        };
+        let declined = store
+            .transition_placement(first.id, &decline)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(declined.decline_reason.as_deref(), Some("prefers mornings"));
+        store
+            .create_placement(&propose(b.id))
+            .await
+            .expect("after a decline the person may be proposed again");
+        let mine = PlacementFilter {
+            beneficiary_id: Some(who.id),
+            ..Default::default()
+        };
+        assert_eq!(
+            store.list_placements(&mine, None, 10).await.unwrap().len(),
+            2
+        );
+    }
+
+    pub async fn the_monthly_intake_cap_refuses_one_confirmation_too_many(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let mut org = commune();
+        org.monthly_intake_cap = Some(1);
+        let org = store.create_organisation(&org).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let confirm = |day| Transition {
+            to: "confirmed",
+            from: &["accepted"],
+            outcome: None,
+            decline_reason: None,
+            today: day,
+            check_intake: true,
+        };
+        let accept = Transition {
+            to: "accepted",
+            from: &["proposed"],
+            outcome: None,
+            decline_reason: None,
+            today: date!(2026 - 11 - 24),
+            check_intake: false,
+        };
+        let mut ids = Vec::new();
+        for i in 0..2 {
+            let who = store
+                .create_beneficiary(office.id, &person(&format!("C-{i}")))
+                .await
+                .unwrap();
+            let p = store
+                .create_placement(&NewPlacement {
+                    beneficiary_id: who.id,
+                    opening_id: opening.id,
+                    proposed_by: "caseworker".into(),
+                })
+                .await
+                .unwrap();
+            store
+                .transition_placement(p.id, &accept)
+                .await
+                .unwrap()
+                .unwrap();
+            ids.push(p.id);
+        }
+        let first = store
+            .transition_placement(ids[0], &confirm(date!(2026 - 11 - 24)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.confirmed_on, Some(date!(2026 - 11 - 24)));
+        assert!(matches!(
+            store
+                .transition_placement(ids[1], &confirm(date!(2026 - 11 - 30)))
+                .await,
+            Err(StoreError::IntakeCapReached { cap: 1 })
+        ));
+        store
+            .transition_placement(ids[1], &confirm(date!(2026 - 12 - 01)))
+            .await
+            .expect("a new month opens the cap again");
+    }
+
     pub async fn a_closed_store_reports_the_database_unavailable(store: Arc<dyn Store>) {
         store.ping().await.expect("ping while open");
         store.close().await;
@@ -568,4 +779,8 @@ conformance!(
     openings_filter_by_kind_status_box_and_text_and_page_by_cursor,
     a_beneficiary_reads_back_with_languages_and_is_erased_whole,
     the_same_external_reference_twice_in_one_office_is_a_conflict,
+    fifty_racing_proposals_for_the_last_seat_give_exactly_one_placement,
+    fifty_racing_accepts_of_one_proposal_succeed_once,
+    a_person_cannot_hold_two_live_placements,
+    the_monthly_intake_cap_refuses_one_confirmation_too_many,
 );

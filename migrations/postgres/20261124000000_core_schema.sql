@@ -99,6 +99,10 @@ CREATE TABLE placements (
     outcome         text CHECK (outcome IS NULL OR outcome IN ('completed', 'job_found', 'training',
                         'dropped_out', 'health', 'moved_away', 'other')),
     decline_reason  text,
+    -- Who proposed: a caseworker by hand or the rebalancing optimiser.
+    proposed_by     text NOT NULL CHECK (proposed_by IN ('caseworker', 'admin', 'rebalancing')),
+    -- Day the host confirmed: the monthly intake cap counts these.
+    confirmed_on    date,
     hours_worked    double precision NOT NULL DEFAULT 0 CHECK (hours_worked >= 0),
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL

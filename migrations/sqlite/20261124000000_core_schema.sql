@@ -100,6 +100,10 @@ CREATE TABLE placements (
     outcome         TEXT CHECK (outcome IS NULL OR outcome IN ('completed', 'job_found', 'training',
                         'dropped_out', 'health', 'moved_away', 'other')),
     decline_reason  TEXT,
+    -- Who proposed: a caseworker by hand or the rebalancing optimiser.
+    proposed_by     TEXT NOT NULL CHECK (proposed_by IN ('caseworker', 'admin', 'rebalancing')),
+    -- Day the host confirmed: the monthly intake cap counts these.
+    confirmed_on    TEXT CHECK (confirmed_on IS NULL OR date(confirmed_on) = confirmed_on),
     hours_worked    REAL NOT NULL DEFAULT 0 CHECK (hours_worked >= 0),
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL

@@ -43,6 +43,15 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A placement is not in a state that allows this change.
+    #[error("the placement is {current}")]
+    WrongState { current: String },
+    /// The opening has no free seat (or is not open).
+    #[error("no seat left on this opening")]
+    NoSeatLeft,
+    /// The host has taken as many new people this month as its cap allows.
+    #[error("the host's monthly intake cap of {cap} is reached")]
+    IntakeCapReached { cap: i32 },
     /// Any other database error.
     #[error("database error")]
     Database(#[source] sqlx::Error),
@@ -330,6 +339,39 @@ pub trait Store: Send + Sync + 'static {
     /// Erases a person's file with its languages and placements; `false` when there was none.
     async fn delete_beneficiary(&self, id: Uuid) -> Result<bool, StoreError>;
 
+    /// Proposes a person for an opening. Atomic against concurrent proposals: the opening is
+    /// locked, its live placements counted against its seats, and the person's other live
+    /// placement (if any) refused by a unique index.
+    async fn create_placement(&self, new: &NewPlacement) -> Result<PlacementRow, StoreError>;
+    async fn get_placement(&self, id: Uuid) -> Result<Option<PlacementRow>, StoreError>;
+    /// Applies `transition` if the placement is in an allowed state; `None` when there is no
+    /// such placement. Exactly one of several concurrent identical transitions succeeds.
+    async fn transition_placement(
+        &self,
+        id: Uuid,
+        transition: &Transition,
+    ) -> Result<Option<PlacementRow>, StoreError>;
+    /// Adds hours worked to an active placement.
+    async fn add_placement_hours(
+        &self,
+        id: Uuid,
+        hours: f64,
+    ) -> Result<Option<PlacementRow>, StoreError>;
+    async fn list_placements(
+        &self,
+        filter: &PlacementFilter,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<PlacementRow>, StoreError>;
+    /// Marks proposals created before `cutoff` and still unanswered as expired; returns how many.
+    async fn expire_proposals(&self, cutoff: OffsetDateTime) -> Result<u64, StoreError>;
+    /// Pauses open openings not updated since `cutoff`, with `reason`; returns how many.
+    async fn pause_stale_openings(
+        &self,
+        cutoff: OffsetDateTime,
+        reason: &str,
+    ) -> Result<u64, StoreError>;
+
     async fn record_audit_event(&self, new: &NewAuditEvent) -> Result<AuditEventRow, StoreError>;
     /// Audit events in time order, after the event `after` (exclusive), at most `limit`.
     async fn list_audit_events(
@@ -540,4 +582,73 @@ fn attach_languages<T>(
             *slot(row) = langs;
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placements.
+// ---------------------------------------------------------------------------------------------
+
+/// States in which a placement holds a seat and blocks the person from a second placement.
+pub const LIVE_STATES: [&str; 4] = ["proposed", "accepted", "confirmed", "active"];
+
+/// A placement: the link between one person and one opening.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct PlacementRow {
+    pub id: Uuid,
+    pub beneficiary_id: Uuid,
+    pub opening_id: Uuid,
+    pub state: String,
+    pub outcome: Option<String>,
+    pub decline_reason: Option<String>,
+    pub proposed_by: String,
+    pub confirmed_on: Option<time::Date>,
+    pub hours_worked: f64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A new proposal.
+#[derive(Debug, Clone)]
+pub struct NewPlacement {
+    pub beneficiary_id: Uuid,
+    pub opening_id: Uuid,
+    /// `caseworker`, `admin` or `rebalancing`.
+    pub proposed_by: String,
+}
+
+/// A state change, applied only if the placement is in one of `from`.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub to: &'static str,
+    pub from: &'static [&'static str],
+    pub outcome: Option<String>,
+    pub decline_reason: Option<String>,
+    /// Today, for the intake month and `confirmed_on`.
+    pub today: time::Date,
+    /// Enforce the host's monthly intake cap (on confirmation).
+    pub check_intake: bool,
+}
+
+/// Filters of a placement list.
+#[derive(Debug, Clone, Default)]
+pub struct PlacementFilter {
+    pub beneficiary_id: Option<Uuid>,
+    pub opening_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub office_id: Option<Uuid>,
+    pub state: Option<String>,
+}
+
+/// First day of the month of `day`, and of the next month: the intake-cap window.
+pub fn month_window(day: time::Date) -> (time::Date, time::Date) {
+    let first = day.replace_day(1).expect("day 1 exists");
+    let next = if first.month() == time::Month::December {
+        time::Date::from_calendar_date(first.year() + 1, time::Month::January, 1)
+    } else {
+        time::Date::from_calendar_date(first.year(), first.month().next(), 1)
+    }
+    .expect("valid date");
+    (first, next)
 }

@@ -38,6 +38,22 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// A transaction holding a row lock on the opening: concurrent proposals and transitions on
+    /// one opening run one after the other, so seats are counted exactly.
+    async fn begin_for_opening(
+        &self,
+        opening: uuid::Uuid,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT id FROM openings WHERE id = $1 FOR UPDATE")
+            .bind(opening)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
 impl_store!(PgStore, {
     fn backend(&self) -> Backend {
         Backend::Postgres

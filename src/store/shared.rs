@@ -507,6 +507,202 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn create_placement(
+                &self,
+                new: &$crate::store::NewPlacement,
+            ) -> Result<$crate::store::PlacementRow, $crate::store::StoreError> {
+                let mut tx = self.begin_for_opening(new.opening_id).await?;
+                let capacity: Option<(i32, String, i64)> = sqlx::query_as(
+                    "SELECT o.seats, o.status, (SELECT COUNT(*) FROM placements p \
+                     WHERE p.opening_id = o.id \
+                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
+                     FROM openings o WHERE o.id = $1",
+                )
+                .bind(new.opening_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match capacity {
+                    Some((seats, status, taken)) if status == "open" && taken < i64::from(seats) => {}
+                    Some(_) => return Err($crate::store::StoreError::NoSeatLeft),
+                    None => {
+                        return Err($crate::store::StoreError::Constraint(
+                            "no such opening".into(),
+                        ))
+                    }
+                }
+                let now = $crate::store::now();
+                let row = sqlx::query_as(
+                    "INSERT INTO placements (id, beneficiary_id, opening_id, state, proposed_by, \
+                     created_at, updated_at) VALUES ($1, $2, $3, 'proposed', $4, $5, $5) \
+                     RETURNING *",
+                )
+                .bind($crate::store::new_id())
+                .bind(new.beneficiary_id)
+                .bind(new.opening_id)
+                .bind(&new.proposed_by)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(row)
+            }
+
+            async fn get_placement(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::store::PlacementRow>, $crate::store::StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM placements WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn transition_placement(
+                &self,
+                id: uuid::Uuid,
+                t: &$crate::store::Transition,
+            ) -> Result<Option<$crate::store::PlacementRow>, $crate::store::StoreError> {
+                let Some(before) = self.get_placement(id).await? else {
+                    return Ok(None);
+                };
+                let mut tx = self.begin_for_opening(before.opening_id).await?;
+                // Re-read under the lock: another request may have moved it meanwhile.
+                let current: Option<(String,)> =
+                    sqlx::query_as("SELECT state FROM placements WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((current,)) = current else {
+                    return Ok(None);
+                };
+                if !t.from.contains(&current.as_str()) {
+                    return Err($crate::store::StoreError::WrongState { current });
+                }
+                if t.check_intake {
+                    let (first, next) = $crate::store::month_window(t.today);
+                    let cap: Option<(Option<i32>, i64)> = sqlx::query_as(
+                        "SELECT g.monthly_intake_cap, (SELECT COUNT(*) FROM placements p \
+                         JOIN openings o2 ON o2.id = p.opening_id \
+                         WHERE o2.organisation_id = g.id AND p.confirmed_on >= $2 \
+                         AND p.confirmed_on < $3) \
+                         FROM openings o JOIN organisations g ON g.id = o.organisation_id \
+                         WHERE o.id = $1",
+                    )
+                    .bind(before.opening_id)
+                    .bind(first)
+                    .bind(next)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some((Some(cap), used)) = cap {
+                        if used >= i64::from(cap) {
+                            return Err($crate::store::StoreError::IntakeCapReached { cap });
+                        }
+                    }
+                }
+                let confirmed_on = (t.to == "confirmed").then_some(t.today);
+                let row = sqlx::query_as(
+                    "UPDATE placements SET state = $2, \
+                     outcome = COALESCE($3, outcome), \
+                     decline_reason = COALESCE($4, decline_reason), \
+                     confirmed_on = COALESCE($5, confirmed_on), updated_at = $6 \
+                     WHERE id = $1 RETURNING *",
+                )
+                .bind(id)
+                .bind(t.to)
+                .bind(&t.outcome)
+                .bind(&t.decline_reason)
+                .bind(confirmed_on)
+                .bind($crate::store::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(row))
+            }
+
+            async fn add_placement_hours(
+                &self,
+                id: uuid::Uuid,
+                hours: f64,
+            ) -> Result<Option<$crate::store::PlacementRow>, $crate::store::StoreError> {
+                let row: Option<$crate::store::PlacementRow> = sqlx::query_as(
+                    "UPDATE placements SET hours_worked = hours_worked + $2, updated_at = $3 \
+                     WHERE id = $1 AND state = 'active' RETURNING *",
+                )
+                .bind(id)
+                .bind(hours)
+                .bind($crate::store::now())
+                .fetch_optional(&self.pool)
+                .await?;
+                if row.is_some() {
+                    return Ok(row);
+                }
+                match self.get_placement(id).await? {
+                    Some(p) => Err($crate::store::StoreError::WrongState { current: p.state }),
+                    None => Ok(None),
+                }
+            }
+
+            async fn list_placements(
+                &self,
+                f: &$crate::store::PlacementFilter,
+                after: Option<uuid::Uuid>,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::PlacementRow>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT p.* FROM placements p \
+                     JOIN openings o ON o.id = p.opening_id \
+                     JOIN beneficiaries b ON b.id = p.beneficiary_id \
+                     WHERE ($1 IS NULL OR p.beneficiary_id = $1) \
+                     AND ($2 IS NULL OR p.opening_id = $2) \
+                     AND ($3 IS NULL OR o.organisation_id = $3) \
+                     AND ($4 IS NULL OR b.office_id = $4) \
+                     AND ($5 IS NULL OR p.state = $5) \
+                     AND ($6 IS NULL OR p.id > $6) \
+                     ORDER BY p.id LIMIT $7",
+                )
+                .bind(f.beneficiary_id)
+                .bind(f.opening_id)
+                .bind(f.organisation_id)
+                .bind(f.office_id)
+                .bind(&f.state)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn expire_proposals(
+                &self,
+                cutoff: time::OffsetDateTime,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE placements SET state = 'expired', updated_at = $2 \
+                     WHERE state = 'proposed' AND created_at < $1",
+                )
+                .bind(cutoff)
+                .bind($crate::store::now())
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn pause_stale_openings(
+                &self,
+                cutoff: time::OffsetDateTime,
+                reason: &str,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE openings SET status = 'paused', status_reason = $2, updated_at = $3 \
+                     WHERE status = 'open' AND updated_at < $1",
+                )
+                .bind(cutoff)
+                .bind(reason)
+                .bind($crate::store::now())
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn record_audit_event(
                 &self,
                 new: &$crate::store::NewAuditEvent,

@@ -56,6 +56,17 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
+    /// read-then-write transactions queue on the busy timeout instead of failing on upgrade.
+    async fn begin_for_opening(
+        &self,
+        _opening: uuid::Uuid,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
 fn create_dir(dir: &Path) -> Result<(), ConnectError> {
     std::fs::create_dir_all(dir).map_err(|e| ConnectError::CreateDir {
         path: dir.display().to_string(),
