@@ -38,8 +38,11 @@ pub enum ApiError {
     Forbidden,
     #[error("no such {0}")]
     NotFound(&'static str),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
     #[error("expected Content-Type: application/json")]
@@ -77,7 +80,7 @@ impl ApiError {
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -85,6 +88,14 @@ impl ApiError {
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// A 409 with a stable code.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            message: message.into(),
         }
     }
 
@@ -98,9 +109,22 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Unavailable(_) => ApiError::Unavailable,
-            StoreError::Conflict(_) => {
-                ApiError::Conflict("this conflicts with data already stored".into())
+            StoreError::Conflict(_) => ApiError::conflict(
+                "conflict",
+                "this conflicts with data already stored (a duplicate reference, or a person \
+                 who already has a live placement)",
+            ),
+            StoreError::WrongState { current } => ApiError::conflict(
+                "invalid_transition",
+                format!("not allowed: the placement is {current}"),
+            ),
+            StoreError::NoSeatLeft => {
+                ApiError::conflict("no_seat_left", "the opening has no free seat or is not open")
             }
+            StoreError::IntakeCapReached { cap } => ApiError::conflict(
+                "intake_cap_reached",
+                format!("the host has already taken {cap} new people this month, its cap"),
+            ),
             other => ApiError::Internal(other.into()),
         }
     }

@@ -27,6 +27,7 @@ use uuid::Uuid;
 
 use crate::store::Store;
 
+pub mod audit;
 pub mod audit_events;
 pub mod auth;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod extract;
 pub mod health;
 pub mod offices;
 pub mod organisations;
+pub mod placements;
 
 use error::{ApiError, FieldError, problem_response};
 
@@ -137,6 +139,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
             organisations::list_organisations
         ))
         .routes(routes!(organisations::get_organisation))
+        .routes(routes!(
+            placements::create_placement,
+            placements::list_placements
+        ))
+        .routes(routes!(placements::get_placement))
+        .routes(routes!(placements::record_hours))
+        .routes(routes!(placements::transition_placement))
 }
 
 /// The OpenAPI 3.1 document served at `/openapi.json`.

@@ -1,0 +1,447 @@
+//! `/v1/placements`: proposals and their life cycle. The service proposes, people decide:
+//! `proposed` → `accepted` (caseworker) → `confirmed` (host) → `active` → `ended`, or `declined`
+//! (caseworker or host, with a reason) or `expired` (unanswered). Seats and the one-live-placement
+//! rule are enforced by the store under concurrency; every change is audited.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::audit::{self, Action};
+use super::auth::{Principal, Role};
+use super::error::{ApiError, FieldError, Problem};
+use super::extract::{ApiJson, ApiQuery, IdPath};
+use super::{AppState, Page, page_cursor, page_limit};
+use crate::store::{NewPlacement, PlacementFilter, PlacementRow, Transition};
+
+/// A placement as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub id: Uuid,
+    pub beneficiary_id: Uuid,
+    pub opening_id: Uuid,
+    /// `proposed`, `accepted`, `confirmed`, `active`, `ended`, `declined` or `expired`.
+    pub state: String,
+    pub outcome: Option<String>,
+    pub decline_reason: Option<String>,
+    /// `caseworker`, `admin` or `rebalancing`.
+    pub proposed_by: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub confirmed_on: Option<time::Date>,
+    /// Hours worked so far (the Luxembourg fund pays per hour worked).
+    pub hours_worked: f64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl From<PlacementRow> for Placement {
+    fn from(r: PlacementRow) -> Self {
+        Self {
+            id: r.id,
+            beneficiary_id: r.beneficiary_id,
+            opening_id: r.opening_id,
+            state: r.state,
+            outcome: r.outcome,
+            decline_reason: r.decline_reason,
+            proposed_by: r.proposed_by,
+            confirmed_on: r.confirmed_on,
+            hours_worked: r.hours_worked,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /v1/placements`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlacement {
+    pub beneficiary_id: Uuid,
+    pub opening_id: Uuid,
+}
+
+/// How a placement ended.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Completed,
+    JobFound,
+    Training,
+    DroppedOut,
+    Health,
+    MovedAway,
+    Other,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::JobFound => "job_found",
+            Outcome::Training => "training",
+            Outcome::DroppedOut => "dropped_out",
+            Outcome::Health => "health",
+            Outcome::MovedAway => "moved_away",
+            Outcome::Other => "other",
+        }
+    }
+}
+
+/// Body of a transition. `decline` needs `reason`; `end` needs `outcome`; others take none.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+/// Body of `POST /v1/placements/{id}/hours`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursBody {
+    /// Hours worked to add, more than 0 and at most 60 at a time.
+    pub hours: f64,
+}
+
+/// Query of the placement list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PlacementQuery {
+    pub beneficiary_id: Option<Uuid>,
+    pub opening_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    /// One state, e.g. `proposed`.
+    pub state: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The office of the person and the organisation of the opening: who may see a placement.
+async fn scope(state: &AppState, p: &PlacementRow) -> Result<(Uuid, Uuid), ApiError> {
+    let person = state
+        .store
+        .get_beneficiary(p.beneficiary_id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    let opening = state
+        .store
+        .get_opening(p.opening_id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    Ok((person.office_id, opening.organisation_id))
+}
+
+fn visible(principal: &Principal, office: Uuid, org: Uuid) -> bool {
+    principal.is_admin()
+        || (principal.role == Role::Caseworker && principal.sees_office(office))
+        || (principal.role == Role::Host && principal.manages_organisation(org))
+}
+
+/// Propose a person for an opening (caseworker of the person's office, or admin).
+#[utoipa::path(
+    post, path = "/v1/placements", tag = "placements",
+    request_body = CreatePlacement,
+    responses(
+        (status = 201, description = "Proposed", body = Placement),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a caseworker or admin", body = Problem),
+        (status = 404, description = "Person or opening not visible", body = Problem),
+        (status = 409, description = "No seat left, or the person already has a live placement", body = Problem),
+        (status = 422, description = "Invalid fields", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_placement(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<CreatePlacement>,
+) -> Result<(StatusCode, Json<Placement>), ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker])?;
+    let person = state
+        .store
+        .get_beneficiary(body.beneficiary_id)
+        .await?
+        .filter(|b| principal.sees_office(b.office_id))
+        .ok_or(ApiError::NotFound("beneficiary"))?;
+    let opening = state
+        .store
+        .get_opening(body.opening_id)
+        .await?
+        .ok_or(ApiError::NotFound("opening"))?;
+    let row = state
+        .store
+        .create_placement(&NewPlacement {
+            beneficiary_id: person.id,
+            opening_id: opening.id,
+            proposed_by: principal.role.as_str().to_owned(),
+        })
+        .await?;
+    audit::record(
+        &state,
+        &principal,
+        Action::Create,
+        "placement",
+        row.id,
+        Some(person.office_id),
+        Some(opening.organisation_id),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// One placement (the person's caseworker, the opening's host, or admin).
+#[utoipa::path(
+    get, path = "/v1/placements/{id}", tag = "placements",
+    params(("id" = Uuid, Path, description = "Placement id")),
+    responses(
+        (status = 200, description = "The placement", body = Placement),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_placement(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Placement>, ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
+    let row = state
+        .store
+        .get_placement(id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    let (office, org) = scope(&state, &row).await?;
+    if !visible(&principal, office, org) {
+        return Err(ApiError::NotFound("placement"));
+    }
+    audit::record(&state, &principal, Action::Read, "placement", id, Some(office), Some(org)).await?;
+    Ok(Json(row.into()))
+}
+
+/// List placements for a person, an opening or an organisation, within the caller's tenant.
+#[utoipa::path(
+    get, path = "/v1/placements", tag = "placements",
+    params(PlacementQuery),
+    responses(
+        (status = 200, description = "A page of placements", body = Page<Placement>),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "A scheduler token", body = Problem),
+        (status = 422, description = "Invalid query", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_placements(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(q): ApiQuery<PlacementQuery>,
+) -> Result<Json<Page<Placement>>, ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
+    let limit = page_limit(q.limit)?;
+    let after = page_cursor(q.cursor.as_deref())?;
+    if let Some(s) = &q.state {
+        if !PLACEMENT_STATES.contains(&s.as_str()) {
+            return Err(ApiError::field(
+                "state",
+                format!("unknown state '{s}': one of {}", PLACEMENT_STATES.join(", ")),
+            ));
+        }
+    }
+    let filter = PlacementFilter {
+        beneficiary_id: q.beneficiary_id,
+        opening_id: q.opening_id,
+        // The tenant bound always applies, whatever the query says.
+        organisation_id: match principal.role {
+            Role::Host => principal.organisation_id,
+            _ => q.organisation_id,
+        },
+        office_id: match principal.role {
+            Role::Caseworker => principal.office_id,
+            _ => None,
+        },
+        state: q.state,
+    };
+    if principal.role == Role::Host
+        && q.organisation_id.is_some_and(|o| Some(o) != principal.organisation_id)
+    {
+        return Ok(Json(Page {
+            items: vec![],
+            next_cursor: None,
+        }));
+    }
+    let rows = state.store.list_placements(&filter, after, limit + 1).await?;
+    Ok(Json(Page::from_rows(rows, limit, |r| r.id, Placement::from)))
+}
+
+/// Every placement state.
+pub const PLACEMENT_STATES: [&str; 7] = [
+    "proposed", "accepted", "confirmed", "active", "ended", "declined", "expired",
+];
+
+/// The rule of one transition: target state, allowed source states, who may do it.
+struct Rule {
+    to: &'static str,
+    from: &'static [&'static str],
+    roles: &'static [Role],
+}
+
+fn rule(name: &str) -> Option<Rule> {
+    Some(match name {
+        "accept" => Rule {
+            to: "accepted",
+            from: &["proposed"],
+            roles: &[Role::Admin, Role::Caseworker],
+        },
+        "confirm" => Rule {
+            to: "confirmed",
+            from: &["accepted"],
+            roles: &[Role::Admin, Role::Host],
+        },
+        "start" => Rule {
+            to: "active",
+            from: &["confirmed"],
+            roles: &[Role::Admin, Role::Caseworker, Role::Host],
+        },
+        "end" => Rule {
+            to: "ended",
+            from: &["active"],
+            roles: &[Role::Admin, Role::Caseworker, Role::Host],
+        },
+        "decline" => Rule {
+            to: "declined",
+            from: &["proposed", "accepted", "confirmed"],
+            roles: &[Role::Admin, Role::Caseworker, Role::Host],
+        },
+        _ => return None,
+    })
+}
+
+/// Move a placement: `accept`, `confirm`, `start`, `end` (with `outcome`) or `decline` (with
+/// `reason`).
+#[utoipa::path(
+    post, path = "/v1/placements/{id}/{transition}", tag = "placements",
+    params(
+        ("id" = Uuid, Path, description = "Placement id"),
+        ("transition" = String, Path, description = "accept, confirm, start, end or decline"),
+    ),
+    request_body(content = TransitionBody, description = "Optional; `reason` for decline, `outcome` for end"),
+    responses(
+        (status = 200, description = "The placement after the change", body = Placement),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "This role may not make this change", body = Problem),
+        (status = 404, description = "Not visible, or no such transition", body = Problem),
+        (status = 409, description = "Illegal from the current state (named), or the host's intake cap is reached", body = Problem),
+        (status = 422, description = "Missing reason or outcome", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn transition_placement(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, name)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<Placement>, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound("placement"))?;
+    let rule = rule(&name).ok_or(ApiError::NotFound("transition"))?;
+    // The body is optional: `accept` needs none, `decline` and `end` need one.
+    let body: TransitionBody = if body.iter().all(u8::is_ascii_whitespace) {
+        TransitionBody::default()
+    } else {
+        super::extract::parse_json(&body)?
+    };
+    let row = state
+        .store
+        .get_placement(id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    let (office, org) = scope(&state, &row).await?;
+    if !visible(&principal, office, org) {
+        return Err(ApiError::NotFound("placement"));
+    }
+    principal.require(rule.roles)?;
+
+    let mut errors = Vec::new();
+    let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    if rule.to == "declined" && reason.is_none() {
+        errors.push(FieldError::new("reason", "a decline needs a reason"));
+    }
+    if rule.to == "ended" && body.outcome.is_none() {
+        errors.push(FieldError::new(
+            "outcome",
+            "an end needs an outcome: completed, job_found, training, dropped_out, health, moved_away or other",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let transition = Transition {
+        to: rule.to,
+        from: rule.from,
+        outcome: body.outcome.map(|o| o.as_str().to_owned()),
+        decline_reason: reason,
+        today: time::OffsetDateTime::now_utc().date(),
+        check_intake: rule.to == "confirmed",
+    };
+    let updated = state
+        .store
+        .transition_placement(id, &transition)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    audit::record(&state, &principal, Action::Transition, "placement", id, Some(office), Some(org))
+        .await?;
+    Ok(Json(updated.into()))
+}
+
+/// Record hours worked on an active placement.
+#[utoipa::path(
+    post, path = "/v1/placements/{id}/hours", tag = "placements",
+    params(("id" = Uuid, Path, description = "Placement id")),
+    request_body = HoursBody,
+    responses(
+        (status = 200, description = "The placement with its new total", body = Placement),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 404, description = "Not visible", body = Problem),
+        (status = 409, description = "The placement is not active", body = Problem),
+        (status = 422, description = "Hours out of range", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn record_hours(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<HoursBody>,
+) -> Result<Json<Placement>, ApiError> {
+    principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
+    if !(body.hours > 0.0 && body.hours <= 60.0) {
+        return Err(ApiError::field("hours", "must be more than 0 and at most 60"));
+    }
+    let row = state
+        .store
+        .get_placement(id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    let (office, org) = scope(&state, &row).await?;
+    if !visible(&principal, office, org) {
+        return Err(ApiError::NotFound("placement"));
+    }
+    let updated = state
+        .store
+        .add_placement_hours(id, body.hours)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    audit::record(&state, &principal, Action::Update, "placement", id, Some(office), Some(org))
+        .await?;
+    Ok(Json(updated.into()))
+}
