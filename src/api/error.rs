@@ -39,10 +39,7 @@ pub enum ApiError {
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-    },
+    Conflict { code: &'static str, message: String },
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
     #[error("expected Content-Type: application/json")]
@@ -118,9 +115,10 @@ impl From<StoreError> for ApiError {
                 "invalid_transition",
                 format!("not allowed: the placement is {current}"),
             ),
-            StoreError::NoSeatLeft => {
-                ApiError::conflict("no_seat_left", "the opening has no free seat or is not open")
-            }
+            StoreError::NoSeatLeft => ApiError::conflict(
+                "no_seat_left",
+                "the opening has no free seat or is not open",
+            ),
             StoreError::IntakeCapReached { cap } => ApiError::conflict(
                 "intake_cap_reached",
                 format!("the host has already taken {cap} new people this month, its cap"),

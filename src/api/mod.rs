@@ -30,12 +30,15 @@ use crate::store::Store;
 pub mod audit;
 pub mod audit_events;
 pub mod auth;
+pub mod beneficiaries;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod offices;
+pub mod openings;
 pub mod organisations;
 pub mod placements;
+pub mod validate;
 
 use error::{ApiError, FieldError, problem_response};
 
@@ -74,6 +77,9 @@ impl AppState {
             settings: Arc::new(settings),
         }
     }
+
+    /// Called after any change to openings or placements: the next suggestion reloads them.
+    pub fn invalidate_openings(&self) {}
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -139,6 +145,18 @@ fn api_routes() -> OpenApiRouter<AppState> {
             organisations::list_organisations
         ))
         .routes(routes!(organisations::get_organisation))
+        .routes(routes!(openings::create_opening, openings::list_openings))
+        .routes(routes!(openings::get_opening, openings::update_opening))
+        .routes(routes!(
+            beneficiaries::create_beneficiary,
+            beneficiaries::list_beneficiaries
+        ))
+        .routes(routes!(
+            beneficiaries::get_beneficiary,
+            beneficiaries::update_beneficiary,
+            beneficiaries::delete_beneficiary
+        ))
+        .routes(routes!(beneficiaries::export_beneficiary))
         .routes(routes!(
             placements::create_placement,
             placements::list_placements

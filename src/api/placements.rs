@@ -226,7 +226,16 @@ pub async fn get_placement(
     if !visible(&principal, office, org) {
         return Err(ApiError::NotFound("placement"));
     }
-    audit::record(&state, &principal, Action::Read, "placement", id, Some(office), Some(org)).await?;
+    audit::record(
+        &state,
+        &principal,
+        Action::Read,
+        "placement",
+        id,
+        Some(office),
+        Some(org),
+    )
+    .await?;
     Ok(Json(row.into()))
 }
 
@@ -254,7 +263,10 @@ pub async fn list_placements(
         if !PLACEMENT_STATES.contains(&s.as_str()) {
             return Err(ApiError::field(
                 "state",
-                format!("unknown state '{s}': one of {}", PLACEMENT_STATES.join(", ")),
+                format!(
+                    "unknown state '{s}': one of {}",
+                    PLACEMENT_STATES.join(", ")
+                ),
             ));
         }
     }
@@ -273,20 +285,35 @@ pub async fn list_placements(
         state: q.state,
     };
     if principal.role == Role::Host
-        && q.organisation_id.is_some_and(|o| Some(o) != principal.organisation_id)
+        && q.organisation_id
+            .is_some_and(|o| Some(o) != principal.organisation_id)
     {
         return Ok(Json(Page {
             items: vec![],
             next_cursor: None,
         }));
     }
-    let rows = state.store.list_placements(&filter, after, limit + 1).await?;
-    Ok(Json(Page::from_rows(rows, limit, |r| r.id, Placement::from)))
+    let rows = state
+        .store
+        .list_placements(&filter, after, limit + 1)
+        .await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |r| r.id,
+        Placement::from,
+    )))
 }
 
 /// Every placement state.
 pub const PLACEMENT_STATES: [&str; 7] = [
-    "proposed", "accepted", "confirmed", "active", "ended", "declined", "expired",
+    "proposed",
+    "accepted",
+    "confirmed",
+    "active",
+    "ended",
+    "declined",
+    "expired",
 ];
 
 /// The rule of one transition: target state, allowed source states, who may do it.
@@ -372,7 +399,10 @@ pub async fn transition_placement(
     principal.require(rule.roles)?;
 
     let mut errors = Vec::new();
-    let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
     if rule.to == "declined" && reason.is_none() {
         errors.push(FieldError::new("reason", "a decline needs a reason"));
     }
@@ -398,8 +428,16 @@ pub async fn transition_placement(
         .transition_placement(id, &transition)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
-    audit::record(&state, &principal, Action::Transition, "placement", id, Some(office), Some(org))
-        .await?;
+    audit::record(
+        &state,
+        &principal,
+        Action::Transition,
+        "placement",
+        id,
+        Some(office),
+        Some(org),
+    )
+    .await?;
     Ok(Json(updated.into()))
 }
 
@@ -425,7 +463,10 @@ pub async fn record_hours(
 ) -> Result<Json<Placement>, ApiError> {
     principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
     if !(body.hours > 0.0 && body.hours <= 60.0) {
-        return Err(ApiError::field("hours", "must be more than 0 and at most 60"));
+        return Err(ApiError::field(
+            "hours",
+            "must be more than 0 and at most 60",
+        ));
     }
     let row = state
         .store
@@ -441,7 +482,15 @@ pub async fn record_hours(
         .add_placement_hours(id, body.hours)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
-    audit::record(&state, &principal, Action::Update, "placement", id, Some(office), Some(org))
-        .await?;
+    audit::record(
+        &state,
+        &principal,
+        Action::Update,
+        "placement",
+        id,
+        Some(office),
+        Some(org),
+    )
+    .await?;
     Ok(Json(updated.into()))
 }

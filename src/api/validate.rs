@@ -1,0 +1,345 @@
+//! Field validation shared by the resources: every check adds a [`FieldError`] naming the field
+//! (a JSON path such as `languages[1].level`) instead of stopping at the first problem, so a
+//! client fixes a form in one round trip.
+
+use serde::{Deserialize, Serialize};
+
+use super::Location;
+use super::error::FieldError;
+use crate::store::SkillRecord;
+
+/// Opening kinds.
+pub const OPENING_KINDS: &[&str] = &[
+    "public_utility_work",
+    "article_60",
+    "article_61",
+    "immersion",
+];
+/// Benefit programmes.
+pub const PROGRAMMES: &[&str] = &["revis", "cpas_ris", "rsa"];
+/// Physical demands of an opening; a person's health limit of the same name excludes it.
+pub const PHYSICAL_DEMANDS: &[&str] = &[
+    "heavy_lifting",
+    "standing_all_day",
+    "outdoor_work",
+    "night_work",
+    "driving",
+    "work_at_height",
+    "repetitive_motion",
+];
+/// How a person travels.
+pub const MOBILITIES: &[&str] = &["walk", "bike", "public_transport", "car"];
+/// CEFR levels, lowest first.
+pub const CEFR_LEVELS: &[&str] = &["A1", "A2", "B1", "B2", "C1", "C2"];
+
+/// ISO 639-1 codes accepted for languages: the languages of the three countries and of the main
+/// communities their offices serve.
+pub const LANGUAGE_CODES: &[&str] = &[
+    "af", "am", "ar", "bg", "bn", "bs", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi",
+    "fr", "he", "hi", "hr", "hu", "hy", "id", "it", "ja", "ka", "kk", "ko", "ku", "lb", "lt", "lv",
+    "mk", "mn", "nl", "no", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv", "sw",
+    "ta", "th", "ti", "tr", "uk", "ur", "uz", "vi", "wo", "zh",
+];
+
+/// A skill: free text plus an optional ROME (France) or ESCO code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillInput {
+    /// 1 to 100 characters, e.g. "entretien espaces verts".
+    pub label: String,
+    /// e.g. ROME `A1203`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A language an opening needs, with its minimum CEFR level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageRequirement {
+    /// ISO 639-1, e.g. `fr`, `lb`, `de`, `nl`.
+    pub language: String,
+    /// `A1` to `C2`.
+    pub min_level: String,
+}
+
+/// A language a person speaks, with their CEFR level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageSkill {
+    /// ISO 639-1, e.g. `fr`, `lb`, `ar`.
+    pub language: String,
+    /// `A1` to `C2`.
+    pub level: String,
+}
+
+pub fn missing<T: Default>(field: &str, e: &mut Vec<FieldError>) -> T {
+    e.push(FieldError::new(field, "is required"));
+    T::default()
+}
+
+pub fn choice(field: &str, value: &str, allowed: &[&str], e: &mut Vec<FieldError>) -> bool {
+    if allowed.contains(&value) {
+        true
+    } else {
+        e.push(FieldError::new(
+            field,
+            format!("'{value}' is not one of: {}", allowed.join(", ")),
+        ));
+        false
+    }
+}
+
+pub fn required_choice(
+    field: &str,
+    value: Option<&str>,
+    allowed: &[&str],
+    e: &mut Vec<FieldError>,
+) -> String {
+    match value {
+        Some(v) => {
+            choice(field, v, allowed, e);
+            v.to_owned()
+        }
+        None => missing(field, e),
+    }
+}
+
+/// A list of choices, each checked, duplicates removed, order kept.
+pub fn choices(
+    field: &str,
+    values: &[String],
+    allowed: &[&str],
+    e: &mut Vec<FieldError>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if choice(&format!("{field}[{i}]"), v, allowed, e) && !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+pub fn location(field: &str, value: Option<Location>, e: &mut Vec<FieldError>) -> Location {
+    match value {
+        Some(l) => {
+            l.validate(field, e);
+            l
+        }
+        None => {
+            e.push(FieldError::new(
+                field,
+                "is required: {\"lon\": …, \"lat\": …}",
+            ));
+            Location { lon: 0.0, lat: 0.0 }
+        }
+    }
+}
+
+/// Hours per week: more than 0, at most 60.
+pub fn hours(field: &str, value: Option<f64>, e: &mut Vec<FieldError>) -> f64 {
+    match value {
+        Some(h) if h > 0.0 && h <= 60.0 => h,
+        Some(h) => {
+            e.push(FieldError::new(
+                field,
+                format!("must be more than 0 and at most 60, got {h}"),
+            ));
+            1.0
+        }
+        None => missing::<f64>(field, e).max(1.0),
+    }
+}
+
+/// A date as ISO 8601 (`2026-12-01`) or as French spreadsheets write it (`01/12/2026`).
+pub fn parse_date(value: &str) -> Option<time::Date> {
+    let value = value.trim();
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let dmy = time::macros::format_description!("[day]/[month]/[year]");
+    time::Date::parse(value, &iso)
+        .or_else(|_| time::Date::parse(value, &dmy))
+        .ok()
+}
+
+pub fn optional_date(
+    field: &str,
+    value: Option<&str>,
+    e: &mut Vec<FieldError>,
+) -> Option<time::Date> {
+    let value = value?;
+    let parsed = parse_date(value);
+    if parsed.is_none() {
+        e.push(FieldError::new(
+            field,
+            format!("'{value}' is not a date: use YYYY-MM-DD or DD/MM/YYYY"),
+        ));
+    }
+    parsed
+}
+
+pub fn required_date(
+    field: &str,
+    value: Option<&str>,
+    e: &mut Vec<FieldError>,
+) -> Option<time::Date> {
+    if value.is_none() {
+        e.push(FieldError::new(field, "is required (YYYY-MM-DD)"));
+        return None;
+    }
+    optional_date(field, value, e)
+}
+
+/// Skills: labels trimmed, 1 to 100 characters; codes uppercase, letters and digits.
+pub fn skills(
+    field: &str,
+    values: Option<&[SkillInput]>,
+    e: &mut Vec<FieldError>,
+) -> Vec<SkillRecord> {
+    let mut out = Vec::new();
+    for (i, s) in values.unwrap_or_default().iter().enumerate() {
+        let label = s.label.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            e.push(FieldError::new(
+                format!("{field}[{i}].label"),
+                "must be 1 to 100 characters",
+            ));
+        }
+        let code = s
+            .code
+            .as_ref()
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty());
+        if let Some(c) = &code {
+            if c.len() > 40
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
+            {
+                e.push(FieldError::new(
+                    format!("{field}[{i}].code"),
+                    "a ROME or ESCO code: letters, digits, '.' or '-', at most 40",
+                ));
+            }
+        }
+        out.push(SkillRecord {
+            label: label.to_owned(),
+            code,
+        });
+    }
+    if out.len() > 50 {
+        e.push(FieldError::new(field, "at most 50 skills"));
+    }
+    out
+}
+
+/// Languages with CEFR levels: a known ISO 639-1 code, a level A1..C2, each language once.
+pub fn languages<'a>(
+    field: &str,
+    values: impl Iterator<Item = (&'a str, &'a str)>,
+    level_field: &str,
+    e: &mut Vec<FieldError>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, (language, level)) in values.enumerate() {
+        let language = language.trim().to_lowercase();
+        let level = level.trim().to_uppercase();
+        if !LANGUAGE_CODES.contains(&language.as_str()) {
+            e.push(FieldError::new(
+                format!("{field}[{i}].language"),
+                format!(
+                    "'{language}' is not a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)"
+                ),
+            ));
+        }
+        if !CEFR_LEVELS.contains(&level.as_str()) {
+            e.push(FieldError::new(
+                format!("{field}[{i}].{level_field}"),
+                format!("'{level}' is not a CEFR level: A1, A2, B1, B2, C1 or C2"),
+            ));
+        }
+        if out.iter().any(|(l, _)| *l == language) {
+            e.push(FieldError::new(
+                format!("{field}[{i}].language"),
+                format!("'{language}' is listed twice"),
+            ));
+        }
+        out.push((language, level));
+    }
+    out
+}
+
+/// Kilometres between two points along the great circle.
+pub fn distance_km(a: Location, b: Location) -> f64 {
+    use geo::{Distance, Haversine, Point};
+    Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
+}
+
+/// A box that contains the circle of `radius_km` around `centre`: `(min_lon, min_lat, max_lon, max_lat)`.
+pub fn bounding_box(centre: Location, radius_km: f64) -> (f64, f64, f64, f64) {
+    // One degree of latitude is ~111.32 km everywhere; a degree of longitude shrinks with cos(lat).
+    let dlat = radius_km / 111.32;
+    let dlon = radius_km / (111.32 * centre.lat.to_radians().cos().max(0.01));
+    (
+        centre.lon - dlon,
+        centre.lat - dlat,
+        centre.lon + dlon,
+        centre.lat + dlat,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_in_iso_and_french_forms_and_nothing_else() {
+        let d = time::macros::date!(2026 - 12 - 01);
+        assert_eq!(parse_date("2026-12-01"), Some(d));
+        assert_eq!(parse_date("01/12/2026"), Some(d));
+        assert_eq!(
+            parse_date("12/01/2026 "),
+            Some(time::macros::date!(2026 - 01 - 12))
+        );
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("31/02/2026"), None);
+    }
+
+    #[test]
+    fn the_bounding_box_contains_the_circle() {
+        let centre = Location {
+            lon: 4.33,
+            lat: 50.85,
+        };
+        let (a, b, c, d) = bounding_box(centre, 5.0);
+        for (lon, lat) in [
+            (a, centre.lat),
+            (c, centre.lat),
+            (centre.lon, b),
+            (centre.lon, d),
+        ] {
+            let km = distance_km(centre, Location { lon, lat });
+            assert!((km - 5.0).abs() < 0.05, "edge at {km} km");
+        }
+    }
+
+    #[test]
+    fn every_language_problem_is_reported_with_its_index() {
+        let mut e = Vec::new();
+        let out = languages(
+            "languages",
+            [("fr", "B1"), ("xx", "A3"), ("FR", "a2")].into_iter(),
+            "level",
+            &mut e,
+        );
+        assert_eq!(out[0], ("fr".to_owned(), "B1".to_owned()));
+        let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "languages[1].language",
+                "languages[1].level",
+                "languages[2].language"
+            ]
+        );
+    }
+}
