@@ -246,13 +246,13 @@ fn validate_input(input: &OpeningInput) -> Result<OpeningFields, ApiError> {
     let hours_per_week = validate::hours("hours_per_week", input.hours_per_week, &mut e);
     let start_date = validate::required_date("start_date", input.start_date.as_deref(), &mut e);
     let end_date = validate::optional_date("end_date", input.end_date.as_deref(), &mut e);
-    if let (Some(start), Some(end)) = (start_date, end_date) {
-        if end < start {
-            e.push(FieldError::new(
-                "end_date",
-                format!("ends on {end}, before its start date {start}"),
-            ));
-        }
+    if let (Some(start), Some(end)) = (start_date, end_date)
+        && end < start
+    {
+        e.push(FieldError::new(
+            "end_date",
+            format!("ends on {end}, before its start date {start}"),
+        ));
     }
     let required_skills =
         validate::skills("required_skills", input.required_skills.as_deref(), &mut e);

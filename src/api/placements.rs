@@ -259,16 +259,16 @@ pub async fn list_placements(
     principal.require(&[Role::Admin, Role::Caseworker, Role::Host])?;
     let limit = page_limit(q.limit)?;
     let after = page_cursor(q.cursor.as_deref())?;
-    if let Some(s) = &q.state {
-        if !PLACEMENT_STATES.contains(&s.as_str()) {
-            return Err(ApiError::field(
-                "state",
-                format!(
-                    "unknown state '{s}': one of {}",
-                    PLACEMENT_STATES.join(", ")
-                ),
-            ));
-        }
+    if let Some(s) = &q.state
+        && !PLACEMENT_STATES.contains(&s.as_str())
+    {
+        return Err(ApiError::field(
+            "state",
+            format!(
+                "unknown state '{s}': one of {}",
+                PLACEMENT_STATES.join(", ")
+            ),
+        ));
     }
     let filter = PlacementFilter {
         beneficiary_id: q.beneficiary_id,

@@ -209,17 +209,16 @@ pub fn skills(
             .as_ref()
             .map(|c| c.trim().to_uppercase())
             .filter(|c| !c.is_empty());
-        if let Some(c) = &code {
-            if c.len() > 40
-                || !c
-                    .chars()
+        let well_formed = |c: &String| {
+            c.len() <= 40
+                && c.chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
-            {
-                e.push(FieldError::new(
-                    format!("{field}[{i}].code"),
-                    "a ROME or ESCO code: letters, digits, '.' or '-', at most 40",
-                ));
-            }
+        };
+        if code.as_ref().is_some_and(|c| !well_formed(c)) {
+            e.push(FieldError::new(
+                format!("{field}[{i}].code"),
+                "a ROME or ESCO code: letters, digits, '.' or '-', at most 40",
+            ));
         }
         out.push(SkillRecord {
             label: label.to_owned(),

@@ -5,5 +5,9 @@
 mod common;
 
 mod auth;
+mod beneficiaries;
 mod harness;
+mod input;
 mod offices;
+mod openings;
+mod placements;

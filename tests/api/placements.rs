@@ -1,0 +1,331 @@
+//! Placements over HTTP: every transition, every illegal one, who may do what, and the race for
+//! the last seat on both databases.
+
+use serde_json::{Value, json};
+
+use crate::harness::{TestApp, World, expect, opening_body, person_body};
+
+async fn proposal(app: &TestApp, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
+    let person = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body(reference))
+            .await,
+        201,
+    );
+    let opening = expect(
+        app.post("/v1/openings", &w.host, opening_body(seats)).await,
+        201,
+    );
+    let placement = expect(
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
+        )
+        .await,
+        201,
+    );
+    (person, opening, placement)
+}
+
+fn uri(placement: &Value, transition: &str) -> String {
+    format!(
+        "/v1/placements/{}/{transition}",
+        placement["id"].as_str().unwrap()
+    )
+}
+
+#[tokio::test]
+async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-1").await;
+    assert_eq!(p["state"], "proposed");
+    assert_eq!(p["proposed_by"], "caseworker");
+    let p2 = expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        200,
+    );
+    assert_eq!(p2["state"], "accepted");
+    let p3 = expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
+    assert_eq!(p3["state"], "confirmed");
+    assert!(p3["confirmed_on"].is_string());
+    let p4 = expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
+    assert_eq!(p4["state"], "active");
+    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
+    let p5 = expect(app.post(&hours, &w.host, json!({"hours": 4})).await, 200);
+    assert_eq!(p5["hours_worked"], 11.5);
+    let p6 = expect(
+        app.post(
+            &uri(&p, "end"),
+            &w.caseworker,
+            json!({"outcome": "job_found"}),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(p6["state"], "ended");
+    assert_eq!(p6["outcome"], "job_found");
+
+    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
+    let transitions = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["object_id"] == p["id"] && e["action"] == "transition")
+        .map(|e| e["actor_role"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        transitions,
+        vec!["caseworker", "host", "host", "caseworker"]
+    );
+}
+
+#[tokio::test]
+async fn an_illegal_transition_is_a_409_that_names_the_current_state() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-2").await;
+    for (transition, token, body) in [
+        ("confirm", &w.host, json!({})),
+        ("start", &w.host, json!({})),
+        ("end", &w.caseworker, json!({"outcome": "completed"})),
+    ] {
+        let reply = expect(app.post(&uri(&p, transition), token, body).await, 409);
+        assert_eq!(reply["code"], "invalid_transition", "{transition}");
+        assert!(
+            reply["title"].as_str().unwrap().contains("proposed"),
+            "{reply}"
+        );
+    }
+    expect(
+        app.post(
+            &uri(&p, "decline"),
+            &w.host,
+            json!({"reason": "no tutor available"}),
+        )
+        .await,
+        200,
+    );
+    let reply = expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        409,
+    );
+    assert!(reply["title"].as_str().unwrap().contains("declined"));
+    expect(
+        app.post(&uri(&p, "teleport"), &w.caseworker, json!({}))
+            .await,
+        404,
+    );
+}
+
+#[tokio::test]
+async fn each_side_may_only_make_its_own_decisions() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-3").await;
+    assert_eq!(
+        expect(app.post(&uri(&p, "accept"), &w.host, json!({})).await, 403)["code"],
+        "forbidden"
+    );
+    expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        200,
+    );
+    expect(
+        app.post(&uri(&p, "confirm"), &w.caseworker, json!({}))
+            .await,
+        403,
+    );
+    // Other tenants do not see it at all.
+    expect(
+        app.post(&uri(&p, "confirm"), &w.other_host, json!({}))
+            .await,
+        404,
+    );
+    expect(
+        app.post(
+            &uri(&p, "decline"),
+            &w.other_caseworker,
+            json!({"reason": "x"}),
+        )
+        .await,
+        404,
+    );
+    expect(
+        app.get(
+            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
+            &w.other_host,
+        )
+        .await,
+        404,
+    );
+    expect(
+        app.get(
+            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
+            &w.scheduler,
+        )
+        .await,
+        403,
+    );
+}
+
+#[tokio::test]
+async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-4").await;
+    let reply = expect(
+        app.post(&uri(&p, "decline"), &w.caseworker, json!({}))
+            .await,
+        422,
+    );
+    assert_eq!(reply["errors"][0]["field"], "reason");
+    let reply = expect(
+        app.post(&uri(&p, "decline"), &w.caseworker, json!({"reason": "  "}))
+            .await,
+        422,
+    );
+    assert_eq!(reply["errors"][0]["field"], "reason");
+}
+
+#[tokio::test]
+async fn hours_can_only_be_recorded_on_an_active_placement() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-5").await;
+    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    assert_eq!(
+        expect(app.post(&hours, &w.host, json!({"hours": 3})).await, 409)["code"],
+        "invalid_transition"
+    );
+    expect(app.post(&hours, &w.host, json!({"hours": -3})).await, 422);
+}
+
+#[tokio::test]
+async fn a_full_opening_refuses_a_proposal_with_409() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, opening, _) = proposal(&app, &w, 1, "L-6").await;
+    let other = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body("L-7"))
+            .await,
+        201,
+    );
+    let reply = expect(
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            json!({"beneficiary_id": other["id"], "opening_id": opening["id"]}),
+        )
+        .await,
+        409,
+    );
+    assert_eq!(reply["code"], "no_seat_left");
+}
+
+async fn race_for_the_last_seat(app: TestApp) {
+    let w = app.world().await;
+    let opening = expect(
+        app.post("/v1/openings", &w.host, opening_body(1)).await,
+        201,
+    );
+    let mut people = Vec::new();
+    for i in 0..50 {
+        let p = expect(
+            app.post(
+                "/v1/beneficiaries",
+                &w.caseworker,
+                person_body(&format!("RACE-{i}")),
+            )
+            .await,
+            201,
+        );
+        people.push(p["id"].clone());
+    }
+    let app = std::sync::Arc::new(app);
+    let token = w.caseworker.clone();
+    let mut tasks = Vec::new();
+    for person in people {
+        let app = app.clone();
+        let token = token.clone();
+        let body = json!({"beneficiary_id": person, "opening_id": opening["id"]});
+        tasks.push(tokio::spawn(async move {
+            app.post("/v1/placements", &token, body).await
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap().status.as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let after = expect(
+        app.get(
+            &format!("/v1/openings/{}", opening["id"].as_str().unwrap()),
+            &w.host,
+        )
+        .await,
+        200,
+    );
+    assert_eq!(after["seats_left"], 0);
+    assert_eq!(after["seats_taken"], 1);
+    if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+        app.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_racing_proposals_for_the_last_seat_give_one_201_and_49_409_on_sqlite() {
+    race_for_the_last_seat(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_racing_proposals_for_the_last_seat_give_one_201_and_49_409_on_postgres() {
+    race_for_the_last_seat(TestApp::postgres().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_racing_confirms_of_one_placement_give_one_200_and_49_409_on_postgres() {
+    let app = TestApp::postgres().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "C-1").await;
+    expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        200,
+    );
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let app = app.clone();
+        let (u, t) = (uri(&p, "confirm"), w.host.clone());
+        tasks.push(tokio::spawn(async move {
+            app.post(&u, &t, json!({})).await.status.as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+        app.finish().await;
+    }
+}
