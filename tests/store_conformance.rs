@@ -6,9 +6,9 @@ mod common;
 use std::sync::Arc;
 
 use placematch::store::{
-    Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent, NewOffice,
-    NewOrganisation, NewPlacement, NewToken, OpeningFields, OpeningFilter, PlacementFilter,
-    SkillRecord, Store, StoreError, Transition,
+    ApplyPlan, Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent,
+    NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun, NewToken, OpeningFields,
+    OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError, Transition,
 };
 use time::macros::date;
 use uuid::Uuid;
@@ -722,6 +722,172 @@ mod scenarios {
             .expect("a new month opens the cap again");
     }
 
+    pub async fn only_one_run_per_office_holds_the_lock_and_offices_do_not_block_each_other(
+        store: Arc<dyn Store>,
+    ) {
+        let a = store.create_office(&luxembourg_office()).await.unwrap();
+        let b = store.create_office(&luxembourg_office()).await.unwrap();
+        let held = store
+            .try_lock_office(a.id)
+            .await
+            .unwrap()
+            .expect("first run gets the lock");
+        assert!(
+            store.try_lock_office(a.id).await.unwrap().is_none(),
+            "second run of A refused"
+        );
+        let other = store.try_lock_office(b.id).await.unwrap();
+        assert!(other.is_some(), "office B runs in parallel");
+        drop(held);
+        assert!(
+            store.try_lock_office(a.id).await.unwrap().is_some(),
+            "released on drop"
+        );
+    }
+
+    pub async fn an_applied_run_writes_its_proposals_and_report_in_one_go(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("RB-1"))
+            .await
+            .unwrap();
+        let snapshot = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        assert_eq!(snapshot.beneficiaries.len(), 1);
+        assert_eq!(snapshot.openings.len(), 1);
+        let run = NewRebalancingRun {
+            id: Uuid::now_v7(),
+            office_id: office.id,
+            mode: "apply".into(),
+            data_digest: snapshot.digest.clone(),
+            report: serde_json::json!({"new": 1}),
+            started_at: placematch::store::now(),
+        };
+        let plan = ApplyPlan {
+            withdraw: vec![],
+            propose: vec![(who.id, opening.id)],
+        };
+        let row = store.save_rebalancing_run(&run, Some(&plan)).await.unwrap();
+        assert!(row.applied_at.is_some());
+        assert_eq!(row.report.0, serde_json::json!({"new": 1}));
+        let placements = store
+            .list_placements(&PlacementFilter::default(), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(placements.len(), 1);
+        assert_eq!(placements[0].proposed_by, "rebalancing");
+        assert_eq!(store.get_rebalancing_run(run.id).await.unwrap(), Some(row));
+    }
+
+    pub async fn a_dry_run_applied_after_the_data_changed_is_refused_and_changes_nothing(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("RB-2"))
+            .await
+            .unwrap();
+        let snapshot = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        let run = NewRebalancingRun {
+            id: Uuid::now_v7(),
+            office_id: office.id,
+            mode: "dry_run".into(),
+            data_digest: snapshot.digest,
+            report: serde_json::json!({}),
+            started_at: placematch::store::now(),
+        };
+        let stored = store.save_rebalancing_run(&run, None).await.unwrap();
+        assert!(stored.applied_at.is_none());
+        // Someone edits the opening after the dry run.
+        let mut fields = green_spaces_opening();
+        fields.seats = 3;
+        store.update_opening(opening.id, &fields).await.unwrap();
+        let plan = ApplyPlan {
+            withdraw: vec![],
+            propose: vec![(who.id, opening.id)],
+        };
+        assert!(matches!(
+            store.apply_rebalancing_run(run.id, &plan).await,
+            Err(StoreError::Stale)
+        ));
+        assert!(
+            store
+                .list_placements(&PlacementFilter::default(), None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .get_rebalancing_run(run.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .applied_at
+                .is_none()
+        );
+    }
+
+    pub async fn a_plan_that_no_longer_fits_leaves_no_trace(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.seats = 1;
+        let opening = store.create_opening(org.id, &fields).await.unwrap();
+        let a = store
+            .create_beneficiary(office.id, &person("RB-3"))
+            .await
+            .unwrap();
+        let b = store
+            .create_beneficiary(office.id, &person("RB-4"))
+            .await
+            .unwrap();
+        let snapshot = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        let run = NewRebalancingRun {
+            id: Uuid::now_v7(),
+            office_id: office.id,
+            mode: "apply".into(),
+            data_digest: snapshot.digest,
+            report: serde_json::json!({}),
+            started_at: placematch::store::now(),
+        };
+        // Two people for one seat: the second insert fails, so the first must not survive.
+        let plan = ApplyPlan {
+            withdraw: vec![],
+            propose: vec![(a.id, opening.id), (b.id, opening.id)],
+        };
+        assert!(matches!(
+            store.save_rebalancing_run(&run, Some(&plan)).await,
+            Err(StoreError::Stale)
+        ));
+        assert!(
+            store
+                .list_placements(&PlacementFilter::default(), None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(store.get_rebalancing_run(run.id).await.unwrap().is_none());
+    }
+
     pub async fn a_closed_store_reports_the_database_unavailable(store: Arc<dyn Store>) {
         store.ping().await.expect("ping while open");
         store.close().await;
@@ -783,4 +949,8 @@ conformance!(
     fifty_racing_accepts_of_one_proposal_succeed_once,
     a_person_cannot_hold_two_live_placements,
     the_monthly_intake_cap_refuses_one_confirmation_too_many,
+    only_one_run_per_office_holds_the_lock_and_offices_do_not_block_each_other,
+    an_applied_run_writes_its_proposals_and_report_in_one_go,
+    a_dry_run_applied_after_the_data_changed_is_refused_and_changes_nothing,
+    a_plan_that_no_longer_fits_leaves_no_trace,
 );

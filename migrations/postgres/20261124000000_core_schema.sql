@@ -142,3 +142,18 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_time_idx ON audit_events (occurred_at, id);
 CREATE INDEX audit_events_object_idx ON audit_events (object_kind, object_id);
+
+-- Nightly rebalancing runs. A row is written only when a run finishes, in the same transaction as
+-- its proposals when applied: a run killed midway leaves no trace.
+CREATE TABLE rebalancing_runs (
+    id               uuid PRIMARY KEY,
+    office_id        uuid NOT NULL REFERENCES offices (id) ON DELETE CASCADE,
+    mode             text NOT NULL CHECK (mode IN ('dry_run', 'apply')),
+    -- Digest of the data the run read: applying a dry run later is refused if it changed.
+    data_digest      text NOT NULL,
+    report           jsonb NOT NULL,
+    started_at       timestamptz NOT NULL,
+    finished_at      timestamptz NOT NULL,
+    applied_at       timestamptz
+);
+CREATE INDEX rebalancing_runs_office_idx ON rebalancing_runs (office_id, id);

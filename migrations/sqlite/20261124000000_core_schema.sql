@@ -143,3 +143,18 @@ CREATE TABLE audit_events (
 ) STRICT;
 CREATE INDEX audit_events_time_idx ON audit_events (occurred_at, id);
 CREATE INDEX audit_events_object_idx ON audit_events (object_kind, object_id);
+
+-- Nightly rebalancing runs. A row is written only when a run finishes, in the same transaction as
+-- its proposals when applied: a run killed midway leaves no trace.
+CREATE TABLE rebalancing_runs (
+    id               BLOB PRIMARY KEY CHECK (length(id) = 16),
+    office_id        BLOB NOT NULL REFERENCES offices (id) ON DELETE CASCADE,
+    mode             TEXT NOT NULL CHECK (mode IN ('dry_run', 'apply')),
+    -- Digest of the data the run read: applying a dry run later is refused if it changed.
+    data_digest      TEXT NOT NULL,
+    report           TEXT NOT NULL CHECK (json_valid(report)),
+    started_at       TEXT NOT NULL,
+    finished_at      TEXT NOT NULL,
+    applied_at       TEXT
+) STRICT;
+CREATE INDEX rebalancing_runs_office_idx ON rebalancing_runs (office_id, id);

@@ -52,6 +52,12 @@ pub enum StoreError {
     /// The host has taken as many new people this month as its cap allows.
     #[error("the host's monthly intake cap of {cap} is reached")]
     IntakeCapReached { cap: i32 },
+    /// Another run of the same office holds the lock.
+    #[error("a rebalancing run of this office is already in progress")]
+    RunInProgress,
+    /// The data changed since the report was computed.
+    #[error("the data changed since this report was computed")]
+    Stale,
     /// Any other database error.
     #[error("database error")]
     Database(#[source] sqlx::Error),
@@ -372,6 +378,30 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
     ) -> Result<u64, StoreError>;
 
+    /// Takes the single-runner lock of an office, or `None` when another run holds it (in this
+    /// process or any other sharing the database).
+    async fn try_lock_office(&self, office_id: Uuid) -> Result<Option<RunLock>, StoreError>;
+    /// Reads what a rebalancing run of the office needs, in one consistent read.
+    async fn load_office_snapshot(
+        &self,
+        office_id: Uuid,
+        today: time::Date,
+    ) -> Result<OfficeSnapshot, StoreError>;
+    /// Stores a finished run; with `plan`, applies it in the same transaction after checking
+    /// that the office's data still has `run.data_digest` ([`StoreError::Stale`] otherwise).
+    async fn save_rebalancing_run(
+        &self,
+        run: &NewRebalancingRun,
+        plan: Option<&ApplyPlan>,
+    ) -> Result<RebalancingRunRow, StoreError>;
+    /// Applies a stored dry run, refused as [`StoreError::Stale`] if the data changed since.
+    async fn apply_rebalancing_run(
+        &self,
+        id: Uuid,
+        plan: &ApplyPlan,
+    ) -> Result<Option<RebalancingRunRow>, StoreError>;
+    async fn get_rebalancing_run(&self, id: Uuid) -> Result<Option<RebalancingRunRow>, StoreError>;
+
     async fn record_audit_event(&self, new: &NewAuditEvent) -> Result<AuditEventRow, StoreError>;
     /// Audit events in time order, after the event `after` (exclusive), at most `limit`.
     async fn list_audit_events(
@@ -651,4 +681,103 @@ pub fn month_window(day: time::Date) -> (time::Date, time::Date) {
     }
     .expect("valid date");
     (first, next)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rebalancing runs.
+// ---------------------------------------------------------------------------------------------
+
+/// A finished rebalancing run with its report.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RebalancingRunRow {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    /// `dry_run` or `apply`.
+    pub mode: String,
+    pub data_digest: String,
+    pub report: sqlx::types::Json<serde_json::Value>,
+    pub started_at: OffsetDateTime,
+    pub finished_at: OffsetDateTime,
+    pub applied_at: Option<OffsetDateTime>,
+}
+
+/// A run to store.
+#[derive(Debug, Clone)]
+pub struct NewRebalancingRun {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub mode: String,
+    pub data_digest: String,
+    pub report: serde_json::Value,
+    pub started_at: OffsetDateTime,
+}
+
+/// What applying a run changes: proposals withdrawn (declined with a reason) and made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApplyPlan {
+    /// Live proposals to withdraw, with the reason recorded on them.
+    pub withdraw: Vec<(Uuid, String)>,
+    /// New proposals: (beneficiary, opening).
+    pub propose: Vec<(Uuid, Uuid)>,
+}
+
+/// Everything a rebalancing run of one office reads, taken in one consistent read.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeSnapshot {
+    /// People of the office who are waiting (with or without a live placement).
+    pub beneficiaries: Vec<BeneficiaryRow>,
+    /// Open openings (all organisations; the caller filters by programme).
+    pub openings: Vec<OpeningRow>,
+    /// Live placements of the office's people.
+    pub placements: Vec<PlacementRow>,
+    /// Organisations with a monthly cap: (id, cap, people confirmed this month).
+    pub intake: Vec<(Uuid, i32, i64)>,
+    /// SHA-256 over the ids and update times of everything above.
+    pub digest: String,
+}
+
+/// Held while a run of one office is in progress; dropping it releases the lock (also when the
+/// process dies: a PostgreSQL session lock ends with its connection, a file lock with its file).
+pub struct RunLock {
+    _guard: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl RunLock {
+    pub(crate) fn new(guard: impl std::any::Any + Send + Sync) -> Self {
+        Self {
+            _guard: Box::new(guard),
+        }
+    }
+}
+
+impl std::fmt::Debug for RunLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RunLock")
+    }
+}
+
+/// The digest of a snapshot: changes whenever a person, an opening or a placement changes.
+pub(crate) fn snapshot_digest(
+    beneficiaries: &[(Uuid, OffsetDateTime)],
+    openings: &[(Uuid, OffsetDateTime)],
+    placements: &[(Uuid, String, OffsetDateTime)],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (id, at) in beneficiaries {
+        h.update(id.as_bytes());
+        h.update(at.unix_timestamp_nanos().to_le_bytes());
+    }
+    h.update(b"|openings|");
+    for (id, at) in openings {
+        h.update(id.as_bytes());
+        h.update(at.unix_timestamp_nanos().to_le_bytes());
+    }
+    h.update(b"|placements|");
+    for (id, state, at) in placements {
+        h.update(id.as_bytes());
+        h.update(state.as_bytes());
+        h.update(at.unix_timestamp_nanos().to_le_bytes());
+    }
+    hex::encode(h.finalize())
 }

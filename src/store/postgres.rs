@@ -4,7 +4,7 @@
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
-use super::{Backend, ConnectError, StoreError, parse_options, unreachable};
+use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
 use crate::config::DatabaseConfig;
 
 /// A store on a PostgreSQL database.
@@ -41,20 +41,25 @@ impl PgStore {
 impl PgStore {
     /// A transaction holding a row lock on the opening: concurrent proposals and transitions on
     /// one opening run one after the other, so seats are counted exactly.
-    async fn begin_for_opening(
-        &self,
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A row lock on the opening until the transaction ends: concurrent proposals and
+    /// transitions on one opening run one after the other, so seats are counted exactly.
+    async fn lock_opening(
+        conn: &mut sqlx::PgConnection,
         opening: uuid::Uuid,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+    ) -> Result<(), StoreError> {
         sqlx::query("SELECT id FROM openings WHERE id = $1 FOR UPDATE")
             .bind(opening)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        Ok(tx)
+        Ok(())
     }
 }
 
-impl_store!(PgStore, {
+impl_store!(PgStore, sqlx::PgConnection, {
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
@@ -65,4 +70,35 @@ impl_store!(PgStore, {
             .await?;
         Ok(())
     }
+
+    async fn try_lock_office(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
+        // A session-level advisory lock on a connection taken out of the pool: it is held as
+        // long as that connection lives, across replicas, and released by the server when the
+        // connection closes, even if this process is killed.
+        let mut conn = self.pool.acquire().await?.detach();
+        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(advisory_key(office_id))
+            .fetch_one(&mut conn)
+            .await?;
+        if got {
+            Ok(Some(RunLock::new(HeldConnection { _conn: conn })))
+        } else {
+            let _ = conn.close().await;
+            Ok(None)
+        }
+    }
 });
+
+/// A detached connection holding an advisory lock; dropping it closes the socket, which ends the
+/// session and so releases the lock.
+struct HeldConnection {
+    _conn: PgConnection,
+}
+
+/// The advisory lock key of an office: a fixed namespace in the high bits, the office in the low.
+fn advisory_key(office_id: uuid::Uuid) -> i64 {
+    const NAMESPACE: i64 = 0x504d_0000_0000_0000; // "PM"
+    let bytes = office_id.as_u128().to_le_bytes();
+    let low = i64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) & 0x0000_ffff_ffff_ffff;
+    NAMESPACE | low
+}

@@ -5,8 +5,113 @@
 /// Expands to `impl Store for $store` with the shared methods plus `$extra` (the backend's own).
 /// `$store` must have a field `pool` of its backend's `Pool` type.
 macro_rules! impl_store {
-    ($store:ty, { $($extra:tt)* }) => {
+    ($store:ty, $conn:ty, { $($extra:tt)* }) => {
         impl $store {
+            /// Proposes inside `conn`'s transaction: locks the opening, counts its live
+            /// placements against its seats, inserts. The caller commits.
+            async fn insert_proposal(
+                conn: &mut $conn,
+                beneficiary_id: uuid::Uuid,
+                opening_id: uuid::Uuid,
+                proposed_by: &str,
+            ) -> Result<$crate::store::PlacementRow, $crate::store::StoreError> {
+                Self::lock_opening(&mut *conn, opening_id).await?;
+                let capacity: Option<(i32, String, i64)> = sqlx::query_as(
+                    "SELECT o.seats, o.status, (SELECT COUNT(*) FROM placements p \
+                     WHERE p.opening_id = o.id \
+                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
+                     FROM openings o WHERE o.id = $1",
+                )
+                .bind(opening_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match capacity {
+                    Some((seats, status, taken)) if status == "open" && taken < i64::from(seats) => {}
+                    Some(_) => return Err($crate::store::StoreError::NoSeatLeft),
+                    None => {
+                        return Err($crate::store::StoreError::Constraint(
+                            "no such opening".into(),
+                        ))
+                    }
+                }
+                Ok(sqlx::query_as(
+                    "INSERT INTO placements (id, beneficiary_id, opening_id, state, proposed_by, \
+                     created_at, updated_at) VALUES ($1, $2, $3, 'proposed', $4, $5, $5) \
+                     RETURNING *",
+                )
+                .bind($crate::store::new_id())
+                .bind(beneficiary_id)
+                .bind(opening_id)
+                .bind(proposed_by)
+                .bind($crate::store::now())
+                .fetch_one(&mut *conn)
+                .await?)
+            }
+
+            /// The digest of what a run of `office_id` reads (see [`crate::store::snapshot_digest`]).
+            async fn office_digest(
+                conn: &mut $conn,
+                office_id: uuid::Uuid,
+            ) -> Result<String, $crate::store::StoreError> {
+                let people: Vec<(uuid::Uuid, time::OffsetDateTime)> = sqlx::query_as(
+                    "SELECT id, updated_at FROM beneficiaries \
+                     WHERE office_id = $1 AND status = 'waiting' ORDER BY id",
+                )
+                .bind(office_id)
+                .fetch_all(&mut *conn)
+                .await?;
+                let openings: Vec<(uuid::Uuid, time::OffsetDateTime)> = sqlx::query_as(
+                    "SELECT id, updated_at FROM openings WHERE status = 'open' ORDER BY id",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let placements: Vec<(uuid::Uuid, String, time::OffsetDateTime)> = sqlx::query_as(
+                    "SELECT p.id, p.state, p.updated_at FROM placements p \
+                     JOIN beneficiaries b ON b.id = p.beneficiary_id \
+                     WHERE b.office_id = $1 \
+                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') ORDER BY p.id",
+                )
+                .bind(office_id)
+                .fetch_all(&mut *conn)
+                .await?;
+                Ok($crate::store::snapshot_digest(&people, &openings, &placements))
+            }
+
+            /// Applies `plan` inside `conn`'s transaction. Anything that no longer fits (a
+            /// proposal answered meanwhile, a seat gone) makes the whole plan stale.
+            async fn execute_plan(
+                conn: &mut $conn,
+                plan: &$crate::store::ApplyPlan,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::now();
+                for (placement, reason) in &plan.withdraw {
+                    let done = sqlx::query(
+                        "UPDATE placements SET state = 'declined', decline_reason = $2, \
+                         updated_at = $3 WHERE id = $1 AND state = 'proposed'",
+                    )
+                    .bind(placement)
+                    .bind(reason)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err($crate::store::StoreError::Stale);
+                    }
+                }
+                for (beneficiary, opening) in &plan.propose {
+                    match Self::insert_proposal(&mut *conn, *beneficiary, *opening, "rebalancing").await {
+                        Ok(_) => {}
+                        Err($crate::store::StoreError::NoSeatLeft)
+                        | Err($crate::store::StoreError::Conflict(_))
+                        | Err($crate::store::StoreError::Constraint(_)) => {
+                            return Err($crate::store::StoreError::Stale)
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(())
+            }
+
             /// Openings matching `filter` (and `id` when given), in id order after `after`.
             async fn select_openings(
                 &self,
@@ -511,38 +616,10 @@ macro_rules! impl_store {
                 &self,
                 new: &$crate::store::NewPlacement,
             ) -> Result<$crate::store::PlacementRow, $crate::store::StoreError> {
-                let mut tx = self.begin_for_opening(new.opening_id).await?;
-                let capacity: Option<(i32, String, i64)> = sqlx::query_as(
-                    "SELECT o.seats, o.status, (SELECT COUNT(*) FROM placements p \
-                     WHERE p.opening_id = o.id \
-                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
-                     FROM openings o WHERE o.id = $1",
-                )
-                .bind(new.opening_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match capacity {
-                    Some((seats, status, taken)) if status == "open" && taken < i64::from(seats) => {}
-                    Some(_) => return Err($crate::store::StoreError::NoSeatLeft),
-                    None => {
-                        return Err($crate::store::StoreError::Constraint(
-                            "no such opening".into(),
-                        ))
-                    }
-                }
-                let now = $crate::store::now();
-                let row = sqlx::query_as(
-                    "INSERT INTO placements (id, beneficiary_id, opening_id, state, proposed_by, \
-                     created_at, updated_at) VALUES ($1, $2, $3, 'proposed', $4, $5, $5) \
-                     RETURNING *",
-                )
-                .bind($crate::store::new_id())
-                .bind(new.beneficiary_id)
-                .bind(new.opening_id)
-                .bind(&new.proposed_by)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
+                let mut tx = self.begin_write().await?;
+                let row =
+                    Self::insert_proposal(&mut *tx, new.beneficiary_id, new.opening_id, &new.proposed_by)
+                        .await?;
                 tx.commit().await?;
                 Ok(row)
             }
@@ -565,7 +642,8 @@ macro_rules! impl_store {
                 let Some(before) = self.get_placement(id).await? else {
                     return Ok(None);
                 };
-                let mut tx = self.begin_for_opening(before.opening_id).await?;
+                let mut tx = self.begin_write().await?;
+                Self::lock_opening(&mut *tx, before.opening_id).await?;
                 // Re-read under the lock: another request may have moved it meanwhile.
                 let current: Option<(String,)> =
                     sqlx::query_as("SELECT state FROM placements WHERE id = $1")
@@ -701,6 +779,140 @@ macro_rules! impl_store {
                 .execute(&self.pool)
                 .await?;
                 Ok(done.rows_affected())
+            }
+
+            async fn load_office_snapshot(
+                &self,
+                office_id: uuid::Uuid,
+                today: time::Date,
+            ) -> Result<$crate::store::OfficeSnapshot, $crate::store::StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                let digest = Self::office_digest(&mut *conn, office_id).await?;
+                drop(conn);
+                let everyone = u32::MAX;
+                let beneficiaries = self
+                    .select_beneficiaries(
+                        &$crate::store::BeneficiaryFilter {
+                            office_id: Some(office_id),
+                            status: Some("waiting".into()),
+                            external_ref: None,
+                        },
+                        None,
+                        None,
+                        everyone,
+                    )
+                    .await?;
+                let openings = self
+                    .select_openings(
+                        &$crate::store::OpeningFilter {
+                            status: Some("open".into()),
+                            ..Default::default()
+                        },
+                        None,
+                        None,
+                        everyone,
+                    )
+                    .await?;
+                let placements: Vec<$crate::store::PlacementRow> = sqlx::query_as(
+                    "SELECT p.* FROM placements p JOIN beneficiaries b ON b.id = p.beneficiary_id \
+                     WHERE b.office_id = $1 \
+                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') ORDER BY p.id",
+                )
+                .bind(office_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let (first, next) = $crate::store::month_window(today);
+                let intake: Vec<(uuid::Uuid, i32, i64)> = sqlx::query_as(
+                    "SELECT g.id, g.monthly_intake_cap, (SELECT COUNT(*) FROM placements p \
+                     JOIN openings o ON o.id = p.opening_id WHERE o.organisation_id = g.id \
+                     AND p.confirmed_on >= $1 AND p.confirmed_on < $2) \
+                     FROM organisations g WHERE g.monthly_intake_cap IS NOT NULL ORDER BY g.id",
+                )
+                .bind(first)
+                .bind(next)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok($crate::store::OfficeSnapshot {
+                    beneficiaries,
+                    openings,
+                    placements,
+                    intake,
+                    digest,
+                })
+            }
+
+            async fn save_rebalancing_run(
+                &self,
+                run: &$crate::store::NewRebalancingRun,
+                plan: Option<&$crate::store::ApplyPlan>,
+            ) -> Result<$crate::store::RebalancingRunRow, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                if let Some(plan) = plan {
+                    if Self::office_digest(&mut *tx, run.office_id).await? != run.data_digest {
+                        return Err($crate::store::StoreError::Stale);
+                    }
+                    Self::execute_plan(&mut *tx, plan).await?;
+                }
+                let now = $crate::store::now();
+                let row = sqlx::query_as(
+                    "INSERT INTO rebalancing_runs (id, office_id, mode, data_digest, report, \
+                     started_at, finished_at, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     RETURNING *",
+                )
+                .bind(run.id)
+                .bind(run.office_id)
+                .bind(&run.mode)
+                .bind(&run.data_digest)
+                .bind(sqlx::types::Json(&run.report))
+                .bind(run.started_at)
+                .bind(now)
+                .bind(plan.map(|_| now))
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(row)
+            }
+
+            async fn apply_rebalancing_run(
+                &self,
+                id: uuid::Uuid,
+                plan: &$crate::store::ApplyPlan,
+            ) -> Result<Option<$crate::store::RebalancingRunRow>, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let run: Option<$crate::store::RebalancingRunRow> =
+                    sqlx::query_as("SELECT * FROM rebalancing_runs WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(run) = run else { return Ok(None) };
+                if run.applied_at.is_some() {
+                    return Err($crate::store::StoreError::Conflict(
+                        "this run was already applied".into(),
+                    ));
+                }
+                if Self::office_digest(&mut *tx, run.office_id).await? != run.data_digest {
+                    return Err($crate::store::StoreError::Stale);
+                }
+                Self::execute_plan(&mut *tx, plan).await?;
+                let row = sqlx::query_as(
+                    "UPDATE rebalancing_runs SET applied_at = $2 WHERE id = $1 RETURNING *",
+                )
+                .bind(id)
+                .bind($crate::store::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(row))
+            }
+
+            async fn get_rebalancing_run(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<$crate::store::RebalancingRunRow>, $crate::store::StoreError> {
+                Ok(sqlx::query_as("SELECT * FROM rebalancing_runs WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             async fn record_audit_event(

@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
-use super::{Backend, ConnectError, StoreError, parse_options, unreachable};
+use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
 use crate::config::DatabaseConfig;
 
 /// A store on an SQLite file (or `sqlite::memory:` for throwaway use).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Folder of the database file, for run lock files; `None` in memory.
+    lock_dir: Option<std::path::PathBuf>,
 }
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -24,11 +26,14 @@ impl SqliteStore {
     pub async fn connect(url: &str, config: &DatabaseConfig) -> Result<Self, ConnectError> {
         let options: SqliteConnectOptions = parse_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let mut lock_dir = None;
         if !in_memory {
             let file = options.get_filename();
-            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+            if let Some(dir) = dir {
                 create_dir(dir)?;
             }
+            lock_dir = Some(dir.map(Path::to_path_buf).unwrap_or_else(|| ".".into()));
         }
         let options = options
             .create_if_missing(true)
@@ -52,18 +57,23 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(url, e))?;
-        Ok(Self { pool })
+        Ok(Self { pool, lock_dir })
     }
 }
 
 impl SqliteStore {
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
     /// read-then-write transactions queue on the busy timeout instead of failing on upgrade.
-    async fn begin_for_opening(
-        &self,
-        _opening: uuid::Uuid,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Nothing to do: `BEGIN IMMEDIATE` already serialises writers on the whole database.
+    async fn lock_opening(
+        _conn: &mut sqlx::SqliteConnection,
+        _opening: uuid::Uuid,
+    ) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -74,7 +84,7 @@ fn create_dir(dir: &Path) -> Result<(), ConnectError> {
     })
 }
 
-impl_store!(SqliteStore, {
+impl_store!(SqliteStore, sqlx::SqliteConnection, {
     fn backend(&self) -> Backend {
         Backend::Sqlite
     }
@@ -82,5 +92,46 @@ impl_store!(SqliteStore, {
     async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
         Ok(())
+    }
+
+    async fn try_lock_office(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
+        match &self.lock_dir {
+            // A lock file beside the database: other processes on the same file see it, and
+            // the operating system releases it when the holder dies.
+            Some(dir) => {
+                let path = dir.join(format!(".placematch-run-{office_id}.lock"));
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                match file.try_lock() {
+                    Ok(()) => Ok(Some(RunLock::new(file))),
+                    Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+                    Err(std::fs::TryLockError::Error(e)) => {
+                        Err(StoreError::Database(sqlx::Error::Io(e)))
+                    }
+                }
+            }
+            // An in-memory database lives in this process only.
+            None => {
+                static HELD: std::sync::Mutex<Vec<uuid::Uuid>> = std::sync::Mutex::new(Vec::new());
+                struct Held(uuid::Uuid);
+                impl Drop for Held {
+                    fn drop(&mut self) {
+                        HELD.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .retain(|o| *o != self.0);
+                    }
+                }
+                let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+                if held.contains(&office_id) {
+                    return Ok(None);
+                }
+                held.push(office_id);
+                Ok(Some(RunLock::new(Held(office_id))))
+            }
+        }
     }
 });
