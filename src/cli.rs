@@ -32,6 +32,8 @@ pub enum Command {
     Solve(commands::solve::SolveArgs),
     /// Explained suggestions for one person from a JSON file of beneficiaries and openings.
     Suggest(commands::suggest::SuggestArgs),
+    /// Expire unanswered proposals and pause stale openings once, then exit (for cron).
+    Housekeeping(crate::jobs::housekeeping::HousekeepingConfig),
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -80,6 +82,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Serve(serve) => runtime()?.block_on(run_serve(&cli.global, &serve)),
         Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
+        Command::Housekeeping(config) => runtime()?.block_on(async {
+            let store = store::connect(&cli.global.database).await?;
+            store.migrate().await.context("applying migrations")?;
+            let report =
+                crate::jobs::housekeeping::run(&store, config, time::OffsetDateTime::now_utc())
+                    .await
+                    .context("housekeeping")?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }),
     }
 }
 
@@ -164,7 +176,17 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
     println!("placematch listening on http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "listening");
     let state = AppState::new(store.clone(), settings);
+    let housekeeping = (serve.housekeeping_every_minutes > 0).then(|| {
+        tokio::spawn(crate::jobs::housekeeping::every(
+            store.clone(),
+            serve.housekeeping,
+            Duration::from_secs(serve.housekeeping_every_minutes * 60),
+        ))
+    });
     crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
+    if let Some(task) = housekeeping {
+        task.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -126,6 +126,17 @@ pub struct ServeConfig {
     /// Skip applying database migrations at start-up (run `placematch migrate` yourself).
     #[arg(long = "no-migrate", env = "PLACEMATCH_NO_MIGRATE")]
     pub no_migrate: bool,
+
+    /// Minutes between housekeeping passes (expire proposals, pause stale openings); 0 = never.
+    #[arg(
+        long = "housekeeping-every-minutes",
+        env = "PLACEMATCH_HOUSEKEEPING_EVERY_MINUTES",
+        default_value_t = 60
+    )]
+    pub housekeeping_every_minutes: u64,
+
+    #[command(flatten)]
+    pub housekeeping: crate::jobs::housekeeping::HousekeepingConfig,
 }
 
 impl Default for ServeConfig {
@@ -135,6 +146,8 @@ impl Default for ServeConfig {
             request_timeout_secs: 30,
             max_body_bytes: 1024 * 1024,
             no_migrate: false,
+            housekeeping_every_minutes: 60,
+            housekeeping: Default::default(),
         }
     }
 }

@@ -25,12 +25,14 @@
 //! - [`config`]: the one typed configuration struct (flags and `PLACEMATCH_*` variables).
 //! - [`cli`]: subcommands; [`server`]: binding, graceful shutdown; [`telemetry`]: logging set-up.
 //! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
+//! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing); idempotent and safe to kill.
 
 pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod jobs;
 pub mod matching;
 pub mod server;
 pub mod store;

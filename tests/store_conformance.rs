@@ -888,6 +888,57 @@ mod scenarios {
         assert!(store.get_rebalancing_run(run.id).await.unwrap().is_none());
     }
 
+    pub async fn housekeeping_expires_old_proposals_and_pauses_stale_openings_once(
+        store: Arc<dyn Store>,
+    ) {
+        use placematch::jobs::housekeeping::{HousekeepingConfig, run};
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("HK-1"))
+            .await
+            .unwrap();
+        let p = store
+            .create_placement(&NewPlacement {
+                beneficiary_id: who.id,
+                opening_id: opening.id,
+                proposed_by: "caseworker".into(),
+            })
+            .await
+            .unwrap();
+        let config = HousekeepingConfig::default();
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::days(29);
+        let report = run(&store, config, soon).await.unwrap();
+        assert_eq!((report.proposals_expired, report.openings_paused), (0, 0));
+
+        let later = time::OffsetDateTime::now_utc() + time::Duration::days(31);
+        let report = run(&store, config, later).await.unwrap();
+        assert_eq!(report.proposals_expired, 1);
+        assert_eq!(report.openings_paused, 0);
+        assert_eq!(
+            store.get_placement(p.id).await.unwrap().unwrap().state,
+            "expired"
+        );
+
+        let much_later = time::OffsetDateTime::now_utc() + time::Duration::days(91);
+        let report = run(&store, config, much_later).await.unwrap();
+        assert_eq!((report.proposals_expired, report.openings_paused), (0, 1));
+        let paused = store.get_opening(opening.id).await.unwrap().unwrap();
+        assert_eq!(paused.status, "paused");
+        assert!(
+            paused
+                .status_reason
+                .unwrap()
+                .contains("not updated for 90 days")
+        );
+        let again = run(&store, config, much_later).await.unwrap();
+        assert_eq!((again.proposals_expired, again.openings_paused), (0, 0));
+    }
+
     pub async fn a_closed_store_reports_the_database_unavailable(store: Arc<dyn Store>) {
         store.ping().await.expect("ping while open");
         store.close().await;
@@ -953,4 +1004,5 @@ conformance!(
     an_applied_run_writes_its_proposals_and_report_in_one_go,
     a_dry_run_applied_after_the_data_changed_is_refused_and_changes_nothing,
     a_plan_that_no_longer_fits_leaves_no_trace,
+    housekeeping_expires_old_proposals_and_pauses_stale_openings_once,
 );

@@ -1,0 +1,76 @@
+//! Expires proposals nobody answered and pauses openings nobody updated. Both are single UPDATE
+//! statements: running twice changes nothing the second time, and a kill leaves no half state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+/// Housekeeping settings. Not law: defaults follow what platforms in the field do.
+#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HousekeepingConfig {
+    /// Days after which a proposal nobody answered expires.
+    #[arg(long = "proposal-expiry-days", env = "PLACEMATCH_PROPOSAL_EXPIRY_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub proposal_expiry_days: u32,
+    /// Days after which an open opening nobody updated is paused.
+    #[arg(long = "opening-stale-days", env = "PLACEMATCH_OPENING_STALE_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub opening_stale_days: u32,
+}
+
+impl Default for HousekeepingConfig {
+    fn default() -> Self {
+        Self {
+            proposal_expiry_days: 30,
+            opening_stale_days: 90,
+        }
+    }
+}
+
+/// What one pass changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HousekeepingReport {
+    pub proposals_expired: u64,
+    pub openings_paused: u64,
+}
+
+/// One pass at `now`.
+pub async fn run(
+    store: &Arc<dyn Store>,
+    config: HousekeepingConfig,
+    now: time::OffsetDateTime,
+) -> Result<HousekeepingReport, StoreError> {
+    let days = |d: u32| time::Duration::days(i64::from(d));
+    let proposals_expired = store
+        .expire_proposals(now - days(config.proposal_expiry_days))
+        .await?;
+    let reason = format!(
+        "paused automatically: not updated for {} days; update or reopen it to receive proposals again",
+        config.opening_stale_days
+    );
+    let openings_paused = store
+        .pause_stale_openings(now - days(config.opening_stale_days), &reason)
+        .await?;
+    let report = HousekeepingReport {
+        proposals_expired,
+        openings_paused,
+    };
+    tracing::info!(proposals_expired, openings_paused, "housekeeping done");
+    Ok(report)
+}
+
+/// Runs [`run`] now and then every `every`, until the task is dropped.
+pub async fn every(store: Arc<dyn Store>, config: HousekeepingConfig, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        if let Err(err) = run(&store, config, time::OffsetDateTime::now_utc()).await {
+            tracing::warn!(error = %err, "housekeeping failed; retrying at the next tick");
+        }
+    }
+}
