@@ -1,0 +1,36 @@
+//! The pure matching core. It takes data and returns data: no tokio, sqlx, axum, clock or
+//! environment. The same input always gives the same output (ties break on ids).
+//!
+//! - [`model`]: the inputs ([`Beneficiary`], [`Opening`]) and [`MatchingConfig`], the weights
+//!   and thresholds with their defaults in one place.
+//! - [`evaluate`]: the hard rules (named [`Exclusion`]s) and the per-criterion points of a pair.
+//! - [`skills`]: skill text normalisation and fuzzy similarity.
+//! - [`suggest`]: an R-tree of openings and the explained suggestions for one person.
+//! - [`assign`]: the global assignment LP with good_lp + HiGHS and dual-price certification.
+//! - [`rebalance`]: a territory's nightly assignment with its stability rules and report.
+//! - [`instance`]: the plain assignment instance file format.
+//!
+//! ```
+//! use placematch::matching::{MatchingConfig, OpeningIndex, suggest};
+//! let index = OpeningIndex::new(vec![]);
+//! # let person: placematch::matching::Beneficiary = serde_json::from_value(serde_json::json!({
+//! #   "id": "00000000-0000-0000-0000-000000000001", "programme": "revis",
+//! #   "office_id": "00000000-0000-0000-0000-000000000002", "home": {"lon": 6.13, "lat": 49.61},
+//! #   "mobility": "car", "max_trip_minutes": 30, "hours_per_week": 20,
+//! #   "earliest_start": "2026-12-01", "waiting_since": "2026-06-01"})).unwrap();
+//! let today = time::macros::date!(2026 - 11 - 24);
+//! let found = suggest(&person, &index, &MatchingConfig::default(), today, 10, 20);
+//! assert!(found.items.is_empty());
+//! ```
+
+pub mod assign;
+pub mod evaluate;
+pub mod instance;
+pub mod model;
+pub mod rebalance;
+pub mod skills;
+pub mod suggest;
+
+pub use evaluate::{Criterion, CriterionPart, Exclusion};
+pub use model::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};
+pub use suggest::{OpeningIndex, Suggestions, suggest};
