@@ -170,6 +170,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         database_timeout: global.database.timeout(),
         request_timeout: Duration::from_secs(serve.request_timeout_secs.max(1)),
         max_body_bytes: serve.max_body_bytes,
+        ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(serve.listen).await?;
     // Printed on stdout (not only logged) so scripts and tests using port 0 learn the address.

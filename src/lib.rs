@@ -25,9 +25,11 @@
 //! - [`config`]: the one typed configuration struct (flags and `PLACEMATCH_*` variables).
 //! - [`cli`]: subcommands; [`server`]: binding, graceful shutdown; [`telemetry`]: logging set-up.
 //! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
+//! - [`bridge`]: stored rows to the matching core's inputs.
 //! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing); idempotent and safe to kill.
 
 pub mod api;
+pub mod bridge;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -38,6 +38,7 @@ pub mod offices;
 pub mod openings;
 pub mod organisations;
 pub mod placements;
+pub mod suggestions;
 pub mod validate;
 
 use error::{ApiError, FieldError, problem_response};
@@ -51,6 +52,13 @@ pub struct ApiSettings {
     pub request_timeout: Duration,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Time limit of one suggestion computation.
+    pub matching_timeout: Duration,
+    /// Weights and thresholds of matching.
+    pub matching: crate::matching::MatchingConfig,
+    /// Longest time the in-memory openings index is reused without a reload (other replicas'
+    /// writes become visible after this).
+    pub openings_max_age: Duration,
 }
 
 impl Default for ApiSettings {
@@ -59,6 +67,9 @@ impl Default for ApiSettings {
             database_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 1024 * 1024,
+            matching_timeout: Duration::from_secs(5),
+            matching: crate::matching::MatchingConfig::default(),
+            openings_max_age: Duration::from_secs(10),
         }
     }
 }
@@ -68,18 +79,23 @@ impl Default for ApiSettings {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<ApiSettings>,
+    /// Open openings as an R-tree, for suggestions.
+    pub openings: Arc<suggestions::OpeningsCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: ApiSettings) -> Self {
         Self {
+            openings: Arc::new(suggestions::OpeningsCache::new(settings.openings_max_age)),
             store,
             settings: Arc::new(settings),
         }
     }
 
     /// Called after any change to openings or placements: the next suggestion reloads them.
-    pub fn invalidate_openings(&self) {}
+    pub fn invalidate_openings(&self) {
+        self.openings.invalidate();
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -157,6 +173,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
             beneficiaries::delete_beneficiary
         ))
         .routes(routes!(beneficiaries::export_beneficiary))
+        .routes(routes!(suggestions::list_suggestions))
+        .routes(routes!(suggestions::list_candidates))
         .routes(routes!(
             placements::create_placement,
             placements::list_placements

@@ -187,6 +187,7 @@ pub async fn create_placement(
             proposed_by: principal.role.as_str().to_owned(),
         })
         .await?;
+    state.invalidate_openings();
     audit::record(
         &state,
         &principal,
@@ -428,6 +429,7 @@ pub async fn transition_placement(
         .transition_placement(id, &transition)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
+    state.invalidate_openings();
     audit::record(
         &state,
         &principal,

@@ -8,38 +8,20 @@ use super::Location;
 use super::error::FieldError;
 use crate::store::SkillRecord;
 
-/// Opening kinds.
-pub const OPENING_KINDS: &[&str] = &[
-    "public_utility_work",
-    "article_60",
-    "article_61",
-    "immersion",
-];
-/// Benefit programmes.
-pub const PROGRAMMES: &[&str] = &["revis", "cpas_ris", "rsa"];
-/// Physical demands of an opening; a person's health limit of the same name excludes it.
-pub const PHYSICAL_DEMANDS: &[&str] = &[
-    "heavy_lifting",
-    "standing_all_day",
-    "outdoor_work",
-    "night_work",
-    "driving",
-    "work_at_height",
-    "repetitive_motion",
-];
-/// How a person travels.
-pub const MOBILITIES: &[&str] = &["walk", "bike", "public_transport", "car"];
-/// CEFR levels, lowest first.
-pub const CEFR_LEVELS: &[&str] = &["A1", "A2", "B1", "B2", "C1", "C2"];
+use crate::domain::{CefrLevel, Mobility, OpeningKind, PhysicalDemand, Programme};
 
-/// ISO 639-1 codes accepted for languages: the languages of the three countries and of the main
-/// communities their offices serve.
-pub const LANGUAGE_CODES: &[&str] = &[
-    "af", "am", "ar", "bg", "bn", "bs", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi",
-    "fr", "he", "hi", "hr", "hu", "hy", "id", "it", "ja", "ka", "kk", "ko", "ku", "lb", "lt", "lv",
-    "mk", "mn", "nl", "no", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv", "sw",
-    "ta", "th", "ti", "tr", "uk", "ur", "uz", "vi", "wo", "zh",
-];
+/// Opening kinds.
+pub const OPENING_KINDS: &[&str] = OpeningKind::NAMES;
+/// Benefit programmes.
+pub const PROGRAMMES: &[&str] = Programme::NAMES;
+/// Physical demands of an opening; a person's health limit of the same name excludes it.
+pub const PHYSICAL_DEMANDS: &[&str] = PhysicalDemand::NAMES;
+/// How a person travels.
+pub const MOBILITIES: &[&str] = Mobility::NAMES;
+/// CEFR levels, lowest first.
+pub const CEFR_LEVELS: &[&str] = CefrLevel::NAMES;
+/// ISO 639-1 codes accepted for languages.
+pub use crate::domain::LANGUAGE_CODES;
 
 /// A skill: free text plus an optional ROME (France) or ESCO code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -55,9 +55,7 @@ impl Problem {
     fn person_of_edges(&self) -> Vec<u32> {
         let mut owner = vec![0u32; self.edges()];
         for i in 0..self.people() {
-            for e in self.start[i]..self.start[i + 1] {
-                owner[e] = i as u32;
-            }
+            owner[self.start[i]..self.start[i + 1]].fill(i as u32);
         }
         owner
     }

@@ -285,7 +285,8 @@ pub fn assess(
         }
         // A required skill counts twice as much as a wanted one.
         let w = if required { 2.0 } else { 1.0 };
-        skill_sum += w * best;
+        let floor = config.skill_similarity_floor.clamp(0.0, 0.99);
+        skill_sum += w * ((best - floor) / (1.0 - floor)).clamp(0.0, 1.0);
         skill_weight += w;
     }
     if !why.is_empty() {
@@ -355,7 +356,7 @@ fn check_cheap_rules(
             why.push(Exclusion::HealthLimit { demand: *demand });
         }
     }
-    if !po.sector.is_empty() && person.refused_sectors.iter().any(|s| *s == po.sector) {
+    if !po.sector.is_empty() && person.refused_sectors.contains(&po.sector) {
         why.push(Exclusion::RefusedSector {
             sector: po.sector.clone(),
         });

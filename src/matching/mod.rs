@@ -30,6 +30,7 @@ pub mod model;
 pub mod rebalance;
 pub mod skills;
 pub mod suggest;
+pub mod synthetic;
 
 pub use evaluate::{Criterion, CriterionPart, Exclusion};
 pub use model::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};

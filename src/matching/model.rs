@@ -14,7 +14,7 @@ use crate::domain::{
 pub enum CurrentState {
     /// Proposed (or accepted/confirmed but not started): may be moved, at a penalty.
     Proposed,
-    /// At work: never moved.
+    /// Accepted, confirmed or at work: never moved.
     Active,
 }
 
@@ -123,6 +123,9 @@ pub struct MatchingConfig {
     /// Similarity (0..1) from which a person's skill counts as the one asked; below it a required
     /// skill is missing. Jaro-Winkler on normalised words: 0.85 accepts plurals and typos.
     pub skill_match_threshold: f64,
+    /// Similarity (0..1) below which two skills count as unrelated: Jaro-Winkler gives about 0.5
+    /// to any two French phrases, so points are scaled from this floor up to 1.
+    pub skill_similarity_floor: f64,
     /// Road and path distance over straight-line distance.
     pub detour_factor: f64,
     /// Door-to-door speeds per mode, waits and changes included.
@@ -156,6 +159,7 @@ impl Default for MatchingConfig {
             waiting_full_days: 365,
             skills_points_when_none_asked: 250,
             skill_match_threshold: 0.85,
+            skill_similarity_floor: 0.6,
             detour_factor: 1.3,
             speed_walk_kmh: 4.5,
             speed_bike_kmh: 14.0,

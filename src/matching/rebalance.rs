@@ -235,8 +235,13 @@ pub fn rebalance(
                 }
                 (None, Some(from)) => Outcome::Withdrawn {
                     from,
-                    why: "its seat went to people with a better fit, and no other opening fits better than leaving it"
-                        .to_owned(),
+                    why: if problem.current_edge.get(i).copied().flatten().is_none() {
+                        "the opening no longer fits the rules (closed, paused, or the file changed)"
+                            .to_owned()
+                    } else {
+                        "its seat went to people with a better fit, and no other opening fits better than leaving it"
+                            .to_owned()
+                    },
                 },
                 (None, None) => Outcome::Unassigned {
                     reason: unassigned_reason(

@@ -378,6 +378,11 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
     ) -> Result<u64, StoreError>;
 
+    /// Organisations with a monthly cap: (id, cap, people confirmed in the month of `today`).
+    async fn intake_this_month(
+        &self,
+        today: time::Date,
+    ) -> Result<Vec<(Uuid, i32, i64)>, StoreError>;
     /// Takes the single-runner lock of an office, or `None` when another run holds it (in this
     /// process or any other sharing the database).
     async fn try_lock_office(&self, office_id: Uuid) -> Result<Option<RunLock>, StoreError>;

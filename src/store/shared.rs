@@ -821,8 +821,22 @@ macro_rules! impl_store {
                 .bind(office_id)
                 .fetch_all(&self.pool)
                 .await?;
+                let intake = self.intake_this_month(today).await?;
+                Ok($crate::store::OfficeSnapshot {
+                    beneficiaries,
+                    openings,
+                    placements,
+                    intake,
+                    digest,
+                })
+            }
+
+            async fn intake_this_month(
+                &self,
+                today: time::Date,
+            ) -> Result<Vec<(uuid::Uuid, i32, i64)>, $crate::store::StoreError> {
                 let (first, next) = $crate::store::month_window(today);
-                let intake: Vec<(uuid::Uuid, i32, i64)> = sqlx::query_as(
+                Ok(sqlx::query_as(
                     "SELECT g.id, g.monthly_intake_cap, (SELECT COUNT(*) FROM placements p \
                      JOIN openings o ON o.id = p.opening_id WHERE o.organisation_id = g.id \
                      AND p.confirmed_on >= $1 AND p.confirmed_on < $2) \
@@ -831,14 +845,7 @@ macro_rules! impl_store {
                 .bind(first)
                 .bind(next)
                 .fetch_all(&self.pool)
-                .await?;
-                Ok($crate::store::OfficeSnapshot {
-                    beneficiaries,
-                    openings,
-                    placements,
-                    intake,
-                    digest,
-                })
+                .await?)
             }
 
             async fn save_rebalancing_run(

@@ -1,0 +1,452 @@
+//! `GET /v1/beneficiaries/{id}/suggestions` (caseworkers) and `GET /v1/openings/{id}/candidates`
+//! (hosts). Both rank with the matching core, the same costs as the nightly optimiser, on the
+//! blocking thread pool with a time limit. Open openings are kept as an R-tree in memory and
+//! rebuilt when openings or placements change (or after `max_age`, for other replicas' writes).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::AppState;
+use super::audit::{self, Action};
+use super::auth::{Principal, Role};
+use super::beneficiaries::visible_beneficiary;
+use super::error::{ApiError, FieldError, Problem};
+use super::extract::{ApiQuery, IdPath};
+use super::openings::Opening as OpeningView;
+use super::validate::{LanguageSkill, SkillInput};
+use crate::bridge;
+use crate::domain::Programme;
+use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
+use crate::matching::{MatchingConfig, OpeningIndex, suggest};
+use crate::store::{LIVE_STATES, OpeningFilter, OpeningRow, PlacementFilter, Store};
+
+/// The in-memory index of open openings, shared by all requests.
+pub struct OpeningsCache {
+    version: AtomicU64,
+    slot: tokio::sync::Mutex<Option<Cached>>,
+    max_age: Duration,
+}
+
+#[derive(Clone)]
+struct Cached {
+    version: u64,
+    loaded: Instant,
+    day: time::Date,
+    index: Arc<OpeningIndex>,
+    rows: Arc<HashMap<Uuid, OpeningRow>>,
+}
+
+impl OpeningsCache {
+    pub fn new(max_age: Duration) -> Self {
+        Self {
+            version: AtomicU64::new(0),
+            slot: tokio::sync::Mutex::new(None),
+            max_age,
+        }
+    }
+
+    /// Marks the index out of date.
+    pub fn invalidate(&self) {
+        self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
+    async fn get(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
+        let mut slot = self.slot.lock().await;
+        let version = self.version.load(Ordering::SeqCst);
+        if let Some(c) = slot.as_ref()
+            && c.version == version
+            && c.day == today
+            && c.loaded.elapsed() < self.max_age
+        {
+            return Ok(c.clone());
+        }
+        let open = OpeningFilter {
+            status: Some("open".into()),
+            ..Default::default()
+        };
+        let rows = store.list_openings(&open, None, u32::MAX).await?;
+        let intake: bridge::Intake = store
+            .intake_this_month(today)
+            .await?
+            .into_iter()
+            .map(|(org, cap, used)| (org, (cap, used)))
+            .collect();
+        let (index, rows) = tokio::task::spawn_blocking(move || {
+            let openings = rows
+                .iter()
+                .map(|r| bridge::opening(r, &intake))
+                .collect::<Result<Vec<_>, _>>()?;
+            let rows: HashMap<Uuid, OpeningRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+            Ok::<_, bridge::BridgeError>((OpeningIndex::new(openings), rows))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+        let cached = Cached {
+            version,
+            loaded: Instant::now(),
+            day: today,
+            index: Arc::new(index),
+            rows: Arc::new(rows),
+        };
+        *slot = Some(cached.clone());
+        Ok(cached)
+    }
+}
+
+/// One criterion of a suggestion.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BreakdownPart {
+    /// `skills`, `language`, `travel`, `hours` or `waiting`.
+    pub criterion: String,
+    pub points: i64,
+    /// A sentence a caseworker understands.
+    pub explanation: String,
+}
+
+/// A suggested opening.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SuggestionItem {
+    pub opening: OpeningView,
+    /// Higher is better; the sum of the breakdown's points.
+    pub score: i64,
+    pub breakdown: Vec<BreakdownPart>,
+    pub seats_left: u32,
+}
+
+/// A rule that excluded an opening.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reason {
+    /// Stable: `programme`, `travel_time`, `language_level`, `required_skill`, `hours`, `dates`,
+    /// `health`, `refused_sector`, `no_seat_left`, `host_intake_cap`, `kind_not_allowed`.
+    pub code: String,
+    pub explanation: String,
+}
+
+/// An opening within reach that a hard rule excluded.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExcludedItem {
+    pub opening: OpeningView,
+    pub reasons: Vec<Reason>,
+}
+
+/// The answer of the suggestions endpoint.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SuggestionList {
+    pub items: Vec<SuggestionItem>,
+    pub excluded: Vec<ExcludedItem>,
+}
+
+/// Query of the suggestions endpoint.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionQuery {
+    /// Suggestions to return, 1 to 50 (default 10).
+    pub limit: Option<u32>,
+    /// Excluded openings to explain, 0 to 100 (default 20).
+    pub excluded_limit: Option<u32>,
+}
+
+fn bounded(
+    field: &str,
+    v: Option<u32>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ApiError> {
+    let v = v.unwrap_or(default);
+    if range.contains(&v) {
+        Ok(v)
+    } else {
+        Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            format!(
+                "must be between {} and {}, got {v}",
+                range.start(),
+                range.end()
+            ),
+        )]))
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiError> {
+    let office = state
+        .store
+        .get_office(office)
+        .await?
+        .ok_or(ApiError::NotFound("office"))?;
+    office
+        .programme
+        .parse()
+        .map_err(|e: crate::domain::ParseError| ApiError::Internal(e.into()))
+}
+
+/// Runs CPU work off the async runtime, within the request's matching time limit.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    match tokio::time::timeout(
+        state.settings.matching_timeout,
+        tokio::task::spawn_blocking(work),
+    )
+    .await
+    {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(ApiError::Internal(e.into())),
+        Err(_) => Err(ApiError::Timeout),
+    }
+}
+
+/// Explained suggestions for one person, and why the other openings within reach are excluded.
+#[utoipa::path(
+    get, path = "/v1/beneficiaries/{id}/suggestions", tag = "suggestions",
+    params(("id" = Uuid, Path, description = "Beneficiary id"), SuggestionQuery),
+    responses(
+        (status = 200, description = "Ranked suggestions with breakdowns, and exclusions", body = SuggestionList),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a caseworker or admin", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+        (status = 422, description = "Invalid query", body = Problem),
+        (status = 503, description = "The computation hit its time limit", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_suggestions(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<SuggestionQuery>,
+) -> Result<Json<SuggestionList>, ApiError> {
+    let limit = bounded("limit", q.limit, 10, 1..=50)?;
+    let excluded_limit = bounded("excluded_limit", q.excluded_limit, 20, 0..=100)?;
+    let row = visible_beneficiary(&state, &principal, id).await?;
+    audit::record(
+        &state,
+        &principal,
+        Action::Read,
+        "beneficiary",
+        id,
+        Some(row.office_id),
+        None,
+    )
+    .await?;
+    let programme = programme_of(&state, row.office_id).await?;
+    let mine = PlacementFilter {
+        beneficiary_id: Some(id),
+        ..Default::default()
+    };
+    let placements = state.store.list_placements(&mine, None, 200).await?;
+    let current = placements
+        .iter()
+        .find(|p| LIVE_STATES.contains(&p.state.as_str()));
+    let person =
+        bridge::beneficiary(&row, programme, current).map_err(|e| ApiError::Internal(e.into()))?;
+    let day = today();
+    let cached = state.openings.get(&state.store, day).await?;
+    let config = state.settings.matching.clone();
+    let index = cached.index.clone();
+    let found = blocking(&state, move || {
+        suggest(
+            &person,
+            &index,
+            &config,
+            day,
+            limit as usize,
+            excluded_limit as usize,
+        )
+    })
+    .await?;
+    let view = |opening_id: &Uuid| -> Result<OpeningView, ApiError> {
+        cached
+            .rows
+            .get(opening_id)
+            .cloned()
+            .map(OpeningView::from)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("opening missing from the cache")))
+    };
+    let items = found
+        .items
+        .iter()
+        .map(|s| {
+            Ok(SuggestionItem {
+                opening: view(&s.opening_id)?,
+                score: s.score,
+                breakdown: s
+                    .breakdown
+                    .iter()
+                    .map(|p| BreakdownPart {
+                        criterion: p.criterion.as_str().to_owned(),
+                        points: p.points,
+                        explanation: p.explanation.clone(),
+                    })
+                    .collect(),
+                seats_left: s.seats_left,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let excluded = found
+        .excluded
+        .iter()
+        .map(|x| {
+            Ok(ExcludedItem {
+                opening: view(&x.opening_id)?,
+                reasons: x
+                    .reasons
+                    .iter()
+                    .map(|r| Reason {
+                        code: r.code.to_owned(),
+                        explanation: r.explanation.clone(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(Json(SuggestionList { items, excluded }))
+}
+
+/// A person proposed to a host, pseudonymised: no name, address, health or benefit data.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Candidate {
+    /// Stable for this opening and person; reveals nothing else.
+    pub candidate_ref: String,
+    pub score: i64,
+    pub skills: Vec<SkillInput>,
+    pub languages: Vec<LanguageSkill>,
+    /// `under 15 min`, `15-30 min`, `30-45 min`, `45-60 min` or `over 60 min`.
+    pub travel_time_band: String,
+}
+
+/// The answer of the candidates endpoint.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CandidateList {
+    pub items: Vec<Candidate>,
+}
+
+fn band(minutes: f64) -> &'static str {
+    match minutes {
+        m if m < 15.0 => "under 15 min",
+        m if m < 30.0 => "15-30 min",
+        m if m < 45.0 => "30-45 min",
+        m if m <= 60.0 => "45-60 min",
+        _ => "over 60 min",
+    }
+}
+
+/// The best waiting candidates for one opening, pseudonymised, for its host.
+#[utoipa::path(
+    get, path = "/v1/openings/{id}/candidates", tag = "suggestions",
+    params(("id" = Uuid, Path, description = "Opening id"), SuggestionQuery),
+    responses(
+        (status = 200, description = "Pseudonymised candidates, best first", body = CandidateList),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a host or admin", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+        (status = 503, description = "The computation hit its time limit", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_candidates(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiQuery(q): ApiQuery<SuggestionQuery>,
+) -> Result<Json<CandidateList>, ApiError> {
+    principal.require(&[Role::Admin, Role::Host])?;
+    let limit = bounded("limit", q.limit, 10, 1..=50)? as usize;
+    let row = state
+        .store
+        .get_opening(id)
+        .await?
+        .filter(|o| principal.manages_organisation(o.organisation_id))
+        .ok_or(ApiError::NotFound("opening"))?;
+    let day = today();
+    let intake: bridge::Intake = state
+        .store
+        .intake_this_month(day)
+        .await?
+        .into_iter()
+        .map(|(org, cap, used)| (org, (cap, used)))
+        .collect();
+    let opening = bridge::opening(&row, &intake).map_err(|e| ApiError::Internal(e.into()))?;
+    let offices: HashMap<Uuid, String> = state
+        .store
+        .list_offices()
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.programme))
+        .collect();
+    let waiting = crate::store::BeneficiaryFilter {
+        status: Some("waiting".into()),
+        ..Default::default()
+    };
+    let people = state
+        .store
+        .list_beneficiaries(&waiting, None, u32::MAX)
+        .await?;
+    let config: MatchingConfig = state.settings.matching.clone();
+    let ranked = blocking(&state, move || {
+        let po = PreparedOpening::new(&opening);
+        let mut ranked: Vec<(i64, Uuid, f64, crate::store::BeneficiaryRow)> = Vec::new();
+        for row in people {
+            let Some(programme) = offices.get(&row.office_id).and_then(|p| p.parse().ok()) else {
+                continue;
+            };
+            if !opening.programmes.contains(&programme) {
+                continue;
+            }
+            let Ok(person) = bridge::beneficiary(&row, programme, None) else {
+                continue;
+            };
+            let p = PreparedPerson::new(&person, day);
+            if let Ok(a) = assess(
+                &p,
+                &opening,
+                &po,
+                &config,
+                Seats::Check { is_current: false },
+            ) {
+                ranked.push((a.score(), row.id, a.travel_minutes, row));
+            }
+        }
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(limit);
+        ranked
+    })
+    .await?;
+    let items = ranked
+        .into_iter()
+        .map(|(score, person, minutes, row)| {
+            let mut h = Sha256::new();
+            h.update(id.as_bytes());
+            h.update(person.as_bytes());
+            Candidate {
+                candidate_ref: hex::encode(&h.finalize()[..8]),
+                score,
+                skills: row.skills.0.into_iter().map(SkillInput::from).collect(),
+                languages: row
+                    .languages
+                    .into_iter()
+                    .map(|l| LanguageSkill {
+                        language: l.language,
+                        level: l.level,
+                    })
+                    .collect(),
+                travel_time_band: band(minutes).to_owned(),
+            }
+        })
+        .collect();
+    Ok(Json(CandidateList { items }))
+}
