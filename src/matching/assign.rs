@@ -89,6 +89,102 @@ impl Default for Options {
     }
 }
 
+/// Bid increment of the auction, in cost units. One unit keeps prices within a few units of
+/// the optimal duals on integer costs; a coarser ε (or ε-scaling) was measured to leave seat
+/// prices too high for the outside option and cost several LP rounds.
+const AUCTION_EPS: f64 = 1.0;
+
+/// How far below a person's best net value (at auction prices) a pair still gets a column.
+/// Ten ε covers the auction's error; the exact certificate catches the rest.
+const COLUMN_MARGIN: f64 = 10.0;
+
+/// Approximate seat prices from an auction, and how far from the best a pair may be and still
+/// be worth a column.
+struct Prices {
+    price: Vec<f64>,
+    margin: f64,
+}
+
+/// An auction for the capacitated assignment with an outside option (staying
+/// unassigned is worth 0): people bid for the seat with the best net value `u_i - c_ij - p_j`;
+/// a full opening's price is its lowest accepted bid. The prices it ends with are within a few ε
+/// of optimal duals, which is all the column choice needs: exactness comes from the LP.
+fn auction_prices(p: &Problem, owner: &[u32]) -> Prices {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let m = p.openings();
+    // Value of each pair over staying out; pairs to a seatless opening can never be taken.
+    let values: Vec<f64> = (0..p.edges())
+        .map(|e| {
+            if p.capacity[p.edge_opening[e] as usize] == 0 {
+                f64::NEG_INFINITY
+            } else {
+                (p.unassigned_cost[owner[e] as usize] - p.edge_cost[e]) as f64
+            }
+        })
+        .collect();
+    let max_value = values.iter().copied().fold(0.0, f64::max);
+    let mut price = vec![0.0f64; m];
+    if max_value <= 0.0 {
+        return Prices { price, margin: 1.0 };
+    }
+    // Bids are kept as integers of 1/1024 of a cost unit, so heap order is exact.
+    const SCALE: f64 = 1024.0;
+    // One phase at a fixed ε: scaling phases would leave prices of coarse phases too high for
+    // the outside option (prices never come down), pricing people out by mistake.
+    let final_eps = AUCTION_EPS;
+    let mut eps = final_eps;
+    loop {
+        let mut holders: Vec<BinaryHeap<Reverse<(i64, u32)>>> = vec![BinaryHeap::new(); m];
+        let mut queue: Vec<u32> = (0..p.people() as u32).rev().collect();
+        let mut steps = 0usize;
+        let limit = 200 * p.edges().max(1);
+        while let Some(i) = queue.pop() {
+            steps += p.start[i as usize + 1] - p.start[i as usize];
+            if steps > limit {
+                break; // a safety valve: prices are only a hint
+            }
+            let (mut best, mut second, mut best_j) = (f64::NEG_INFINITY, 0.0f64, usize::MAX);
+            let range = p.start[i as usize]..p.start[i as usize + 1];
+            for (k, &v) in values[range.clone()].iter().enumerate() {
+                let j = p.edge_opening[range.start + k] as usize;
+                let net = v - price[j];
+                if net > best {
+                    second = second.max(best);
+                    best = net;
+                    best_j = j;
+                } else if net > second {
+                    second = net;
+                }
+            }
+            if best_j == usize::MAX || best <= 0.0 {
+                continue; // staying out is at least as good
+            }
+            let bid = price[best_j] + (best - second) + eps;
+            let bid_int = (bid * SCALE).round() as i64;
+            let heap = &mut holders[best_j];
+            heap.push(Reverse((bid_int, i)));
+            if heap.len() > p.capacity[best_j] as usize {
+                let Reverse((_, out)) = heap.pop().expect("over capacity");
+                queue.push(out);
+            }
+            if heap.len() == p.capacity[best_j] as usize {
+                price[best_j] = heap.peek().map_or(0.0, |Reverse((b, _))| *b as f64 / SCALE);
+            }
+        }
+        let _ = steps;
+        if eps <= final_eps {
+            break;
+        }
+        eps = final_eps;
+    }
+    Prices {
+        price,
+        margin: COLUMN_MARGIN,
+    }
+}
+
 /// The result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
@@ -137,20 +233,48 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
 
     let mut in_lp = vec![false; problem.edges()];
     let mut columns: Vec<usize> = Vec::new();
+    let add = |e: usize, in_lp: &mut Vec<bool>, columns: &mut Vec<usize>| {
+        if !in_lp[e] {
+            in_lp[e] = true;
+            columns.push(e);
+        }
+    };
+    // Seat prices from an auction make the first LP nearly right: each person brings the pairs
+    // that are competitive at those prices, not a fixed number of cheapest ones.
+    let prices = (problem.group_cap.is_empty() && problem.current_edge.is_empty())
+        .then(|| auction_prices(problem, &owner));
     for i in 0..problem.people() {
         let mut edges: Vec<usize> = (problem.start[i]..problem.start[i + 1])
             .filter(|&e| useful(e))
             .collect();
-        edges.sort_by_key(|&e| (problem.edge_cost[e], problem.edge_opening[e]));
-        edges.truncate(options.candidates_per_person.max(1));
-        if let Some(c) = problem.current_edge.get(i).copied().flatten()
-            && !edges.contains(&c)
-        {
-            edges.push(c);
+        if let Some(c) = problem.current_edge.get(i).copied().flatten() {
+            add(c, &mut in_lp, &mut columns);
+        }
+        match &prices {
+            Some(prices) => {
+                // Net value of each pair at the auction's prices; keep those near the best.
+                let net = |e: usize| {
+                    (problem.unassigned_cost[i] - problem.edge_cost[e]) as f64
+                        - prices.price[problem.edge_opening[e] as usize]
+                };
+                let best = edges
+                    .iter()
+                    .map(|&e| net(e))
+                    .fold(f64::NEG_INFINITY, f64::max);
+                if best < -prices.margin {
+                    continue; // priced out: pricing brings the person back if that is wrong
+                }
+                edges.retain(|&e| net(e) >= best.max(0.0) - prices.margin);
+                edges.sort_by(|&a, &b| net(b).total_cmp(&net(a)).then(a.cmp(&b)));
+                edges.truncate(options.candidates_per_person.max(1));
+            }
+            None => {
+                edges.sort_by_key(|&e| (problem.edge_cost[e], problem.edge_opening[e]));
+                edges.truncate(options.candidates_per_person.max(1));
+            }
         }
         for e in edges {
-            in_lp[e] = true;
-            columns.push(e);
+            add(e, &mut in_lp, &mut columns);
         }
     }
 
@@ -158,6 +282,25 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
     loop {
         rounds += 1;
         let lp = solve_lp(problem, &owner, &columns, options, false)?;
+        // The Lagrangian bound of the LP's seat and cap prices over every pair: each person's
+        // own dual is repaired to the best value those prices allow, so the bound holds for the
+        // whole problem. Reaching the restricted optimum proves it optimal even when the
+        // restricted LP's person duals (degenerate, not unique) would price more pairs in.
+        let bound = lp.lagrangian_bound(problem, &owner, &useful);
+        let primal_objective = lp.objective;
+        if bound >= primal_objective - 1e-6 {
+            return finish(problem, &owner, &columns, options, lp, rounds);
+        }
+        // Without side constraints the LP is a min-cost flow: an integral LP optimum is optimal
+        // over every pair exactly when its residual network has no negative cycle, which
+        // shortest-path potentials over all pairs prove (the LP's duals, repaired).
+        if problem.group_cap.is_empty()
+            && problem.current_edge.is_empty()
+            && let Some(edge_of) = integral_choice(problem, &owner, &columns, &lp.values)
+            && potentials_exist(problem, &owner, &edge_of, &useful)
+        {
+            return finish(problem, &owner, &columns, options, lp, rounds);
+        }
         // Price every pair left out.
         let mut added = 0usize;
         let mut best_per_person: Vec<Vec<(f64, usize)>> = Vec::new();
@@ -244,6 +387,41 @@ struct LpResult {
 }
 
 impl LpResult {
+    /// A lower bound on the optimum over all pairs, from the LP's opening, group and move duals
+    /// with each person's dual set to its best feasible value (weak duality).
+    fn lagrangian_bound(&self, p: &Problem, owner: &[u32], useful: &dyn Fn(usize) -> bool) -> f64 {
+        let mut person_term = vec![0.0f64; p.people()];
+        for (e, &i) in owner.iter().enumerate() {
+            if !useful(e) {
+                continue;
+            }
+            let i = i as usize;
+            // Reduced cost without the person's own dual.
+            let d0 = self.reduced_cost(p, e, i) + self.person_dual[i];
+            if d0 < person_term[i] {
+                person_term[i] = d0;
+            }
+        }
+        let constant: i64 = p.unassigned_cost.iter().sum();
+        let holders = p.current_edge.iter().flatten().count() as f64;
+        let kept_rhs = p
+            .max_moves
+            .map_or(0.0, |m| (holders - f64::from(m)).max(0.0));
+        constant as f64
+            + person_term.iter().sum::<f64>()
+            + p.capacity
+                .iter()
+                .zip(&self.opening_dual)
+                .map(|(c, z)| f64::from(*c) * z)
+                .sum::<f64>()
+            + p.group_cap
+                .iter()
+                .zip(&self.group_dual)
+                .map(|(c, w)| f64::from(*c) * w)
+                .sum::<f64>()
+            + kept_rhs * self.move_dual
+    }
+
     /// Reduced cost of edge `e` of person `i`: negative means adding it would lower the optimum.
     fn reduced_cost(&self, p: &Problem, e: usize, i: usize) -> f64 {
         let j = p.edge_opening[e] as usize;
@@ -393,6 +571,133 @@ fn solve_lp(
         move_dual: dual_of(&move_row),
         objective: lp_objective,
     })
+}
+
+/// The chosen edge per person if the LP values are all integral.
+fn integral_choice(
+    p: &Problem,
+    owner: &[u32],
+    columns: &[usize],
+    values: &[f64],
+) -> Option<Vec<Option<usize>>> {
+    let mut edge_of = vec![None; p.people()];
+    for (&e, &v) in columns.iter().zip(values) {
+        if (v - v.round()).abs() > 1e-6 {
+            return None;
+        }
+        if v > 0.5 {
+            edge_of[owner[e] as usize] = Some(e);
+        }
+    }
+    Some(edge_of)
+}
+
+/// Bellman-Ford (queue-based) from the sink over the residual network of the assignment
+/// `edge_of` on every useful pair. Converging proves there is no negative cycle, so no pair left
+/// out of the LP can improve it; a budget of relaxations stops it otherwise (then pricing goes on).
+fn potentials_exist(
+    p: &Problem,
+    owner: &[u32],
+    edge_of: &[Option<usize>],
+    useful: &dyn Fn(usize) -> bool,
+) -> bool {
+    let n = p.people();
+    let m = p.openings();
+    let sink = n + m;
+    let mut used = vec![0u32; m];
+    // Openings' assigned people, for the residual opening → person arcs.
+    let mut holders: Vec<Vec<(u32, i64)>> = vec![Vec::new(); m];
+    for (i, e) in edge_of.iter().enumerate() {
+        if let Some(e) = *e {
+            let j = p.edge_opening[e] as usize;
+            used[j] += 1;
+            holders[j].push((i as u32, -p.edge_cost[e]));
+        }
+    }
+    if (0..m).any(|j| used[j] > p.capacity[j]) {
+        return false;
+    }
+    let _ = owner;
+    let mut dist = vec![i64::MAX; n + m + 1];
+    let mut queued = vec![false; n + m + 1];
+    let mut queue = std::collections::VecDeque::new();
+    dist[sink] = 0;
+    queue.push_back(sink);
+    queued[sink] = true;
+    let mut budget: u64 = 30 * (p.edges() as u64 + (n + m) as u64) + 1_000;
+    let relax = |v: usize,
+                 d: i64,
+                 dist: &mut Vec<i64>,
+                 queued: &mut Vec<bool>,
+                 queue: &mut std::collections::VecDeque<usize>| {
+        if d < dist[v] {
+            dist[v] = d;
+            if !queued[v] {
+                queued[v] = true;
+                queue.push_back(v);
+            }
+        }
+    };
+    while let Some(u) = queue.pop_front() {
+        queued[u] = false;
+        let du = dist[u];
+        if u == sink {
+            for (i, chosen) in edge_of.iter().enumerate() {
+                if chosen.is_none() {
+                    relax(
+                        i,
+                        du - p.unassigned_cost[i],
+                        &mut dist,
+                        &mut queued,
+                        &mut queue,
+                    );
+                }
+            }
+            for (j, &u) in used.iter().enumerate() {
+                if u > 0 {
+                    relax(n + j, du, &mut dist, &mut queued, &mut queue);
+                }
+            }
+            budget = budget.saturating_sub((n + m) as u64);
+        } else if u < n {
+            let chosen = edge_of[u];
+            if chosen.is_some() {
+                relax(
+                    sink,
+                    du + p.unassigned_cost[u],
+                    &mut dist,
+                    &mut queued,
+                    &mut queue,
+                );
+            }
+            for e in p.start[u]..p.start[u + 1] {
+                if Some(e) == chosen || !useful(e) || p.capacity[p.edge_opening[e] as usize] == 0 {
+                    continue;
+                }
+                relax(
+                    n + p.edge_opening[e] as usize,
+                    du + p.edge_cost[e],
+                    &mut dist,
+                    &mut queued,
+                    &mut queue,
+                );
+            }
+            budget = budget.saturating_sub((p.start[u + 1] - p.start[u]) as u64 + 1);
+        } else {
+            let j = u - n;
+            if used[j] < p.capacity[j] {
+                relax(sink, du, &mut dist, &mut queued, &mut queue);
+            }
+            for &(i, cost) in &holders[j] {
+                relax(i as usize, du + cost, &mut dist, &mut queued, &mut queue);
+            }
+            budget = budget.saturating_sub(holders[j].len() as u64 + 1);
+        }
+        if budget == 0 {
+            return false;
+        }
+    }
+    true
 }
 
 /// Reads the assignment off a certified LP optimum; re-solves with integers if it is fractional.
