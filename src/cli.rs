@@ -32,11 +32,29 @@ pub enum Command {
     Solve(commands::solve::SolveArgs),
     /// Explained suggestions for one person from a JSON file of beneficiaries and openings.
     Suggest(commands::suggest::SuggestArgs),
+    /// Rebalance one office or all: the best global assignment of waiting people to free seats.
+    Rebalance(RebalanceArgs),
     /// Expire unanswered proposals and pause stale openings once, then exit (for cron).
     Housekeeping(crate::jobs::housekeeping::HousekeepingConfig),
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RebalanceArgs {
+    /// The office to rebalance.
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub office: Option<uuid::Uuid>,
+    /// Every office, one after the other.
+    #[arg(long)]
+    pub all: bool,
+    /// Turn the result into proposals (default: a dry run that only stores the report).
+    #[arg(long)]
+    pub apply: bool,
+    /// One JSON line per office on standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Serve(serve) => runtime()?.block_on(run_serve(&cli.global, &serve)),
         Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
+        Command::Rebalance(args) => runtime()?.block_on(run_rebalance(&cli.global, &args)),
         Command::Housekeeping(config) => runtime()?.block_on(async {
             let store = store::connect(&cli.global.database).await?;
             store.migrate().await.context("applying migrations")?;
@@ -93,6 +112,84 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }),
     }
+}
+
+async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let store = store::connect(&global.database).await?;
+    store.migrate().await.context("applying migrations")?;
+    let offices: Vec<uuid::Uuid> = match args.office {
+        Some(id) => vec![id],
+        None => store
+            .list_offices()
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect(),
+    };
+    let config = crate::matching::MatchingConfig::default();
+    let today = time::OffsetDateTime::now_utc().date();
+    let progress = std::io::stderr().is_terminal() && !args.json;
+    let mut failed = 0;
+    for (k, office) in offices.iter().enumerate() {
+        if progress {
+            eprint!("\r[{}/{}] office {office}: running…", k + 1, offices.len());
+        }
+        match crate::jobs::rebalancing::run_office(&store, *office, args.apply, &config, today)
+            .await
+        {
+            Ok(summary) => {
+                if args.json {
+                    println!("{}", serde_json::to_string(&summary)?);
+                } else {
+                    if progress {
+                        eprint!("\r");
+                    }
+                    println!(
+                        "office {office}: {} ({}) people {}, openings {}: {} new, {} moved, {} withdrawn, {} kept, {} unassigned; objective {} {}; load {:.1}s solve {:.1}s write {:.1}s; run {}",
+                        summary.mode,
+                        if args.apply {
+                            "applied"
+                        } else {
+                            "nothing changed"
+                        },
+                        summary.people,
+                        summary.openings,
+                        summary.new,
+                        summary.moved,
+                        summary.withdrawn,
+                        summary.kept,
+                        summary.unassigned,
+                        summary.objective,
+                        if summary.certified_optimal {
+                            "(certified optimal)"
+                        } else {
+                            "(NOT certified)"
+                        },
+                        summary.load_seconds,
+                        summary.solve_seconds,
+                        summary.write_seconds,
+                        summary.run_id,
+                    );
+                }
+            }
+            Err(err) => {
+                failed += 1;
+                if args.json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"office_id": office, "error": err.to_string()})
+                    );
+                } else {
+                    eprintln!("office {office}: failed: {err}");
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} office runs failed", offices.len());
+    }
+    Ok(())
 }
 
 async fn run_token(global: &GlobalConfig, cmd: TokenCommand) -> anyhow::Result<()> {

@@ -38,6 +38,7 @@ pub mod offices;
 pub mod openings;
 pub mod organisations;
 pub mod placements;
+pub mod rebalancing_runs;
 pub mod suggestions;
 pub mod validate;
 
@@ -175,6 +176,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(beneficiaries::export_beneficiary))
         .routes(routes!(suggestions::list_suggestions))
         .routes(routes!(suggestions::list_candidates))
+        .routes(routes!(rebalancing_runs::create_rebalancing_run))
+        .routes(routes!(rebalancing_runs::get_rebalancing_run))
+        .routes(routes!(rebalancing_runs::apply_rebalancing_run))
         .routes(routes!(
             placements::create_placement,
             placements::list_placements

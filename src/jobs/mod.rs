@@ -3,3 +3,4 @@
 //! each step is one statement or one transaction.
 
 pub mod housekeeping;
+pub mod rebalancing;

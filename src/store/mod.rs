@@ -331,6 +331,15 @@ pub trait Store: Send + Sync + 'static {
         fields: &BeneficiaryFields,
     ) -> Result<BeneficiaryRow, StoreError>;
     async fn get_beneficiary(&self, id: Uuid) -> Result<Option<BeneficiaryRow>, StoreError>;
+    /// Creates many files in one transaction (all or nothing); returns their ids in order.
+    async fn create_beneficiaries(
+        &self,
+        office_id: Uuid,
+        all: &[BeneficiaryFields],
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Creates many openings in one transaction (all or nothing); returns their ids in order.
+    async fn create_openings(&self, all: &[(Uuid, OpeningFields)])
+    -> Result<Vec<Uuid>, StoreError>;
     async fn update_beneficiary(
         &self,
         id: Uuid,

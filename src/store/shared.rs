@@ -7,6 +7,107 @@
 macro_rules! impl_store {
     ($store:ty, $conn:ty, { $($extra:tt)* }) => {
         impl $store {
+            /// Inserts an opening with its languages inside `conn`'s transaction.
+            async fn insert_opening(
+                conn: &mut $conn,
+                organisation_id: uuid::Uuid,
+                f: &$crate::store::OpeningFields,
+            ) -> Result<uuid::Uuid, $crate::store::StoreError> {
+                let id = $crate::store::new_id();
+                let now = $crate::store::now();
+                sqlx::query(
+                    "INSERT INTO openings (id, organisation_id, title, tasks, kind, sector, \
+                     programmes, lon, lat, seats, hours_per_week, start_date, end_date, \
+                     required_skills, wanted_skills, physical_demands, tutor, status, \
+                     status_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+                )
+                .bind(id)
+                .bind(organisation_id)
+                .bind(&f.title)
+                .bind(&f.tasks)
+                .bind(&f.kind)
+                .bind(&f.sector)
+                .bind(sqlx::types::Json(&f.programmes))
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(f.seats)
+                .bind(f.hours_per_week)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(sqlx::types::Json(&f.required_skills))
+                .bind(sqlx::types::Json(&f.wanted_skills))
+                .bind(sqlx::types::Json(&f.physical_demands))
+                .bind(&f.tutor)
+                .bind(&f.status)
+                .bind(&f.status_reason)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO opening_languages (opening_id, language, min_level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(id)
+            }
+
+            /// Inserts a beneficiary with its languages inside `conn`'s transaction.
+            async fn insert_beneficiary(
+                conn: &mut $conn,
+                office_id: uuid::Uuid,
+                f: &$crate::store::BeneficiaryFields,
+            ) -> Result<uuid::Uuid, $crate::store::StoreError> {
+                let id = $crate::store::new_id();
+                let now = $crate::store::now();
+                sqlx::query(
+                    "INSERT INTO beneficiaries (id, office_id, external_ref, given_name, \
+                     family_name, birth_date, address, lon, lat, mobility, max_trip_minutes, \
+                     hours_per_week, earliest_start, waiting_since, skills, health_limits, \
+                     refused_sectors, status, created_at, updated_at) VALUES ($1, $2, $3, $4, \
+                     $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)",
+                )
+                .bind(id)
+                .bind(office_id)
+                .bind(&f.external_ref)
+                .bind(&f.given_name)
+                .bind(&f.family_name)
+                .bind(f.birth_date)
+                .bind(&f.address)
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(&f.mobility)
+                .bind(f.max_trip_minutes)
+                .bind(f.hours_per_week)
+                .bind(f.earliest_start)
+                .bind(f.waiting_since)
+                .bind(sqlx::types::Json(&f.skills))
+                .bind(sqlx::types::Json(&f.health_limits))
+                .bind(sqlx::types::Json(&f.refused_sectors))
+                .bind(&f.status)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(id)
+            }
+
             /// Proposes inside `conn`'s transaction: locks the opening, counts its live
             /// placements against its seats, inserts. The caller commits.
             async fn insert_proposal(
@@ -351,53 +452,39 @@ macro_rules! impl_store {
                 organisation_id: uuid::Uuid,
                 f: &$crate::store::OpeningFields,
             ) -> Result<$crate::store::OpeningRow, $crate::store::StoreError> {
-                let id = $crate::store::new_id();
-                let now = $crate::store::now();
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(
-                    "INSERT INTO openings (id, organisation_id, title, tasks, kind, sector, \
-                     programmes, lon, lat, seats, hours_per_week, start_date, end_date, \
-                     required_skills, wanted_skills, physical_demands, tutor, status, \
-                     status_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
-                )
-                .bind(id)
-                .bind(organisation_id)
-                .bind(&f.title)
-                .bind(&f.tasks)
-                .bind(&f.kind)
-                .bind(&f.sector)
-                .bind(sqlx::types::Json(&f.programmes))
-                .bind(f.lon)
-                .bind(f.lat)
-                .bind(f.seats)
-                .bind(f.hours_per_week)
-                .bind(f.start_date)
-                .bind(f.end_date)
-                .bind(sqlx::types::Json(&f.required_skills))
-                .bind(sqlx::types::Json(&f.wanted_skills))
-                .bind(sqlx::types::Json(&f.physical_demands))
-                .bind(&f.tutor)
-                .bind(&f.status)
-                .bind(&f.status_reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                for l in &f.languages {
-                    sqlx::query(
-                        "INSERT INTO opening_languages (opening_id, language, min_level) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(&l.language)
-                    .bind(&l.level)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let id = Self::insert_opening(&mut *tx, organisation_id, f).await?;
                 tx.commit().await?;
                 self.get_opening(id)
                     .await?
                     .ok_or_else(|| $crate::store::StoreError::Database(sqlx::Error::RowNotFound))
+            }
+
+            async fn create_openings(
+                &self,
+                all: &[(uuid::Uuid, $crate::store::OpeningFields)],
+            ) -> Result<Vec<uuid::Uuid>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut ids = Vec::with_capacity(all.len());
+                for (org, f) in all {
+                    ids.push(Self::insert_opening(&mut *tx, *org, f).await?);
+                }
+                tx.commit().await?;
+                Ok(ids)
+            }
+
+            async fn create_beneficiaries(
+                &self,
+                office_id: uuid::Uuid,
+                all: &[$crate::store::BeneficiaryFields],
+            ) -> Result<Vec<uuid::Uuid>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut ids = Vec::with_capacity(all.len());
+                for f in all {
+                    ids.push(Self::insert_beneficiary(&mut *tx, office_id, f).await?);
+                }
+                tx.commit().await?;
+                Ok(ids)
             }
 
             async fn get_opening(
@@ -479,48 +566,8 @@ macro_rules! impl_store {
                 office_id: uuid::Uuid,
                 f: &$crate::store::BeneficiaryFields,
             ) -> Result<$crate::store::BeneficiaryRow, $crate::store::StoreError> {
-                let id = $crate::store::new_id();
-                let now = $crate::store::now();
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(
-                    "INSERT INTO beneficiaries (id, office_id, external_ref, given_name, \
-                     family_name, birth_date, address, lon, lat, mobility, max_trip_minutes, \
-                     hours_per_week, earliest_start, waiting_since, skills, health_limits, \
-                     refused_sectors, status, created_at, updated_at) VALUES ($1, $2, $3, $4, \
-                     $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)",
-                )
-                .bind(id)
-                .bind(office_id)
-                .bind(&f.external_ref)
-                .bind(&f.given_name)
-                .bind(&f.family_name)
-                .bind(f.birth_date)
-                .bind(&f.address)
-                .bind(f.lon)
-                .bind(f.lat)
-                .bind(&f.mobility)
-                .bind(f.max_trip_minutes)
-                .bind(f.hours_per_week)
-                .bind(f.earliest_start)
-                .bind(f.waiting_since)
-                .bind(sqlx::types::Json(&f.skills))
-                .bind(sqlx::types::Json(&f.health_limits))
-                .bind(sqlx::types::Json(&f.refused_sectors))
-                .bind(&f.status)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                for l in &f.languages {
-                    sqlx::query(
-                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(&l.language)
-                    .bind(&l.level)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let id = Self::insert_beneficiary(&mut *tx, office_id, f).await?;
                 tx.commit().await?;
                 self.get_beneficiary(id)
                     .await?

@@ -1,0 +1,195 @@
+//! `/v1/rebalancing-runs`: start a run (scheduler, admin), read its report, apply a dry run.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::AppState;
+use super::audit::{self, Action};
+use super::auth::{Principal, Role};
+use super::error::{ApiError, Problem};
+use super::extract::{ApiJson, IdPath};
+use crate::jobs::rebalancing::{self, RunError};
+use crate::store::RebalancingRunRow;
+
+/// Body of `POST /v1/rebalancing-runs`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartRun {
+    pub office_id: Uuid,
+    /// `dry_run` (default: store the report, change nothing) or `apply`.
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+/// A stored run.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Run {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub mode: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub started_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub finished_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub applied_at: Option<time::OffsetDateTime>,
+    /// `summary` (counts, objective, certified_optimal, timings), `results` (one line per
+    /// person: new, kept, moved with why, withdrawn, unassigned with the reason) and `plan`.
+    #[schema(value_type = Object)]
+    pub report: serde_json::Value,
+}
+
+impl From<RebalancingRunRow> for Run {
+    fn from(r: RebalancingRunRow) -> Self {
+        Self {
+            id: r.id,
+            office_id: r.office_id,
+            mode: r.mode,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            applied_at: r.applied_at,
+            report: r.report.0,
+        }
+    }
+}
+
+impl From<RunError> for ApiError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::UnknownOffice(_) => ApiError::NotFound("office"),
+            RunError::InProgress => ApiError::conflict("run_in_progress", e.to_string()),
+            RunError::Stale => ApiError::conflict("stale_report", e.to_string()),
+            RunError::AlreadyApplied => ApiError::conflict("already_applied", e.to_string()),
+            RunError::Store(s) => s.into(),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+/// Start a rebalancing run of one office (scheduler or admin).
+#[utoipa::path(
+    post, path = "/v1/rebalancing-runs", tag = "rebalancing",
+    request_body = StartRun,
+    responses(
+        (status = 201, description = "The finished run with its report", body = Run),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a scheduler or admin", body = Problem),
+        (status = 404, description = "No such office", body = Problem),
+        (status = 409, description = "A run of this office is in progress", body = Problem),
+        (status = 422, description = "Invalid mode", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_rebalancing_run(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<StartRun>,
+) -> Result<(StatusCode, Json<Run>), ApiError> {
+    principal.require(&[Role::Admin, Role::Scheduler])?;
+    let apply = match body.mode.as_deref() {
+        None | Some("dry_run") => false,
+        Some("apply") => true,
+        Some(other) => {
+            return Err(ApiError::field(
+                "mode",
+                format!("'{other}' is not one of: dry_run, apply"),
+            ));
+        }
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let summary = rebalancing::run_office(
+        &state.store,
+        body.office_id,
+        apply,
+        &state.settings.matching,
+        today,
+    )
+    .await?;
+    if apply {
+        state.invalidate_openings();
+    }
+    let row = state
+        .store
+        .get_rebalancing_run(summary.run_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored run not found")))?;
+    audit::record(
+        &state,
+        &principal,
+        if apply { Action::Apply } else { Action::Create },
+        "rebalancing_run",
+        row.id,
+        Some(row.office_id),
+        None,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// A run and its report (scheduler, admin, or a caseworker of the office).
+#[utoipa::path(
+    get, path = "/v1/rebalancing-runs/{id}", tag = "rebalancing",
+    params(("id" = Uuid, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "The run", body = Run),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_rebalancing_run(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Run>, ApiError> {
+    principal.require(&[Role::Admin, Role::Scheduler, Role::Caseworker])?;
+    let row = state
+        .store
+        .get_rebalancing_run(id)
+        .await?
+        .filter(|r| principal.role != Role::Caseworker || principal.sees_office(r.office_id))
+        .ok_or(ApiError::NotFound("rebalancing run"))?;
+    Ok(Json(row.into()))
+}
+
+/// Apply a stored dry run; refused if the office's data changed since.
+#[utoipa::path(
+    post, path = "/v1/rebalancing-runs/{id}/apply", tag = "rebalancing",
+    params(("id" = Uuid, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "Applied", body = Run),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not an admin", body = Problem),
+        (status = 404, description = "No such run", body = Problem),
+        (status = 409, description = "Out of date, already applied, or a run is in progress", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn apply_rebalancing_run(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Run>, ApiError> {
+    principal.require(&[Role::Admin])?;
+    let row = rebalancing::apply_stored(&state.store, id)
+        .await?
+        .ok_or(ApiError::NotFound("rebalancing run"))?;
+    state.invalidate_openings();
+    audit::record(
+        &state,
+        &principal,
+        Action::Apply,
+        "rebalancing_run",
+        id,
+        Some(row.office_id),
+        None,
+    )
+    .await?;
+    Ok(Json(row.into()))
+}
