@@ -32,6 +32,9 @@ pub enum Command {
     Solve(commands::solve::SolveArgs),
     /// Explained suggestions for one person from a JSON file of beneficiaries and openings.
     Suggest(commands::suggest::SuggestArgs),
+    /// A ready-to-try service: fresh demo database, a territory, a rebalancing, tokens, serve.
+    /// With `load`, only add a territory to the configured database.
+    Demo(DemoArgs),
     /// Rebalance one office or all: the best global assignment of waiting people to free seats.
     Rebalance(RebalanceArgs),
     /// Expire unanswered proposals and pause stale openings once, then exit (for cron).
@@ -39,6 +42,32 @@ pub enum Command {
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    pub command: Option<DemoCommand>,
+    /// Territory of the ready-to-try service.
+    #[arg(long, value_enum, default_value_t = crate::demo::Territory::Luxembourg)]
+    pub territory: crate::demo::Territory,
+    #[command(flatten)]
+    pub serve: ServeConfig,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Load a demo territory into the configured database, beside what is there.
+    Load {
+        #[arg(long, value_enum)]
+        territory: crate::demo::Territory,
+        /// Same seed, same territory.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Size factor (1 = the territory's real size; 10 = ten times more people and openings).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -100,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Serve(serve) => runtime()?.block_on(run_serve(&cli.global, &serve)),
         Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
+        Command::Demo(args) => runtime()?.block_on(run_demo(&cli.global, args)),
         Command::Rebalance(args) => runtime()?.block_on(run_rebalance(&cli.global, &args)),
         Command::Housekeeping(config) => runtime()?.block_on(async {
             let store = store::connect(&cli.global.database).await?;
@@ -112,6 +142,104 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }),
     }
+}
+
+async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
+    let today = time::OffsetDateTime::now_utc().date();
+    if let Some(DemoCommand::Load {
+        territory,
+        seed,
+        scale,
+    }) = args.command
+    {
+        if !(scale > 0.0 && scale <= 100.0) {
+            bail!("--scale must be more than 0 and at most 100, got {scale}");
+        }
+        let store = store::connect(&global.database).await?;
+        store.migrate().await.context("applying migrations")?;
+        let started = std::time::Instant::now();
+        let loaded = crate::demo::load(&store, territory, seed, scale, today)
+            .await
+            .context("loading the demo territory")?;
+        eprintln!("loaded in {:.1}s", started.elapsed().as_secs_f64());
+        println!("{}", serde_json::to_string(&loaded)?);
+        return Ok(());
+    }
+    // A fresh embedded database of its own, unless one was named explicitly.
+    let mut global = global.clone();
+    if global.database.url == crate::config::DEFAULT_DATABASE_URL {
+        let path = std::path::Path::new("data/demo.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        global.database.url = format!("sqlite:{}", path.display());
+    }
+    let store = store::connect(&global.database).await?;
+    store.migrate().await.context("applying migrations")?;
+    let loaded = crate::demo::load(&store, args.territory, 1, 1.0, today)
+        .await
+        .context("loading the demo territory")?;
+    let config = crate::matching::MatchingConfig::default();
+    let run = crate::jobs::rebalancing::run_office(&store, loaded.office_id, true, &config, today)
+        .await
+        .context("rebalancing the demo territory")?;
+    let (admin, _) = issue_token(&store, Role::Admin, None, None, None, "demo admin").await?;
+    let (caseworker, _) = issue_token(
+        &store,
+        Role::Caseworker,
+        Some(loaded.office_id),
+        None,
+        None,
+        "demo caseworker",
+    )
+    .await?;
+    let person = store
+        .list_beneficiaries(
+            &crate::store::BeneficiaryFilter {
+                office_id: Some(loaded.office_id),
+                ..Default::default()
+            },
+            None,
+            1,
+        )
+        .await?
+        .pop()
+        .context("the demo territory has people")?;
+    let settings = ApiSettings {
+        database_timeout: global.database.timeout(),
+        request_timeout: Duration::from_secs(args.serve.request_timeout_secs.max(1)),
+        max_body_bytes: args.serve.max_body_bytes,
+        ..ApiSettings::default()
+    };
+    let (listener, addr) = crate::server::bind(args.serve.listen).await?;
+    let url = format!("http://{addr}");
+    println!(
+        "placematch demo: {} ({} people, {} openings, {} organisations); rebalancing proposed {} placements (certified optimal: {})",
+        loaded.office_name,
+        loaded.beneficiaries,
+        loaded.openings,
+        loaded.organisations,
+        run.new,
+        run.certified_optimal
+    );
+    println!("placematch listening on {url}");
+    println!("  API docs:          {url}/docs");
+    println!("  admin token:       {admin}");
+    println!("  caseworker token:  {caseworker}");
+    println!("Try:");
+    println!("  curl -s -H 'Authorization: Bearer {caseworker}' '{url}/v1/beneficiaries?limit=5'");
+    println!(
+        "  curl -s -H 'Authorization: Bearer {caseworker}' '{url}/v1/beneficiaries/{}/suggestions?limit=3'",
+        person.id
+    );
+    println!(
+        "  curl -s -H 'Authorization: Bearer {admin}' '{url}/v1/rebalancing-runs/{}'",
+        run.run_id
+    );
+    let state = AppState::new(store.clone(), settings);
+    crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
 }
 
 async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::Result<()> {

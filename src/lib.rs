@@ -25,6 +25,7 @@
 //! - [`config`]: the one typed configuration struct (flags and `PLACEMATCH_*` variables).
 //! - [`cli`]: subcommands; [`server`]: binding, graceful shutdown; [`telemetry`]: logging set-up.
 //! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
+//! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
 //! - [`bridge`]: stored rows to the matching core's inputs.
 //! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing); idempotent and safe to kill.
 
@@ -33,6 +34,7 @@ pub mod bridge;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod jobs;
 pub mod matching;
