@@ -62,11 +62,7 @@ fn brute_force(p: &Problem) -> i64 {
                 continue;
             }
             let is_current = current == Some(e);
-            let g = if is_current {
-                None
-            } else {
-                p.group_of.get(j).copied().flatten()
-            };
+            let g = p.group_of.get(j).copied().flatten();
             if let Some(g) = g
                 && groups[g as usize] >= p.group_cap[g as usize]
             {
@@ -157,14 +153,21 @@ proptest! {
         let mut p = p;
         p.group_of = (0..p.openings()).map(|j| Some((j % 2) as u32)).collect();
         p.group_cap = caps;
-        // Give some people a current edge, keeping it within the seats.
+        // Give some people a current edge, as a previous run would have: within the seats and
+        // the host caps.
         let mut used = vec![0u32; p.openings()];
+        let mut group_used = vec![0u32; p.group_cap.len()];
         p.current_edge = (0..p.people()).map(|i| {
             let edges = p.start[i]..p.start[i + 1];
             if edges.is_empty() || i % 2 == 1 { return None; }
             let e = edges.start + currents[i].index(edges.len());
             let j = p.edge_opening[e] as usize;
-            (used[j] < p.capacity[j]).then(|| { used[j] += 1; e })
+            let g = j % 2;
+            (used[j] < p.capacity[j] && group_used[g] < p.group_cap[g]).then(|| {
+                used[j] += 1;
+                group_used[g] += 1;
+                e
+            })
         }).collect();
         p.max_moves = Some(max_moves);
         let a = solve(&p, &Options { candidates_per_person: 1, ..Options::default() }).expect("solvable");

@@ -78,10 +78,22 @@ pub async fn run_office(
     config: &MatchingConfig,
     today: time::Date,
 ) -> Result<RunSummary, RunError> {
-    let _lock = store
+    let lock = store
         .try_lock_office(office_id)
         .await?
         .ok_or(RunError::InProgress)?;
+    let result = run_locked(store, office_id, apply, config, today).await;
+    lock.release().await;
+    result
+}
+
+async fn run_locked(
+    store: &Arc<dyn Store>,
+    office_id: Uuid,
+    apply: bool,
+    config: &MatchingConfig,
+    today: time::Date,
+) -> Result<RunSummary, RunError> {
     let started_at = crate::store::now();
     let t0 = Instant::now();
     let office = store
@@ -226,16 +238,18 @@ pub async fn apply_stored(
     if run.applied_at.is_some() {
         return Err(RunError::AlreadyApplied);
     }
-    let _lock = store
+    let lock = store
         .try_lock_office(run.office_id)
         .await?
         .ok_or(RunError::InProgress)?;
     let plan = stored_plan(&run.report.0);
-    match store.apply_rebalancing_run(id, &plan).await {
+    let result = match store.apply_rebalancing_run(id, &plan).await {
         Ok(row) => Ok(row),
         Err(StoreError::Conflict(_)) => Err(RunError::AlreadyApplied),
         Err(e) => Err(e.into()),
-    }
+    };
+    lock.release().await;
+    result
 }
 
 fn stored_plan(report: &serde_json::Value) -> ApplyPlan {

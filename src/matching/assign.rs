@@ -31,7 +31,7 @@ pub struct Problem {
     pub edge_cost: Vec<i64>,
     /// Host group of each opening (for intake caps); empty for none.
     pub group_of: Vec<Option<u32>>,
-    /// Cap of each group on new assignments (edges that are not a person's current one).
+    /// Cap of each group: most people assigned to its openings (held proposals included).
     pub group_cap: Vec<u32>,
     /// Each person's current edge (a proposal they hold), for the move limit; empty for none.
     pub current_edge: Vec<Option<usize>>,
@@ -428,11 +428,10 @@ impl LpResult {
         let mut d = (p.edge_cost[e] - p.unassigned_cost[i]) as f64
             - self.person_dual[i]
             - self.opening_dual[j];
-        let current = p.is_current(e, i);
-        if !current && let Some(Some(g)) = p.group_of.get(j) {
+        if let Some(Some(g)) = p.group_of.get(j) {
             d -= self.group_dual[*g as usize];
         }
-        if current {
+        if p.is_current(e, i) {
             d -= self.move_dual;
         }
         d
@@ -491,10 +490,10 @@ fn solve_lp(
         let j = p.edge_opening[e] as usize;
         by_person[i].push(x);
         by_opening[j].push(x);
-        let current = p.is_current(e, i);
-        if current {
+        if p.is_current(e, i) {
             kept.push(x);
-        } else if let Some(Some(g)) = p.group_of.get(j) {
+        }
+        if let Some(Some(g)) = p.group_of.get(j) {
             by_group[*g as usize].push(x);
         }
     }

@@ -121,7 +121,8 @@ pub fn rebalance(
             capacity[j as usize] += 1;
         }
     }
-    // Host intake caps, one group per organisation with a cap.
+    // Host intake caps, one group per organisation with a cap: the people it confirmed this
+    // month and the proposals this run holds or makes all count.
     let mut group_index: HashMap<Uuid, u32> = HashMap::new();
     let mut group_cap = Vec::new();
     let group_of: Vec<Option<u32>> = openings

@@ -750,16 +750,39 @@ pub struct OfficeSnapshot {
     pub digest: String,
 }
 
-/// Held while a run of one office is in progress; dropping it releases the lock (also when the
-/// process dies: a PostgreSQL session lock ends with its connection, a file lock with its file).
-pub struct RunLock {
-    _guard: Box<dyn std::any::Any + Send + Sync>,
+/// Held while a run of one office is in progress. [`RunLock::release`] gives it back at once;
+/// dropping it also releases it, when the process dies too: a PostgreSQL session lock ends with
+/// its connection, a file lock with its file.
+pub enum RunLock {
+    Postgres(sqlx::postgres::PgConnection),
+    File(std::fs::File),
+    Memory(MemoryLock),
+}
+
+/// An in-process lock for in-memory databases; released on drop.
+pub struct MemoryLock(
+    pub(crate) Uuid,
+    pub(crate) &'static std::sync::Mutex<Vec<Uuid>>,
+);
+
+impl Drop for MemoryLock {
+    fn drop(&mut self) {
+        self.1
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|o| *o != self.0);
+    }
 }
 
 impl RunLock {
-    pub(crate) fn new(guard: impl std::any::Any + Send + Sync) -> Self {
-        Self {
-            _guard: Box::new(guard),
+    /// Releases the lock now (waits for PostgreSQL to confirm).
+    pub async fn release(self) {
+        if let RunLock::Postgres(mut conn) = self {
+            use sqlx::Connection;
+            let _ = sqlx::query("SELECT pg_advisory_unlock_all()")
+                .execute(&mut conn)
+                .await;
+            let _ = conn.close().await;
         }
     }
 }

@@ -81,19 +81,13 @@ impl_store!(PgStore, sqlx::PgConnection, {
             .fetch_one(&mut conn)
             .await?;
         if got {
-            Ok(Some(RunLock::new(HeldConnection { _conn: conn })))
+            Ok(Some(RunLock::Postgres(conn)))
         } else {
             let _ = conn.close().await;
             Ok(None)
         }
     }
 });
-
-/// A detached connection holding an advisory lock; dropping it closes the socket, which ends the
-/// session and so releases the lock.
-struct HeldConnection {
-    _conn: PgConnection,
-}
 
 /// The advisory lock key of an office: a fixed namespace in the high bits, the office in the low.
 fn advisory_key(office_id: uuid::Uuid) -> i64 {

@@ -110,7 +110,7 @@ impl_store!(SqliteStore, sqlx::SqliteConnection, {
                     .open(&path)
                     .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
                 match file.try_lock() {
-                    Ok(()) => Ok(Some(RunLock::new(file))),
+                    Ok(()) => Ok(Some(RunLock::File(file))),
                     Err(std::fs::TryLockError::WouldBlock) => Ok(None),
                     Err(std::fs::TryLockError::Error(e)) => {
                         Err(StoreError::Database(sqlx::Error::Io(e)))
@@ -120,20 +120,12 @@ impl_store!(SqliteStore, sqlx::SqliteConnection, {
             // An in-memory database lives in this process only.
             None => {
                 static HELD: std::sync::Mutex<Vec<uuid::Uuid>> = std::sync::Mutex::new(Vec::new());
-                struct Held(uuid::Uuid);
-                impl Drop for Held {
-                    fn drop(&mut self) {
-                        HELD.lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .retain(|o| *o != self.0);
-                    }
-                }
                 let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
                 if held.contains(&office_id) {
                     return Ok(None);
                 }
                 held.push(office_id);
-                Ok(Some(RunLock::new(Held(office_id))))
+                Ok(Some(RunLock::Memory(super::MemoryLock(office_id, &HELD))))
             }
         }
     }

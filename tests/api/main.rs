@@ -11,3 +11,5 @@ mod input;
 mod offices;
 mod openings;
 mod placements;
+mod rebalancing;
+mod suggestions;

@@ -1,0 +1,221 @@
+//! Rebalancing runs over HTTP and through the store: dry run vs apply, the stale-report refusal,
+//! the single-runner lock, a second run that moves nobody, and who may start a run.
+
+use placematch::api::auth::Role;
+use placematch::demo::{Territory, load};
+use placematch::jobs::rebalancing::{RunError, run_office};
+use placematch::matching::MatchingConfig;
+use serde_json::json;
+
+use crate::harness::{TestApp, expect};
+
+const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
+
+async fn demo_office(app: &TestApp) -> String {
+    let loaded = load(app.store(), Territory::Luxembourg, 3, 0.3, TODAY)
+        .await
+        .unwrap();
+    loaded.office_id.to_string()
+}
+
+async fn live_placements(app: &TestApp, admin: &str) -> usize {
+    let page = expect(app.get("/v1/placements?limit=200", admin).await, 200);
+    page["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let scheduler = app.token(Role::Scheduler, None, None).await;
+    let office = demo_office(&app).await;
+    let run = expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &scheduler,
+            json!({"office_id": office}),
+        )
+        .await,
+        201,
+    );
+    assert_eq!(run["mode"], "dry_run");
+    assert!(run["applied_at"].is_null());
+    let summary = &run["report"]["summary"];
+    assert_eq!(summary["certified_optimal"], true);
+    let new = summary["new"].as_u64().unwrap();
+    assert!(new > 0, "{summary}");
+    assert_eq!(
+        live_placements(&app, &admin).await,
+        0,
+        "a dry run proposes nothing"
+    );
+
+    let id = run["id"].as_str().unwrap();
+    let read = expect(
+        app.get(&format!("/v1/rebalancing-runs/{id}"), &scheduler)
+            .await,
+        200,
+    );
+    assert_eq!(read["report"], run["report"]);
+    let applied = expect(
+        app.post(
+            &format!("/v1/rebalancing-runs/{id}/apply"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        200,
+    );
+    assert!(applied["applied_at"].is_string());
+    assert_eq!(live_placements(&app, &admin).await as u64, new);
+    let again = expect(
+        app.post(
+            &format!("/v1/rebalancing-runs/{id}/apply"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        409,
+    );
+    assert_eq!(again["code"], "already_applied");
+}
+
+#[tokio::test]
+async fn applying_a_report_after_the_data_changed_is_refused() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let office = demo_office(&app).await;
+    let run = expect(
+        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
+            .await,
+        201,
+    );
+    // A caseworker edits one of the people after the dry run.
+    let people = expect(
+        app.get(
+            &format!("/v1/beneficiaries?limit=1&office_id={office}"),
+            &admin,
+        )
+        .await,
+        200,
+    );
+    let person = people["items"][0]["id"].as_str().unwrap().to_owned();
+    expect(
+        app.patch(
+            &format!("/v1/beneficiaries/{person}"),
+            &admin,
+            json!({"max_trip_minutes": 10}),
+        )
+        .await,
+        200,
+    );
+    let id = run["id"].as_str().unwrap();
+    let refused = expect(
+        app.post(
+            &format!("/v1/rebalancing-runs/{id}/apply"),
+            &admin,
+            json!({}),
+        )
+        .await,
+        409,
+    );
+    assert_eq!(refused["code"], "stale_report");
+    assert_eq!(live_placements(&app, &admin).await, 0);
+}
+
+#[tokio::test]
+async fn an_applied_run_then_a_second_run_on_the_same_data_moves_nobody() {
+    let app = TestApp::new().await;
+    let office = demo_office(&app).await;
+    let admin = app.admin().await;
+    let first = expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &admin,
+            json!({"office_id": office, "mode": "apply"}),
+        )
+        .await,
+        201,
+    );
+    let placed = first["report"]["summary"]["new"].as_u64().unwrap();
+    assert!(placed > 0);
+    let second = expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &admin,
+            json!({"office_id": office, "mode": "apply"}),
+        )
+        .await,
+        201,
+    );
+    let s = &second["report"]["summary"];
+    assert_eq!(
+        (
+            s["new"].as_u64(),
+            s["moved"].as_u64(),
+            s["withdrawn"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{s}"
+    );
+    assert_eq!(s["kept"].as_u64(), Some(placed));
+}
+
+#[tokio::test]
+async fn a_second_run_of_the_same_office_is_refused_while_one_holds_the_lock() {
+    let app = TestApp::new().await;
+    let office = demo_office(&app).await;
+    let id = office.parse().unwrap();
+    let held = app.store().try_lock_office(id).await.unwrap().unwrap();
+    let admin = app.admin().await;
+    let refused = expect(
+        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
+            .await,
+        409,
+    );
+    assert_eq!(refused["code"], "run_in_progress");
+    let direct = run_office(app.store(), id, false, &MatchingConfig::default(), TODAY).await;
+    assert!(matches!(direct, Err(RunError::InProgress)));
+    held.release().await;
+    expect(
+        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
+            .await,
+        201,
+    );
+}
+
+#[tokio::test]
+async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    for token in [&w.caseworker, &w.host] {
+        expect(
+            app.post(
+                "/v1/rebalancing-runs",
+                token,
+                json!({"office_id": w.office}),
+            )
+            .await,
+            403,
+        );
+    }
+    let body = expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &w.admin,
+            json!({"office_id": w.office, "mode": "yolo"}),
+        )
+        .await,
+        422,
+    );
+    assert_eq!(body["errors"][0]["field"], "mode");
+    expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &w.admin,
+            json!({"office_id": uuid::Uuid::new_v4()}),
+        )
+        .await,
+        404,
+    );
+}

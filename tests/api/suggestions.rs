@@ -1,0 +1,153 @@
+//! Suggestions over HTTP: explained, ranked, within the caseworker's tenant; candidates for a host
+//! are pseudonymised.
+
+use placematch::api::auth::Role;
+use placematch::demo::{Territory, load};
+
+use crate::harness::{TestApp, expect};
+
+const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
+
+#[tokio::test]
+async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for_the_rest() {
+    let app = TestApp::new().await;
+    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
+        .await
+        .unwrap();
+    let caseworker = app
+        .token(Role::Caseworker, Some(loaded.office_id), None)
+        .await;
+    let people = expect(
+        app.get("/v1/beneficiaries?limit=20", &caseworker).await,
+        200,
+    );
+    let mut seen_excluded = false;
+    for person in people["items"].as_array().unwrap() {
+        let id = person["id"].as_str().unwrap();
+        let body = expect(
+            app.get(
+                &format!("/v1/beneficiaries/{id}/suggestions?limit=5"),
+                &caseworker,
+            )
+            .await,
+            200,
+        );
+        let items = body["items"].as_array().unwrap();
+        assert!(items.len() <= 5);
+        let mut last = i64::MAX;
+        for item in items {
+            let score = item["score"].as_i64().unwrap();
+            assert!(score <= last, "best first");
+            last = score;
+            let parts = item["breakdown"].as_array().unwrap();
+            assert_eq!(parts.len(), 5);
+            assert_eq!(
+                parts
+                    .iter()
+                    .map(|p| p["points"].as_i64().unwrap())
+                    .sum::<i64>(),
+                score
+            );
+            assert!(
+                parts
+                    .iter()
+                    .all(|p| p["explanation"].as_str().unwrap().ends_with('.')
+                        || p["explanation"].as_str().unwrap().ends_with(')'))
+            );
+            assert!(item["opening"]["title"].is_string());
+        }
+        for x in body["excluded"].as_array().unwrap() {
+            seen_excluded = true;
+            assert!(!x["reasons"].as_array().unwrap().is_empty());
+            assert!(x["reasons"][0]["code"].is_string());
+        }
+    }
+    assert!(
+        seen_excluded,
+        "some openings within reach are excluded, with reasons"
+    );
+    let bad = expect(
+        app.get(
+            &format!(
+                "/v1/beneficiaries/{}/suggestions?limit=0",
+                people["items"][0]["id"].as_str().unwrap()
+            ),
+            &caseworker,
+        )
+        .await,
+        422,
+    );
+    assert_eq!(bad["errors"][0]["field"], "limit");
+}
+
+#[tokio::test]
+async fn suggestions_for_another_offices_person_are_404_and_hosts_may_not_ask() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let person = expect(
+        app.post(
+            "/v1/beneficiaries",
+            &w.caseworker,
+            crate::harness::person_body("S-1"),
+        )
+        .await,
+        201,
+    );
+    let uri = format!(
+        "/v1/beneficiaries/{}/suggestions",
+        person["id"].as_str().unwrap()
+    );
+    expect(app.get(&uri, &w.caseworker).await, 200);
+    expect(app.get(&uri, &w.other_caseworker).await, 404);
+    expect(app.get(&uri, &w.host).await, 403);
+}
+
+#[tokio::test]
+async fn a_host_sees_pseudonymised_candidates_for_its_own_opening_only() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    for i in 0..3 {
+        expect(
+            app.post(
+                "/v1/beneficiaries",
+                &w.caseworker,
+                crate::harness::person_body(&format!("C-{i}")),
+            )
+            .await,
+            201,
+        );
+    }
+    let mut opening = crate::harness::opening_body(2);
+    opening["required_skills"] = serde_json::json!([]);
+    let opening = expect(app.post("/v1/openings", &w.host, opening).await, 201);
+    let uri = format!(
+        "/v1/openings/{}/candidates",
+        opening["id"].as_str().unwrap()
+    );
+    let body = expect(app.get(&uri, &w.host).await, 200);
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let text = body.to_string();
+    for personal in [
+        "Ferreira",
+        "Ana",
+        "Alzette",
+        "1984",
+        "night_work",
+        "waiting",
+    ] {
+        assert!(
+            !text.contains(personal),
+            "a host must not see {personal}: {text}"
+        );
+    }
+    assert!(
+        items[0]["travel_time_band"]
+            .as_str()
+            .unwrap()
+            .contains("min")
+    );
+    assert_eq!(items[0]["candidate_ref"].as_str().unwrap().len(), 16);
+    expect(app.get(&uri, &w.other_host).await, 404);
+    expect(app.get(&uri, &w.caseworker).await, 403);
+}
