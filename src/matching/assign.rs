@@ -81,7 +81,9 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            candidates_per_person: 4,
+            // Measured on the reference instances: with auction prices, 6 gave a certified
+            // optimum in the first LP at 20k x 2k and 100k x 10k; 4 needed a second round.
+            candidates_per_person: 6,
             added_per_person: 4,
             max_rounds: 50,
             time_limit_seconds: None,
@@ -89,67 +91,80 @@ impl Default for Options {
     }
 }
 
-/// Bid increment of the auction, in cost units. One unit keeps prices within a few units of
-/// the optimal duals on integer costs; a coarser ε (or ε-scaling) was measured to leave seat
-/// prices too high for the outside option and cost several LP rounds.
-const AUCTION_EPS: f64 = 1.0;
+/// Bid increments of the auction's phases, in cost units, coarse to fine. A coarse phase ends a
+/// price war in a few bids; the last phase at one unit leaves prices within a few units of
+/// optimal duals on integer costs, which is all the column choice needs.
+const AUCTION_PHASES: [i64; 3] = [64, 8, 1];
+
+/// A phase starts from the last phase's prices lowered by this many of its ε: a coarse phase
+/// overshoots by a few ε, and a price from below is corrected by bidding while one from above
+/// keeps people away from a seat. Measured on the reference instances: 2 left seats empty,
+/// 4 to 8 did not.
+const AUCTION_LOWERING: i64 = 8;
+
+/// Extra last phases when a seat ended empty at a positive price.
+const AUCTION_REPAIRS: usize = 3;
 
 /// How far below a person's best net value (at auction prices) a pair still gets a column.
-/// Ten ε covers the auction's error; the exact certificate catches the rest.
-const COLUMN_MARGIN: f64 = 10.0;
+/// Ten units cover the auction's error; the exact certificate catches the rest.
+const COLUMN_MARGIN: i64 = 10;
+
+/// Most edge scans per phase, in multiples of the edges: prices are only a hint, so a
+/// pathological instance stops bidding rather than running long.
+const AUCTION_SCANS_PER_EDGE: usize = 200;
 
 /// Approximate seat prices from an auction, and how far from the best a pair may be and still
 /// be worth a column.
 struct Prices {
-    price: Vec<f64>,
-    margin: f64,
+    price: Vec<i64>,
+    margin: i64,
 }
 
-/// An auction for the capacitated assignment with an outside option (staying
-/// unassigned is worth 0): people bid for the seat with the best net value `u_i - c_ij - p_j`;
-/// a full opening's price is its lowest accepted bid. The prices it ends with are within a few ε
-/// of optimal duals, which is all the column choice needs: exactness comes from the LP.
-fn auction_prices(p: &Problem, owner: &[u32]) -> Prices {
+/// An auction for the capacitated assignment with an outside option (staying unassigned is
+/// worth 0): people bid for the seat with the best net value `u_i - c_ij - p_j`; a full
+/// opening's price is its lowest accepted bid. Integer costs give integer bids, so the result
+/// does not depend on rounding.
+///
+/// Phases scale ε down. A forward auction only raises prices, and a coarse phase overshoots by
+/// up to its ε: left as they are, such prices would price people out whom a seat should take.
+/// So each phase starts from the last phase's prices lowered by a few of that phase's ε (a price
+/// from below is corrected by bidding), and a seat left empty at a positive price is freed and
+/// the last phase bid again.
+fn auction_prices(p: &Problem) -> Prices {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
     let m = p.openings();
-    // Value of each pair over staying out; pairs to a seatless opening can never be taken.
-    let values: Vec<f64> = (0..p.edges())
-        .map(|e| {
-            if p.capacity[p.edge_opening[e] as usize] == 0 {
-                f64::NEG_INFINITY
-            } else {
-                (p.unassigned_cost[owner[e] as usize] - p.edge_cost[e]) as f64
-            }
-        })
+    // A seatless opening can never be taken: an infinite price keeps bids away.
+    const NEVER: i64 = i64::MAX / 4;
+    let mut price: Vec<i64> = p
+        .capacity
+        .iter()
+        .map(|&c| if c == 0 { NEVER } else { 0 })
         .collect();
-    let max_value = values.iter().copied().fold(0.0, f64::max);
-    let mut price = vec![0.0f64; m];
-    if max_value <= 0.0 {
-        return Prices { price, margin: 1.0 };
-    }
-    // Bids are kept as integers of 1/1024 of a cost unit, so heap order is exact.
-    const SCALE: f64 = 1024.0;
-    // One phase at a fixed ε: scaling phases would leave prices of coarse phases too high for
-    // the outside option (prices never come down), pricing people out by mistake.
-    let final_eps = AUCTION_EPS;
-    let mut eps = final_eps;
-    loop {
-        let mut holders: Vec<BinaryHeap<Reverse<(i64, u32)>>> = vec![BinaryHeap::new(); m];
-        let mut queue: Vec<u32> = (0..p.people() as u32).rev().collect();
-        let mut steps = 0usize;
-        let limit = 200 * p.edges().max(1);
+    let limit = AUCTION_SCANS_PER_EDGE * p.edges().max(1);
+    let mut holders: Vec<BinaryHeap<Reverse<(i64, u32)>>> = vec![BinaryHeap::new(); m];
+    let mut queue: Vec<u32> = Vec::with_capacity(p.people());
+    let mut bid_phase = |eps: i64, price: &mut Vec<i64>, holders: &mut Vec<BinaryHeap<_>>| {
+        holders.iter_mut().for_each(BinaryHeap::clear);
+        queue.clear();
+        queue.extend((0..p.people() as u32).rev());
+        let mut scans = 0usize;
         while let Some(i) = queue.pop() {
-            steps += p.start[i as usize + 1] - p.start[i as usize];
-            if steps > limit {
-                break; // a safety valve: prices are only a hint
-            }
-            let (mut best, mut second, mut best_j) = (f64::NEG_INFINITY, 0.0f64, usize::MAX);
             let range = p.start[i as usize]..p.start[i as usize + 1];
-            for (k, &v) in values[range.clone()].iter().enumerate() {
-                let j = p.edge_opening[range.start + k] as usize;
-                let net = v - price[j];
+            scans += range.len();
+            if scans > limit {
+                break;
+            }
+            let u = p.unassigned_cost[i as usize];
+            // Net values relative to the outside option (worth 0).
+            let (mut best, mut second, mut best_j) = (i64::MIN, 0i64, usize::MAX);
+            for (&c, &j) in p.edge_cost[range.clone()]
+                .iter()
+                .zip(&p.edge_opening[range])
+            {
+                let j = j as usize;
+                let net = u - c - price[j];
                 if net > best {
                     second = second.max(best);
                     best = net;
@@ -158,26 +173,52 @@ fn auction_prices(p: &Problem, owner: &[u32]) -> Prices {
                     second = net;
                 }
             }
-            if best_j == usize::MAX || best <= 0.0 {
+            if best_j == usize::MAX || best <= 0 {
                 continue; // staying out is at least as good
             }
             let bid = price[best_j] + (best - second) + eps;
-            let bid_int = (bid * SCALE).round() as i64;
             let heap = &mut holders[best_j];
-            heap.push(Reverse((bid_int, i)));
+            heap.push(Reverse((bid, i)));
             if heap.len() > p.capacity[best_j] as usize {
                 let Reverse((_, out)) = heap.pop().expect("over capacity");
                 queue.push(out);
             }
             if heap.len() == p.capacity[best_j] as usize {
-                price[best_j] = heap.peek().map_or(0.0, |Reverse((b, _))| *b as f64 / SCALE);
+                price[best_j] = heap.peek().map_or(0, |Reverse((b, _))| *b);
             }
         }
-        let _ = steps;
-        if eps <= final_eps {
+    };
+    for (phase, &eps) in AUCTION_PHASES.iter().enumerate() {
+        if phase > 0 {
+            let lower = AUCTION_LOWERING * AUCTION_PHASES[phase - 1];
+            for (j, pr) in price.iter_mut().enumerate() {
+                if p.capacity[j] > 0 {
+                    *pr = (*pr - lower).max(0);
+                }
+            }
+        }
+        bid_phase(eps, &mut price, &mut holders);
+    }
+    // A seat left empty must be free. If an earlier phase's price kept people away from one,
+    // free it and bid the last phase again (a few times at most: prices are only a hint).
+    let last = *AUCTION_PHASES.last().expect("phases");
+    for _ in 0..AUCTION_REPAIRS {
+        let mut repaired = false;
+        for (j, pr) in price.iter_mut().enumerate() {
+            if *pr > 0 && holders[j].len() < p.capacity[j] as usize {
+                *pr = 0;
+                repaired = true;
+            }
+        }
+        if !repaired {
             break;
         }
-        eps = final_eps;
+        bid_phase(last, &mut price, &mut holders);
+    }
+    for (j, pr) in price.iter_mut().enumerate() {
+        if holders[j].len() < p.capacity[j] as usize {
+            *pr = 0;
+        }
     }
     Prices {
         price,
@@ -221,6 +262,11 @@ pub enum AssignError {
     NotIntegral { edge: usize, value: f64 },
 }
 
+/// A pricing round adds at most one column per this many columns already in the LP…
+const PRICED_SHARE: usize = 4;
+/// …and never fewer than this many (when that many price in).
+const PRICED_MIN: usize = 1024;
+
 /// Tolerance on reduced costs and on integrality.
 const EPS: f64 = 1e-7;
 
@@ -242,7 +288,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
     // Seat prices from an auction make the first LP nearly right: each person brings the pairs
     // that are competitive at those prices, not a fixed number of cheapest ones.
     let prices = (problem.group_cap.is_empty() && problem.current_edge.is_empty())
-        .then(|| auction_prices(problem, &owner));
+        .then(|| auction_prices(problem));
     for i in 0..problem.people() {
         let mut edges: Vec<usize> = (problem.start[i]..problem.start[i + 1])
             .filter(|&e| useful(e))
@@ -254,18 +300,18 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
             Some(prices) => {
                 // Net value of each pair at the auction's prices; keep those near the best.
                 let net = |e: usize| {
-                    (problem.unassigned_cost[i] - problem.edge_cost[e]) as f64
+                    problem.unassigned_cost[i]
+                        - problem.edge_cost[e]
                         - prices.price[problem.edge_opening[e] as usize]
                 };
-                let best = edges
-                    .iter()
-                    .map(|&e| net(e))
-                    .fold(f64::NEG_INFINITY, f64::max);
+                let Some(best) = edges.iter().map(|&e| net(e)).max() else {
+                    continue;
+                };
                 if best < -prices.margin {
                     continue; // priced out: pricing brings the person back if that is wrong
                 }
-                edges.retain(|&e| net(e) >= best.max(0.0) - prices.margin);
-                edges.sort_by(|&a, &b| net(b).total_cmp(&net(a)).then(a.cmp(&b)));
+                edges.retain(|&e| net(e) >= best.max(0) - prices.margin);
+                edges.sort_by_key(|&e| (std::cmp::Reverse(net(e)), e));
                 edges.truncate(options.candidates_per_person.max(1));
             }
             None => {
@@ -281,6 +327,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
     let mut rounds = 0;
     loop {
         rounds += 1;
+        let mut cycle_columns = 0usize;
         let lp = solve_lp(problem, &owner, &columns, options, false)?;
         // The Lagrangian bound of the LP's seat and cap prices over every pair: each person's
         // own dual is repaired to the best value those prices allow, so the bound holds for the
@@ -293,13 +340,28 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
         }
         // Without side constraints the LP is a min-cost flow: an integral LP optimum is optimal
         // over every pair exactly when its residual network has no negative cycle, which
-        // shortest-path potentials over all pairs prove (the LP's duals, repaired).
+        // shortest-path potentials over all pairs prove; a negative cycle found instead names
+        // the pairs the LP lacks.
         if problem.group_cap.is_empty()
             && problem.current_edge.is_empty()
             && let Some(edge_of) = integral_choice(problem, &owner, &columns, &lp.values)
-            && potentials_exist(problem, &owner, &edge_of, &useful)
         {
-            return finish(problem, &owner, &columns, options, lp, rounds);
+            match check_residual(problem, &edge_of, &useful) {
+                Residual::Optimal => {
+                    return finish(problem, &owner, &columns, options, lp, rounds);
+                }
+                Residual::Improving(pairs) => {
+                    for e in pairs {
+                        if !in_lp[e] {
+                            in_lp[e] = true;
+                            columns.push(e);
+                            cycle_columns += 1;
+                        }
+                    }
+                }
+                // The duals then price the pairs in as well: one search finds few cycles.
+                Residual::Unknown => {}
+            }
         }
         // Price every pair left out.
         let mut added = 0usize;
@@ -319,14 +381,26 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
                 best_per_person.last_mut().expect("pushed").push((d, e));
             }
         }
+        let mut chosen: Vec<(f64, usize)> = Vec::new();
         for mut found in best_per_person {
             found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            for (_, e) in found.into_iter().take(options.added_per_person.max(1)) {
-                in_lp[e] = true;
-                columns.push(e);
-                added += 1;
-            }
+            chosen.extend(found.into_iter().take(options.added_per_person.max(1)));
         }
+        // The restricted LP's duals are degenerate: far more pairs price in than improve. Only
+        // the most negative are added, which keeps the next LP small; the others come back in
+        // a later round if they still price in.
+        let cap = (columns.len() / PRICED_SHARE).max(PRICED_MIN);
+        if chosen.len() > cap {
+            chosen.select_nth_unstable_by(cap, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            chosen.truncate(cap);
+        }
+        chosen.sort_unstable_by_key(|&(_, e)| e);
+        for (_, e) in chosen {
+            in_lp[e] = true;
+            columns.push(e);
+            added += 1;
+        }
+        added += cycle_columns;
         if added == 0 {
             return finish(problem, &owner, &columns, options, lp, rounds);
         }
@@ -591,18 +665,41 @@ fn integral_choice(
     Some(edge_of)
 }
 
-/// Bellman-Ford (queue-based) from the sink over the residual network of the assignment
-/// `edge_of` on every useful pair. Converging proves there is no negative cycle, so no pair left
-/// out of the LP can improve it; a budget of relaxations stops it otherwise (then pricing goes on).
-fn potentials_exist(
+/// What the residual network of an integral assignment says about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Residual {
+    /// Shortest-path potentials exist over every useful pair: no pair can improve the
+    /// assignment, which is therefore optimal over the whole problem.
+    Optimal,
+    /// A negative cycle: exchanging along it lowers the cost. Its person-to-opening pairs are
+    /// the columns that the LP lacks (or, if it has them all, a solver fault).
+    Improving(Vec<usize>),
+    /// The relaxation budget ran out before either was proven.
+    Unknown,
+}
+
+/// Bellman-Ford (queue-based, with predecessor-cycle detection) from the sink over the residual
+/// network of the assignment `edge_of` on every useful pair. Nodes: people `0..n`, openings
+/// `n..n + m`, the sink `n + m`. Arcs: a person's unchosen pairs (cost `c`), a chosen pair
+/// backwards (`-c`), person to sink when assigned (`u`), sink to person when not (`-u`),
+/// opening to sink while it has a free seat, sink to opening while it holds someone (both 0).
+///
+/// Converging proves there is no negative cycle, so no pair left out of the LP can improve it.
+/// A cycle in the predecessor graph is a negative cycle (Cherkassky and Goldberg): it names the
+/// pairs to add.
+fn check_residual(
     p: &Problem,
-    owner: &[u32],
     edge_of: &[Option<usize>],
     useful: &dyn Fn(usize) -> bool,
-) -> bool {
+) -> Residual {
+    use std::collections::VecDeque;
+
+    /// No predecessor, or a predecessor arc that is not a person's unchosen pair.
+    const NONE: usize = usize::MAX;
     let n = p.people();
     let m = p.openings();
     let sink = n + m;
+    let nodes = n + m + 1;
     let mut used = vec![0u32; m];
     // Openings' assigned people, for the residual opening → person arcs.
     let mut holders: Vec<Vec<(u32, i64)>> = vec![Vec::new(); m];
@@ -614,60 +711,93 @@ fn potentials_exist(
         }
     }
     if (0..m).any(|j| used[j] > p.capacity[j]) {
-        return false;
+        return Residual::Unknown;
     }
-    let _ = owner;
-    let mut dist = vec![i64::MAX; n + m + 1];
-    let mut queued = vec![false; n + m + 1];
-    let mut queue = std::collections::VecDeque::new();
+    let mut dist = vec![i64::MAX; nodes];
+    let mut pred = vec![NONE; nodes];
+    let mut pred_edge = vec![NONE; nodes];
+    let mut queued = vec![false; nodes];
+    let mut queue = VecDeque::new();
     dist[sink] = 0;
     queue.push_back(sink);
     queued[sink] = true;
-    let mut budget: u64 = 30 * (p.edges() as u64 + (n + m) as u64) + 1_000;
-    let relax = |v: usize,
-                 d: i64,
-                 dist: &mut Vec<i64>,
-                 queued: &mut Vec<bool>,
-                 queue: &mut std::collections::VecDeque<usize>| {
-        if d < dist[v] {
-            dist[v] = d;
-            if !queued[v] {
-                queued[v] = true;
-                queue.push_back(v);
+    let mut budget: u64 = 30 * (p.edges() as u64 + nodes as u64) + 1_000;
+    // The predecessor graph is searched for a cycle after every `nodes` relaxations, which
+    // keeps the search's cost within that of the relaxations.
+    let mut since_check = 0usize;
+    let mut stamp = vec![NONE; nodes];
+    // Nodes of the cycles found so far: left out of the search so that it goes on to find
+    // other cycles (each round of the LP then gets many improving pairs, not one).
+    let mut blocked = vec![false; nodes];
+    let mut pairs: Vec<usize> = Vec::new();
+    let mut cycles = 0usize;
+    let find_cycles = |pred: &mut Vec<usize>,
+                       pred_edge: &[usize],
+                       stamp: &mut Vec<usize>,
+                       blocked: &mut Vec<bool>,
+                       pairs: &mut Vec<usize>| {
+        stamp.fill(NONE);
+        let mut found = 0usize;
+        for start in 0..nodes {
+            let mut v = start;
+            while v != NONE && stamp[v] == NONE {
+                stamp[v] = start;
+                v = pred[v];
+            }
+            if v != NONE && stamp[v] == start {
+                // `v` is on a cycle: walk it once, collect its pairs, take it out.
+                let mut w = v;
+                loop {
+                    if pred_edge[w] != NONE {
+                        pairs.push(pred_edge[w]);
+                    }
+                    blocked[w] = true;
+                    let next = pred[w];
+                    pred[w] = NONE;
+                    w = next;
+                    if w == v {
+                        break;
+                    }
+                }
+                found += 1;
             }
         }
+        found
     };
     while let Some(u) = queue.pop_front() {
         queued[u] = false;
+        if blocked[u] {
+            continue;
+        }
         let du = dist[u];
+        let mut relax = |v: usize, d: i64, edge: usize, work: &mut usize| {
+            *work += 1;
+            if d < dist[v] && !blocked[v] {
+                dist[v] = d;
+                pred[v] = u;
+                pred_edge[v] = edge;
+                if !queued[v] {
+                    queued[v] = true;
+                    queue.push_back(v);
+                }
+            }
+        };
+        let mut work = 0usize;
         if u == sink {
             for (i, chosen) in edge_of.iter().enumerate() {
                 if chosen.is_none() {
-                    relax(
-                        i,
-                        du - p.unassigned_cost[i],
-                        &mut dist,
-                        &mut queued,
-                        &mut queue,
-                    );
+                    relax(i, du - p.unassigned_cost[i], NONE, &mut work);
                 }
             }
-            for (j, &u) in used.iter().enumerate() {
-                if u > 0 {
-                    relax(n + j, du, &mut dist, &mut queued, &mut queue);
+            for (j, &used) in used.iter().enumerate() {
+                if used > 0 {
+                    relax(n + j, du, NONE, &mut work);
                 }
             }
-            budget = budget.saturating_sub((n + m) as u64);
         } else if u < n {
             let chosen = edge_of[u];
             if chosen.is_some() {
-                relax(
-                    sink,
-                    du + p.unassigned_cost[u],
-                    &mut dist,
-                    &mut queued,
-                    &mut queue,
-                );
+                relax(sink, du + p.unassigned_cost[u], NONE, &mut work);
             }
             for e in p.start[u]..p.start[u + 1] {
                 if Some(e) == chosen || !useful(e) || p.capacity[p.edge_opening[e] as usize] == 0 {
@@ -676,28 +806,47 @@ fn potentials_exist(
                 relax(
                     n + p.edge_opening[e] as usize,
                     du + p.edge_cost[e],
-                    &mut dist,
-                    &mut queued,
-                    &mut queue,
+                    e,
+                    &mut work,
                 );
             }
-            budget = budget.saturating_sub((p.start[u + 1] - p.start[u]) as u64 + 1);
         } else {
             let j = u - n;
             if used[j] < p.capacity[j] {
-                relax(sink, du, &mut dist, &mut queued, &mut queue);
+                relax(sink, du, NONE, &mut work);
             }
             for &(i, cost) in &holders[j] {
-                relax(i as usize, du + cost, &mut dist, &mut queued, &mut queue);
+                relax(i as usize, du + cost, NONE, &mut work);
             }
-            budget = budget.saturating_sub(holders[j].len() as u64 + 1);
+        }
+        budget = budget.saturating_sub(work as u64 + 1);
+        since_check += work + 1;
+        if since_check >= nodes {
+            since_check = 0;
+            cycles += find_cycles(&mut pred, &pred_edge, &mut stamp, &mut blocked, &mut pairs);
+            if cycles >= MAX_CYCLES {
+                break;
+            }
         }
         if budget == 0 {
-            return false;
+            break;
         }
     }
-    true
+    // A last look: the search may have stopped with a cycle not yet seen.
+    cycles += find_cycles(&mut pred, &pred_edge, &mut stamp, &mut blocked, &mut pairs);
+    if cycles > 0 {
+        pairs.sort_unstable();
+        pairs.dedup();
+        Residual::Improving(pairs)
+    } else if budget == 0 {
+        Residual::Unknown
+    } else {
+        Residual::Optimal
+    }
 }
+
+/// Most negative cycles collected in one residual search before the LP is solved again.
+const MAX_CYCLES: usize = 4096;
 
 /// Reads the assignment off a certified LP optimum; re-solves with integers if it is fractional.
 fn finish(

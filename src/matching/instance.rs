@@ -19,6 +19,35 @@ pub struct InstanceError {
     pub message: String,
 }
 
+/// What an integer of the file is, for error messages. Built only when an error is reported:
+/// formatting a description for each of 30 million integers cost a third of the read time.
+#[derive(Debug, Clone, Copy)]
+enum What {
+    People,
+    Openings,
+    Edges,
+    UnassignedCost(usize),
+    Seats(usize),
+    EdgePerson(usize),
+    EdgeOpening(usize),
+    EdgeCost(usize),
+}
+
+impl std::fmt::Display for What {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::People => write!(f, "the number of people"),
+            What::Openings => write!(f, "the number of openings"),
+            What::Edges => write!(f, "the number of edges"),
+            What::UnassignedCost(i) => write!(f, "the unassigned cost of person {i}"),
+            What::Seats(j) => write!(f, "the seats of opening {j}"),
+            What::EdgePerson(k) => write!(f, "the person of edge {k}"),
+            What::EdgeOpening(k) => write!(f, "the opening of edge {k}"),
+            What::EdgeCost(k) => write!(f, "the cost of edge {k}"),
+        }
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -34,7 +63,7 @@ impl Reader<'_> {
     }
 
     /// The next integer, skipping whitespace; `what` names it in errors.
-    fn int(&mut self, what: &str) -> Result<i64, InstanceError> {
+    fn int(&mut self, what: What) -> Result<i64, InstanceError> {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 b'\n' => self.line += 1,
@@ -78,7 +107,7 @@ impl Reader<'_> {
         Ok(if negative { -value } else { value })
     }
 
-    fn count(&mut self, what: &str, max: i64) -> Result<usize, InstanceError> {
+    fn count(&mut self, what: What, max: i64) -> Result<usize, InstanceError> {
         let v = self.int(what)?;
         if v < 0 || v > max {
             return Err(self.error(format!("{what} must be between 0 and {max}, got {v}")));
@@ -94,32 +123,35 @@ pub fn parse(text: &[u8]) -> Result<Problem, InstanceError> {
         pos: 0,
         line: 1,
     };
-    let n = r.count("the number of people", u32::MAX as i64)?;
-    let m = r.count("the number of openings", u32::MAX as i64)?;
-    let e = r.count("the number of edges", i64::MAX)?;
-    let mut unassigned_cost = Vec::with_capacity(n);
+    let n = r.count(What::People, u32::MAX as i64)?;
+    let m = r.count(What::Openings, u32::MAX as i64)?;
+    let e = r.count(What::Edges, i64::MAX)?;
+    // A header can claim anything: reserve no more than the text could hold (two bytes per
+    // number, six per edge line) so that a wrong count is a line-numbered error, not an abort.
+    let mut unassigned_cost = Vec::with_capacity(n.min(text.len() / 2));
     for i in 0..n {
-        unassigned_cost.push(r.int(&format!("the unassigned cost of person {i}"))?);
+        unassigned_cost.push(r.int(What::UnassignedCost(i))?);
     }
-    let mut capacity = Vec::with_capacity(m);
+    let mut capacity = Vec::with_capacity(m.min(text.len() / 2));
     for j in 0..m {
-        capacity.push(r.count(&format!("the seats of opening {j}"), u32::MAX as i64)? as u32);
+        capacity.push(r.count(What::Seats(j), u32::MAX as i64)? as u32);
     }
-    let mut person = Vec::with_capacity(e);
-    let mut edge_opening = Vec::with_capacity(e);
-    let mut edge_cost = Vec::with_capacity(e);
+    let reserve = e.min(text.len() / 6);
+    let mut person = Vec::with_capacity(reserve);
+    let mut edge_opening = Vec::with_capacity(reserve);
+    let mut edge_cost = Vec::with_capacity(reserve);
     let mut sorted = true;
     let mut last = 0u32;
     for k in 0..e {
-        let i = r.count(&format!("the person of edge {k}"), i64::MAX)?;
+        let i = r.count(What::EdgePerson(k), i64::MAX)?;
         if i >= n {
             return Err(r.error(format!("edge {k} names person {i}, but there are {n}")));
         }
-        let j = r.count(&format!("the opening of edge {k}"), i64::MAX)?;
+        let j = r.count(What::EdgeOpening(k), i64::MAX)?;
         if j >= m {
             return Err(r.error(format!("edge {k} names opening {j}, but there are {m}")));
         }
-        let c = r.int(&format!("the cost of edge {k}"))?;
+        let c = r.int(What::EdgeCost(k))?;
         if c < 0 {
             return Err(r.error(format!("edge {k} has a negative cost {c}")));
         }
@@ -129,6 +161,16 @@ pub fn parse(text: &[u8]) -> Result<Problem, InstanceError> {
         person.push(i);
         edge_opening.push(j as u32);
         edge_cost.push(c);
+    }
+    if let Some(extra) = r.bytes[r.pos..]
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+    {
+        r.line += r.bytes[r.pos..r.pos + extra]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        return Err(r.error(format!("more numbers than the header's {e} edges announce")));
     }
     let mut start = vec![0usize; n + 1];
     for &i in &person {
@@ -187,5 +229,13 @@ mod tests {
         assert!(err.message.contains("ends"), "{err}");
         let err = parse(b"1 1 1\n5\n1\n0 0 -4\n").unwrap_err();
         assert!(err.message.contains("negative"), "{err}");
+        let err = parse(b"1 1 1\n5\n1\n0 0 4\n0 0 5\n").unwrap_err();
+        assert_eq!(err.line, 5);
+        assert!(err.message.contains("more numbers"), "{err}");
+        let err = parse(b"1 1 99999999999999\n5\n1\n0 0 4\n").unwrap_err();
+        assert!(
+            err.message.contains("ends"),
+            "a huge edge count is an error: {err}"
+        );
     }
 }
