@@ -1,12 +1,14 @@
 //! Benchmarks of the matching core on seeded synthetic territories (generation is outside the
 //! timed part): suggestions for one person against 1,000 / 10,000 / 100,000 openings, and the
-//! global assignment at several sizes.
+//! global assignment at several sizes: the nightly rebalancing of a synthetic territory (scoring
+//! included) and the LP with pricing alone on plain instances.
 //!
 //! `cargo bench --bench assignment` (criterion prints medians; compare sizes within one run).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use placematch::matching::assign::{Options, solve};
 use placematch::matching::rebalance::rebalance;
-use placematch::matching::synthetic::{Territory, generate};
+use placematch::matching::synthetic::{Territory, generate, instance};
 use placematch::matching::{MatchingConfig, OpeningIndex, suggest};
 use std::hint::black_box;
 use std::time::Duration;
@@ -50,5 +52,32 @@ fn global_assignment(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, suggestions, global_assignment);
+/// The LP with pricing alone, on plain instances shaped like `gen_instance.py`'s.
+fn assignment_lp(c: &mut Criterion) {
+    let mut group = c.benchmark_group("solve_instance");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
+    for (people, openings, radius) in [
+        (5_000usize, 500usize, 12.0),
+        (20_000, 2_000, 12.0),
+        (50_000, 5_000, 6.0),
+    ] {
+        let problem = instance(people, openings, radius, 4);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{people}x{openings}_{}pairs", problem.edges())),
+            &problem,
+            |b, p| {
+                b.iter(|| {
+                    let a = solve(p, &Options::default()).unwrap();
+                    assert!(a.certified_optimal);
+                    black_box(a)
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, suggestions, global_assignment, assignment_lp);
 criterion_main!(benches);

@@ -159,6 +159,28 @@ fn a_refused_sector_is_excluded() {
 }
 
 #[test]
+fn a_sector_refused_in_other_case_or_spacing_is_still_excluded() {
+    // The person refuses "cleaning"; the host typed it differently.
+    let mut o = differdange_opening(0);
+    o.sector = "  CLEANING ".into();
+    assert_eq!(rules_of(o), vec!["refused_sector"]);
+    let mut person = esch_person();
+    person.refused_sectors = vec!["Green  Spaces".into()];
+    let mut o = differdange_opening(0);
+    o.sector = "green spaces".into();
+    let p = PreparedPerson::new(&person, TODAY);
+    let rules = assess(
+        &p,
+        &o,
+        &PreparedOpening::new(&o),
+        &MatchingConfig::default(),
+        Seats::Check { is_current: false },
+    )
+    .unwrap_err();
+    assert_eq!(rules[0].code(), "refused_sector");
+}
+
+#[test]
 fn a_full_opening_and_a_host_at_its_monthly_cap_are_excluded() {
     let mut o = differdange_opening(0);
     o.seats_taken = 2;

@@ -314,6 +314,68 @@ impl Skill {
     }
 }
 
+/// A sector of activity (`green spaces`, `cleaning`, `catering`…): free text from the host,
+/// compared without case or extra spaces, so that a person who refuses "Cleaning" is not offered
+/// an opening in "cleaning ".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Sector(String);
+
+/// Longest sector name accepted.
+pub const SECTOR_MAX_CHARS: usize = 60;
+
+impl Sector {
+    /// The comparable form of a sector name: trimmed, lowercase, inner spaces collapsed.
+    pub fn normalise(text: &str) -> String {
+        text.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Sector {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let n = Sector::normalise(s);
+        let ok = !n.is_empty()
+            && n.chars().count() <= SECTOR_MAX_CHARS
+            && n.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '&' | '\'' | '/'));
+        if ok {
+            Ok(Sector(n))
+        } else {
+            Err(ParseError {
+                given: s.trim().to_owned(),
+                expected: "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)",
+            })
+        }
+    }
+}
+
+impl TryFrom<String> for Sector {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, ParseError> {
+        s.parse()
+    }
+}
+
+impl From<Sector> for String {
+    fn from(s: Sector) -> String {
+        s.0
+    }
+}
+
+impl fmt::Display for Sector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +422,18 @@ mod tests {
         assert!(OpeningKind::Article60.allowed_for(Programme::CpasRis));
         assert!(!OpeningKind::Article60.allowed_for(Programme::Revis));
         assert!(OpeningKind::PublicUtilityWork.allowed_for(Programme::Rsa));
+    }
+
+    #[test]
+    fn sectors_compare_without_case_or_extra_spaces_and_refuse_junk() {
+        let a: Sector = "  Green   Spaces ".parse().unwrap();
+        assert_eq!(a.as_str(), "green spaces");
+        assert_eq!(a, "green spaces".parse().unwrap());
+        assert!("".parse::<Sector>().is_err());
+        assert!("<script>".parse::<Sector>().is_err());
+        assert!("x".repeat(61).parse::<Sector>().is_err());
+        let json: Sector = serde_json::from_str("\"Soins & aide\"").unwrap();
+        assert_eq!(serde_json::to_string(&json).unwrap(), "\"soins & aide\"");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
-use crate::domain::{CefrLevel, LanguageCode, PhysicalDemand, Programme};
+use crate::domain::{CefrLevel, LanguageCode, PhysicalDemand, Programme, Sector};
 
 /// A scored criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -150,6 +150,8 @@ pub struct PreparedPerson<'a> {
     pub waiting_days: i64,
     /// The day the person could start: today or later.
     pub available_from: time::Date,
+    /// Refused sectors in their comparable form ([`Sector::normalise`]).
+    pub refused_sectors: Vec<String>,
 }
 
 impl<'a> PreparedPerson<'a> {
@@ -159,6 +161,11 @@ impl<'a> PreparedPerson<'a> {
             skills: person.skills.iter().map(NormalSkill::new).collect(),
             waiting_days: (today - person.waiting_since).whole_days().max(0),
             available_from: person.earliest_start.max(today),
+            refused_sectors: person
+                .refused_sectors
+                .iter()
+                .map(|s| Sector::normalise(s))
+                .collect(),
         }
     }
 
@@ -188,7 +195,7 @@ impl PreparedOpening {
                 .map(NormalSkill::new)
                 .collect(),
             wanted: opening.wanted_skills.iter().map(NormalSkill::new).collect(),
-            sector: opening.sector.trim().to_lowercase(),
+            sector: Sector::normalise(&opening.sector),
         }
     }
 }
@@ -356,7 +363,7 @@ fn check_cheap_rules(
             why.push(Exclusion::HealthLimit { demand: *demand });
         }
     }
-    if !po.sector.is_empty() && person.refused_sectors.contains(&po.sector) {
+    if !po.sector.is_empty() && p.refused_sectors.contains(&po.sector) {
         why.push(Exclusion::RefusedSector {
             sector: po.sector.clone(),
         });

@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
+use super::assign::Problem;
 use super::model::{Beneficiary, Opening};
 use crate::domain::{
     CefrLevel, LanguageCode, LanguageLevel, LonLat, Mobility, OpeningKind, PhysicalDemand,
@@ -176,4 +177,60 @@ pub fn generate(t: &Territory) -> (Vec<Beneficiary>, Vec<Opening>) {
         })
         .collect();
     (people, openings)
+}
+
+/// A plain assignment problem shaped like `shared/tools/gen_instance.py`'s (not the same numbers:
+/// another random generator): people and openings scattered over a 50 × 50 km square, each
+/// person reaching about half the openings within a radius of 0.5 to 1.5 × `radius_km`, a pair's
+/// cost 40 per km plus up to 600 of skill mismatch, leaving a person out 2,000 to 2,500.
+pub fn instance(people: usize, openings: usize, radius_km: f64, seed: u64) -> Problem {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut xy = |count: usize| -> Vec<(f64, f64)> {
+        (0..count)
+            .map(|_| (rng.random_range(0.0..50.0), rng.random_range(0.0..50.0)))
+            .collect()
+    };
+    let homes = xy(people);
+    let places = xy(openings);
+    let mut problem = Problem {
+        capacity: (0..openings).map(|_| rng.random_range(1..5)).collect(),
+        start: vec![0],
+        ..Default::default()
+    };
+    // Openings by 1 km cell, so that generation is not quadratic.
+    let mut cells: std::collections::HashMap<(i32, i32), Vec<u32>> = Default::default();
+    for (j, &(x, y)) in places.iter().enumerate() {
+        cells
+            .entry((x as i32, y as i32))
+            .or_default()
+            .push(j as u32);
+    }
+    for &(x, y) in &homes {
+        problem
+            .unassigned_cost
+            .push(2_000 + rng.random_range(0..500));
+        let radius = rng.random_range(0.5..1.5) * radius_km;
+        let r = radius.ceil() as i32;
+        let mut near: Vec<u32> = Vec::new();
+        for cx in (x as i32 - r)..=(x as i32 + r) {
+            for cy in (y as i32 - r)..=(y as i32 + r) {
+                if let Some(list) = cells.get(&(cx, cy)) {
+                    near.extend(list);
+                }
+            }
+        }
+        near.sort_unstable();
+        for j in near {
+            let (ox, oy) = places[j as usize];
+            let d = (ox - x).hypot(oy - y);
+            if d <= radius && rng.random_bool(0.5) {
+                problem.edge_opening.push(j);
+                problem
+                    .edge_cost
+                    .push((d * 40.0) as i64 + rng.random_range(0..600));
+            }
+        }
+        problem.start.push(problem.edge_opening.len());
+    }
+    problem
 }
