@@ -67,6 +67,12 @@ pub enum DemoCommand {
         /// Size factor (1 = the territory's real size; 10 = ten times more people and openings).
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// Exact number of people (overrides --scale for people).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        people: Option<u32>,
+        /// Exact number of openings (overrides --scale for openings).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=200_000))]
+        openings: Option<u32>,
     },
 }
 
@@ -150,6 +156,8 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         territory,
         seed,
         scale,
+        people,
+        openings,
     }) = args.command
     {
         if !(scale > 0.0 && scale <= 100.0) {
@@ -158,9 +166,22 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         let store = store::connect(&global.database).await?;
         store.migrate().await.context("applying migrations")?;
         let started = std::time::Instant::now();
-        let loaded = crate::demo::load(&store, territory, seed, scale, today)
-            .await
-            .context("loading the demo territory")?;
+        let loaded = match (people, openings) {
+            (None, None) => crate::demo::load(&store, territory, seed, scale, today).await,
+            (p, o) => {
+                let (dp, dop) = crate::demo::sizes(territory, scale);
+                crate::demo::load_sized(
+                    &store,
+                    territory,
+                    seed,
+                    p.map_or(dp, |p| p as usize),
+                    o.map_or(dop, |o| o as usize),
+                    today,
+                )
+                .await
+            }
+        }
+        .context("loading the demo territory")?;
         eprintln!("loaded in {:.1}s", started.elapsed().as_secs_f64());
         println!("{}", serde_json::to_string(&loaded)?);
         return Ok(());

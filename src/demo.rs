@@ -273,10 +273,30 @@ pub async fn load(
     scale: f64,
     today: time::Date,
 ) -> Result<Loaded, StoreError> {
+    let (people, openings) = sizes(territory, scale);
+    load_sized(store, territory, seed, people, openings, today).await
+}
+
+/// People and openings of a territory at `scale`.
+pub fn sizes(territory: Territory, scale: f64) -> (usize, usize) {
+    let s = shape(territory);
+    (
+        ((s.people as f64 * scale).round() as usize).max(1),
+        ((s.openings as f64 * scale).round() as usize).max(1),
+    )
+}
+
+/// Loads a territory with exactly `people` files and `openings_n` openings.
+pub async fn load_sized(
+    store: &Arc<dyn Store>,
+    territory: Territory,
+    seed: u64,
+    people: usize,
+    openings_n: usize,
+    today: time::Date,
+) -> Result<Loaded, StoreError> {
     let s = shape(territory);
     let mut rng = StdRng::seed_from_u64(seed ^ (territory as u64) << 32);
-    let people = ((s.people as f64 * scale).round() as usize).max(1);
-    let openings_n = ((s.openings as f64 * scale).round() as usize).max(1);
     let office = store
         .create_office(&NewOffice {
             name: s.office.to_owned(),

@@ -244,8 +244,34 @@ pub fn assess(
     config: &MatchingConfig,
     seats: Seats,
 ) -> Result<Assessment, Vec<Exclusion>> {
+    assess_with(p, o, po, config, seats, true, &mut |required, k| {
+        let asked = if required {
+            &po.required[k]
+        } else {
+            &po.wanted[k]
+        };
+        best_similarity(&p.skills, asked)
+    })
+}
+
+/// [`assess`] with the person's similarity to the opening's `k`-th required (or wanted) skill
+/// given by `similarity`, so that a caller can remember it across openings that ask for the same
+/// skill. Without `all_reasons`, a pair that fails a cheap rule returns at once with that rule
+/// (no distance, no text comparison).
+pub(crate) fn assess_with(
+    p: &PreparedPerson<'_>,
+    o: &Opening,
+    po: &PreparedOpening,
+    config: &MatchingConfig,
+    seats: Seats,
+    all_reasons: bool,
+    similarity: &mut dyn FnMut(bool, usize) -> f64,
+) -> Result<Assessment, Vec<Exclusion>> {
     let mut why = Vec::new();
     check_cheap_rules(p, o, po, seats, &mut why);
+    if !all_reasons && !why.is_empty() {
+        return Err(why);
+    }
     let minutes = config.travel_minutes(p.person.home.distance_m(o.location), p.person.mobility);
     if minutes > f64::from(p.person.max_trip_minutes) {
         why.push(Exclusion::TooFar {
@@ -272,22 +298,14 @@ pub fn assess(
     }
     let mut skill_sum = 0.0;
     let mut skill_weight = 0.0;
-    for (asked, required) in po
-        .required
-        .iter()
-        .zip(o.required_skills.iter())
-        .map(|(n, s)| ((n, s), true))
-        .chain(
-            po.wanted
-                .iter()
-                .zip(o.wanted_skills.iter())
-                .map(|(n, s)| ((n, s), false)),
-        )
-    {
-        let best = best_similarity(&p.skills, asked.0);
+    let asked = (0..po.required.len())
+        .map(|k| (true, k))
+        .chain((0..po.wanted.len()).map(|k| (false, k)));
+    for (required, k) in asked {
+        let best = similarity(required, k);
         if required && best < config.skill_match_threshold {
             why.push(Exclusion::RequiredSkillMissing {
-                skill: asked.1.label.clone(),
+                skill: o.required_skills[k].label.clone(),
             });
         }
         // A required skill counts twice as much as a wanted one.
