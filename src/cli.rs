@@ -90,6 +90,8 @@ pub struct RebalanceArgs {
     /// One JSON line per office on standard output.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub rebalancing: crate::jobs::rebalancing::RebalancingConfig,
 }
 
 #[derive(Subcommand, Debug)]
@@ -276,7 +278,7 @@ async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::R
             .map(|o| o.id)
             .collect(),
     };
-    let config = crate::matching::MatchingConfig::default();
+    let config = args.rebalancing.matching();
     let today = time::OffsetDateTime::now_utc().date();
     let progress = std::io::stderr().is_terminal() && !args.json;
     let mut failed = 0;
@@ -408,6 +410,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result<()> {
+    // A bad schedule stops start-up before anything else, with the setting named.
+    let schedule = serve.schedule.parse()?;
     let store = store::connect(&global.database).await?;
     if !serve.no_migrate {
         store.migrate().await.context("applying migrations")?;
@@ -416,6 +420,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         database_timeout: global.database.timeout(),
         request_timeout: Duration::from_secs(serve.request_timeout_secs.max(1)),
         max_body_bytes: serve.max_body_bytes,
+        matching: serve.rebalancing.matching(),
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(serve.listen).await?;
@@ -430,8 +435,16 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
             Duration::from_secs(serve.housekeeping_every_minutes * 60),
         ))
     });
+    let scheduled = schedule.map(|schedule| {
+        tracing::info!(apply = schedule.apply, "rebalancing schedule on");
+        tokio::spawn(crate::jobs::schedule::every(
+            store.clone(),
+            schedule,
+            serve.rebalancing,
+        ))
+    });
     crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
-    if let Some(task) = housekeeping {
+    for task in [housekeeping, scheduled].into_iter().flatten() {
         task.abort();
     }
     store.close().await;

@@ -137,6 +137,12 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub housekeeping: crate::jobs::housekeeping::HousekeepingConfig,
+
+    #[command(flatten)]
+    pub rebalancing: crate::jobs::rebalancing::RebalancingConfig,
+
+    #[command(flatten)]
+    pub schedule: crate::jobs::schedule::ScheduleConfig,
 }
 
 impl Default for ServeConfig {
@@ -148,6 +154,8 @@ impl Default for ServeConfig {
             no_migrate: false,
             housekeeping_every_minutes: 60,
             housekeeping: Default::default(),
+            rebalancing: Default::default(),
+            schedule: Default::default(),
         }
     }
 }

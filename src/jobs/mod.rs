@@ -4,3 +4,4 @@
 
 pub mod housekeeping;
 pub mod rebalancing;
+pub mod schedule;

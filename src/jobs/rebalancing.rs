@@ -49,6 +49,40 @@ impl From<StoreError> for RunError {
     }
 }
 
+/// Stability settings of rebalancing runs (command line, API and schedule alike).
+#[derive(clap::Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebalancingConfig {
+    /// Extra cost of moving or withdrawing a person's current proposal, in score points (a
+    /// perfect fit is worth 1,000): a move must improve the fit by more than this.
+    #[arg(long = "move-penalty", env = "PLACEMATCH_MOVE_PENALTY", default_value_t = 150,
+          value_parser = clap::value_parser!(i64).range(0..=100_000))]
+    pub move_penalty: i64,
+    /// Most proposals one run may move or withdraw; no limit when unset.
+    #[arg(long = "max-moves", env = "PLACEMATCH_MAX_MOVES")]
+    pub max_moves: Option<u32>,
+}
+
+impl Default for RebalancingConfig {
+    fn default() -> Self {
+        let m = MatchingConfig::default();
+        Self {
+            move_penalty: m.move_penalty,
+            max_moves: m.max_moves,
+        }
+    }
+}
+
+impl RebalancingConfig {
+    /// The matching configuration with these stability settings.
+    pub fn matching(&self) -> MatchingConfig {
+        MatchingConfig {
+            move_penalty: self.move_penalty,
+            max_moves: self.max_moves,
+            ..MatchingConfig::default()
+        }
+    }
+}
+
 /// What a run reports on one line (CLI `--json`, logs, the API).
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {

@@ -1,0 +1,217 @@
+//! The command line as cron runs it: `placematch demo load` then `placematch rebalance --apply`,
+//! killed with SIGKILL at growing delays. Whatever the moment, the database holds either the whole
+//! run (its report and every proposal of its plan) or no trace of it, and the office's lock dies
+//! with the process, so the next run goes through.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a killed run may have left: stored runs, live proposals, and the report of the run.
+#[derive(Debug, PartialEq)]
+struct Trace {
+    runs: i64,
+    proposals: i64,
+    planned: Option<usize>,
+}
+
+async fn trace(url: &str) -> Trace {
+    let (runs, proposals, report): (i64, i64, Option<String>) = if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let t = (
+            sqlx::query_scalar("SELECT count(*) FROM rebalancing_runs")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("SELECT count(*) FROM placements WHERE state = 'proposed'")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("SELECT report FROM rebalancing_runs LIMIT 1")
+                .fetch_optional(&pool)
+                .await
+                .unwrap(),
+        );
+        pool.close().await;
+        t
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let t = (
+            sqlx::query_scalar("SELECT count(*) FROM rebalancing_runs")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("SELECT count(*) FROM placements WHERE state = 'proposed'")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("SELECT report::text FROM rebalancing_runs LIMIT 1")
+                .fetch_optional(&pool)
+                .await
+                .unwrap(),
+        );
+        pool.close().await;
+        t
+    };
+    let planned = report.map(|r| {
+        let v: serde_json::Value = serde_json::from_str(&r).unwrap();
+        v["plan"]["propose"].as_array().unwrap().len()
+    });
+    Trace {
+        runs,
+        proposals,
+        planned,
+    }
+}
+
+fn placematch(url: &str) -> Command {
+    let mut cmd = Command::new(common::binary());
+    cmd.env("PLACEMATCH_DATABASE_URL", url)
+        .env("PLACEMATCH_LOG_LEVEL", "warn")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn load_demo(url: &str) -> String {
+    let out = placematch(url)
+        .args(["demo", "load", "--territory", "luxembourg", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    loaded["office_id"].as_str().unwrap().to_owned()
+}
+
+async fn a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing(url: &str) {
+    let office = load_demo(url);
+    assert_eq!(
+        trace(url).await,
+        Trace {
+            runs: 0,
+            proposals: 0,
+            planned: None
+        }
+    );
+    let mut delay = Duration::from_millis(20);
+    let mut killed_with_nothing_written = 0;
+    let finished = loop {
+        let mut child = placematch(url)
+            .args(["rebalance", "--office", &office, "--apply", "--json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let mut exited = None;
+        while started.elapsed() < delay {
+            if let Some(status) = child.try_wait().unwrap() {
+                exited = Some(status);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if exited.is_none() {
+            child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the program
+            child.wait().unwrap();
+        }
+        let t = trace(url).await;
+        match t.runs {
+            0 => {
+                assert_eq!(t.proposals, 0, "a killed run left proposals without its report");
+                assert!(exited.is_none(), "a run that exited by itself stored nothing");
+                killed_with_nothing_written += 1;
+            }
+            1 => {
+                let planned = t.planned.unwrap() as i64;
+                assert!(planned > 0, "the demo office has people to propose");
+                assert_eq!(t.proposals, planned, "a stored run has every proposal of its plan");
+                break exited;
+            }
+            n => panic!("{n} runs stored from one attempt"),
+        }
+        assert!(
+            delay < Duration::from_secs(120),
+            "the run never finished"
+        );
+        delay = delay.mul_f64(1.5);
+    };
+    assert!(
+        killed_with_nothing_written >= 2,
+        "the test should have killed runs before they wrote anything ({killed_with_nothing_written})"
+    );
+    // The lock died with the killed processes: the next run is not refused, and it moves nobody.
+    let out = placematch(url)
+        .args(["rebalance", "--office", &office, "--apply", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "after {:?} the next run failed: {}",
+        finished,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["new"], 0);
+    assert_eq!(summary["moved"], 0);
+    assert_eq!(summary["withdrawn"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("placematch.db").display());
+    a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing_on_postgres() {
+    let db = common::postgres_db().await;
+    a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing(&db.url).await;
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scheduled_rebalancing_inside_serve_stores_dry_run_reports_on_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("placematch.db").display());
+    load_demo(&url);
+    let mut server = placematch(&url)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("PLACEMATCH_REBALANCE_SCHEDULE", "*/2 * * * * *")
+        .env("PLACEMATCH_REBALANCE_TIME_ZONE", "Europe/Luxembourg")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = trace(&url).await;
+    while seen.runs == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        seen = trace(&url).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(seen.runs >= 1, "no scheduled run within a minute");
+    assert!(seen.planned.unwrap() > 0, "the report proposes people");
+    assert_eq!(seen.proposals, 0, "a scheduled run is a dry run by default");
+}
+
+#[test]
+fn a_bad_schedule_stops_serve_at_once_with_the_setting_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("placematch.db").display());
+    let out = placematch(&url)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("PLACEMATCH_REBALANCE_SCHEDULE", "every night at two")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PLACEMATCH_REBALANCE_SCHEDULE"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
