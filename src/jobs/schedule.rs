@@ -46,9 +46,13 @@ pub struct Schedule {
 /// A schedule setting that does not parse; the message names the setting.
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("PLACEMATCH_REBALANCE_SCHEDULE (--rebalance-schedule) {0:?} is not a cron expression with seconds (e.g. \"0 30 2 * * *\"): {1}")]
+    #[error(
+        "PLACEMATCH_REBALANCE_SCHEDULE (--rebalance-schedule) {0:?} is not a cron expression with seconds (e.g. \"0 30 2 * * *\"): {1}"
+    )]
     Cron(String, String),
-    #[error("PLACEMATCH_REBALANCE_TIME_ZONE (--rebalance-time-zone) {0:?} is not an IANA time zone (e.g. \"Europe/Luxembourg\")")]
+    #[error(
+        "PLACEMATCH_REBALANCE_TIME_ZONE (--rebalance-time-zone) {0:?} is not an IANA time zone (e.g. \"Europe/Luxembourg\")"
+    )]
     Zone(String),
 }
 
@@ -153,7 +157,9 @@ mod tests {
 
     #[test]
     fn a_night_in_brussels_is_read_in_local_time_across_daylight_saving() {
-        let s = schedule("0 30 2 * * *", "Europe/Brussels").unwrap().unwrap();
+        let s = schedule("0 30 2 * * *", "Europe/Brussels")
+            .unwrap()
+            .unwrap();
         // Winter: 02:30 in Brussels is 01:30 UTC.
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap();
         assert_eq!(
