@@ -313,6 +313,7 @@ pub async fn load(
         };
         let org = store
             .create_organisation(&NewOrganisation {
+                external_ref: None,
                 name: label,
                 kind: kind.to_owned(),
                 address: Some(format!("{} (centre)", p.name)),
@@ -339,6 +340,7 @@ pub async fn load(
         openings.push((
             org.id,
             OpeningFields {
+                external_ref: None,
                 title: title.to_owned(),
                 tasks: format!("{title} au sein de l'équipe, avec un tuteur."),
                 kind: s.kind.to_owned(),

@@ -36,6 +36,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod gazetteer;
 pub mod jobs;
 pub mod matching;
 pub mod server;

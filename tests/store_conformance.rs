@@ -23,6 +23,7 @@ fn luxembourg_office() -> NewOffice {
 
 fn commune() -> NewOrganisation {
     NewOrganisation {
+        external_ref: None,
         name: "Administration communale de Differdange".into(),
         kind: "commune".into(),
         address: Some("40 avenue Charlotte, L-4530 Differdange".into()),
@@ -59,6 +60,7 @@ fn skill(label: &str, code: Option<&str>) -> SkillRecord {
 
 fn green_spaces_opening() -> OpeningFields {
     OpeningFields {
+        external_ref: None,
         title: "Entretien des espaces verts".into(),
         tasks: "Tonte, désherbage, plantations".into(),
         kind: "public_utility_work".into(),
