@@ -42,3 +42,4 @@ pub mod matching;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod transfer;
