@@ -34,6 +34,7 @@ pub mod beneficiaries;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod offices;
 pub mod openings;
 pub mod organisations;
@@ -186,6 +187,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::get_placement))
         .routes(routes!(placements::record_hours))
         .routes(routes!(placements::transition_placement))
+        .routes(routes!(imports::create_import))
 }
 
 /// The OpenAPI 3.1 document served at `/openapi.json`.
