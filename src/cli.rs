@@ -73,7 +73,12 @@ pub struct ExportArgs {
     #[arg(value_enum)]
     pub kind: crate::transfer::Kind,
     /// Output format (GeoJSON: openings and organisations only).
-    #[arg(long = "format", id = "export_format", value_enum, default_value = "csv")]
+    #[arg(
+        long = "format",
+        id = "export_format",
+        value_enum,
+        default_value = "csv"
+    )]
     pub format: crate::transfer::Format,
     /// Write to this file instead of standard output.
     #[arg(long)]
@@ -394,16 +399,10 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
         indicatif::ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    let result = crate::transfer::import(
-        &*store,
-        args.kind,
-        &bytes,
-        &options,
-        &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    )
+    let result = crate::transfer::import(&*store, args.kind, &bytes, &options, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
     .await;
     bar.finish_and_clear();
     store.close().await;

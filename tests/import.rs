@@ -89,9 +89,14 @@ mod scenarios {
     ) {
         let brussels = office(&store, "BE", "cpas_ris").await;
         let seine = office(&store, "FR", "rsa").await;
-        let orgs = import(&store, Kind::Organisations, &fixture("organisations.csv"), None)
-            .await
-            .unwrap();
+        let orgs = import(
+            &store,
+            Kind::Organisations,
+            &fixture("organisations.csv"),
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(counts(&orgs), (3, 0, 0));
         let openings = import(&store, Kind::Openings, &fixture("openings.csv"), None)
             .await
@@ -235,9 +240,14 @@ mod scenarios {
     pub async fn export_then_import_changes_nothing_field_by_field(store: Arc<dyn Store>) {
         let brussels = office(&store, "BE", "cpas_ris").await;
         let lu = office(&store, "LU", "revis").await;
-        import(&store, Kind::Organisations, &fixture("organisations.csv"), None)
-            .await
-            .unwrap();
+        import(
+            &store,
+            Kind::Organisations,
+            &fixture("organisations.csv"),
+            None,
+        )
+        .await
+        .unwrap();
         import(&store, Kind::Openings, &fixture("openings.csv"), None)
             .await
             .unwrap();
@@ -365,11 +375,21 @@ async fn an_unknown_postcode_is_refused_with_the_nearest_known_ones() {
                 B-1;Ana;Ferreira;1080;walk;30;20\n\
                 B-2;Bob;Martin;1099;walk;30;20\n\
                 B-3;Chloé;Durand;1080;walk;30;20\n";
-    let errors = rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(brussels)).await);
+    let errors = rejected(
+        import(
+            &db.store,
+            Kind::Beneficiaries,
+            file.as_bytes(),
+            Some(brussels),
+        )
+        .await,
+    );
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "postcode"));
     assert!(
-        errors[0].message.starts_with("postcode 1099 is unknown in BE; did you mean:"),
+        errors[0]
+            .message
+            .starts_with("postcode 1099 is unknown in BE; did you mean:"),
         "{}",
         errors[0].message
     );
@@ -382,7 +402,15 @@ async fn a_misspelt_locality_offers_the_closest_names() {
     let brussels = office(&db.store, "BE", "cpas_ris").await;
     let file = "external_ref,given_name,family_name,locality,mobility,max_trip_minutes,hours_per_week\n\
                 B-1,Ana,Ferreira,Molenbek,walk,30,20\n";
-    let errors = rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(brussels)).await);
+    let errors = rejected(
+        import(
+            &db.store,
+            Kind::Beneficiaries,
+            file.as_bytes(),
+            Some(brussels),
+        )
+        .await,
+    );
     assert_eq!(errors[0].column, "locality");
     assert!(
         errors[0].message.contains("Molenbeek-Saint-Jean"),
@@ -458,9 +486,14 @@ async fn an_opening_naming_an_unknown_host_is_refused() {
 #[tokio::test]
 async fn openings_export_as_geojson_points_but_people_do_not() {
     let db = common::sqlite_db().await;
-    import(&db.store, Kind::Organisations, &fixture("organisations.csv"), None)
-        .await
-        .unwrap();
+    import(
+        &db.store,
+        Kind::Organisations,
+        &fixture("organisations.csv"),
+        None,
+    )
+    .await
+    .unwrap();
     import(&db.store, Kind::Openings, &fixture("openings.csv"), None)
         .await
         .unwrap();
@@ -472,9 +505,18 @@ async fn openings_export_as_geojson_points_but_people_do_not() {
     let map: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(map["type"], "FeatureCollection");
     assert_eq!(map["features"][1]["geometry"]["coordinates"][0], 4.3145);
-    assert_eq!(map["features"][1]["properties"]["title"], "Aide mécanicien vélo");
-    let refused =
-        transfer::export(&*db.store, Kind::Beneficiaries, Format::Geojson, None, &mut out).await;
+    assert_eq!(
+        map["features"][1]["properties"]["title"],
+        "Aide mécanicien vélo"
+    );
+    let refused = transfer::export(
+        &*db.store,
+        Kind::Beneficiaries,
+        Format::Geojson,
+        None,
+        &mut out,
+    )
+    .await;
     assert!(refused.is_err());
 }
 
@@ -516,15 +558,31 @@ mod command {
         std::fs::write(&path, text).unwrap();
         let out = run(
             &url,
-            &["import", "beneficiaries", path.to_str().unwrap(), "--office", &office.to_string()],
+            &[
+                "import",
+                "beneficiaries",
+                path.to_str().unwrap(),
+                "--office",
+                &office.to_string(),
+            ],
         );
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("line 3, column languages: item 1: 'B7' is not a CEFR level"), "{stderr}");
-        assert!(stderr.contains("line 4, column mobility: 'on foot' is not one of"), "{stderr}");
+        assert!(
+            stderr.contains("line 3, column languages: item 1: 'B7' is not a CEFR level"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("line 4, column mobility: 'on foot' is not one of"),
+            "{stderr}"
+        );
         assert!(stderr.contains("nothing was written"), "{stderr}");
         let out = run(&url, &["export", "beneficiaries"]);
-        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "a header only");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            1,
+            "a header only"
+        );
     }
 
     #[tokio::test]
@@ -533,14 +591,35 @@ mod command {
         let path = dir.path().join("people.csv");
         std::fs::write(&path, fixture("beneficiaries.csv")).unwrap();
         let office = office.to_string();
-        let out = run(&url, &["import", "beneficiaries", path.to_str().unwrap(), "--office", &office]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(
+            &url,
+            &[
+                "import",
+                "beneficiaries",
+                path.to_str().unwrap(),
+                "--office",
+                &office,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("3 created, 0 updated, 0 unchanged"));
         let out = run(&url, &["export", "beneficiaries"]);
         assert!(out.status.success());
         let exported = dir.path().join("exported.csv");
         std::fs::write(&exported, &out.stdout).unwrap();
-        let out = run(&url, &["import", "beneficiaries", exported.to_str().unwrap(), "--dry-run"]);
+        let out = run(
+            &url,
+            &[
+                "import",
+                "beneficiaries",
+                exported.to_str().unwrap(),
+                "--dry-run",
+            ],
+        );
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("0 created, 0 updated, 3 unchanged"),
             "{}",

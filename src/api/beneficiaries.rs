@@ -217,7 +217,8 @@ pub fn check_input(
         Some(n) => validate_name("family_name", n, &mut e),
         None => validate::missing("family_name", &mut e),
     };
-    let external_ref = validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let birth_date = validate::optional_date("birth_date", input.birth_date.as_deref(), &mut e);
     if birth_date.is_some_and(|b| b > today) {
         e.push(FieldError::new("birth_date", "is in the future"));

@@ -196,7 +196,9 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let (detail, errors) = match self {
-            ApiError::Validation(errors) => (None, errors.into_iter().map(ProblemEntry::Field).collect()),
+            ApiError::Validation(errors) => {
+                (None, errors.into_iter().map(ProblemEntry::Field).collect())
+            }
             ApiError::InvalidRows(rows) => (
                 Some("every bad line is listed; fix them and send the whole file again".into()),
                 rows.into_iter().map(ProblemEntry::Row).collect(),

@@ -96,8 +96,16 @@ pub async fn create_import(
                 } else {
                     Action::Update
                 };
-                audit::record(&state, &principal, action, "beneficiary", w.id, w.office_id, None)
-                    .await?;
+                audit::record(
+                    &state,
+                    &principal,
+                    action,
+                    "beneficiary",
+                    w.id,
+                    w.office_id,
+                    None,
+                )
+                .await?;
             }
         }
         Kind::Openings => state.invalidate_openings(),

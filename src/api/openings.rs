@@ -225,7 +225,8 @@ fn validate_input(input: &OpeningInput) -> Result<OpeningFields, ApiError> {
 /// Validates every field of an opening, one error per bad field (the API and file imports).
 pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError>> {
     let mut e = Vec::new();
-    let external_ref = validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let title = match &input.title {
         Some(t) => validate_name("title", t, &mut e),
         None => validate::missing("title", &mut e),

@@ -153,7 +153,8 @@ pub struct OrganisationInput {
 /// Validates every field of an organisation, one error per bad field.
 pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<FieldError>> {
     let mut e = Vec::new();
-    let external_ref = validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let name = match &input.name {
         Some(n) => validate_name("name", n, &mut e),
         None => validate::missing("name", &mut e),

@@ -136,11 +136,17 @@ pub fn location(
             point(field, Location { lon, lat }, e)
         }
         (Some(_), None) => {
-            e.push(FieldError::new(format!("{field}.lat"), "is required with lon"));
+            e.push(FieldError::new(
+                format!("{field}.lat"),
+                "is required with lon",
+            ));
             fallback
         }
         (None, Some(_)) => {
-            e.push(FieldError::new(format!("{field}.lon"), "is required with lat"));
+            e.push(FieldError::new(
+                format!("{field}.lon"),
+                "is required with lat",
+            ));
             fallback
         }
         (None, None) if named => {
@@ -151,11 +157,7 @@ pub fn location(
                 ));
                 return fallback;
             };
-            match Gazetteer::embedded().resolve(
-                country,
-                given(&v.postcode),
-                given(&v.locality),
-            ) {
+            match Gazetteer::embedded().resolve(country, given(&v.postcode), given(&v.locality)) {
                 Ok(place) => Location {
                     lon: place.lon,
                     lat: place.lat,

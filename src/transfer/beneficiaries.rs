@@ -166,9 +166,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
         refused_sectors: row.get("refused_sectors").map(cells::parse_list),
         status: row.get("status").map(str::to_owned),
     };
-    let country = office
-        .and_then(|o| ctx.offices.get(&o))
-        .map(String::as_str);
+    let country = office.and_then(|o| ctx.offices.get(&o)).map(String::as_str);
     let checked = check_input(&input, ctx.today, country);
     let fields = match checked {
         Ok(fields) => Some(fields),

@@ -272,10 +272,7 @@ fn parse_id(text: &str) -> Result<Uuid, String> {
 }
 
 /// The location columns of a line (`lon`, `lat`, `postcode`, `locality`, `country`).
-fn location(
-    row: &table::Row<'_>,
-    errors: &mut Vec<RowError>,
-) -> Option<crate::api::LocationInput> {
+fn location(row: &table::Row<'_>, errors: &mut Vec<RowError>) -> Option<crate::api::LocationInput> {
     let input = crate::api::LocationInput {
         lon: cell(row, "lon", errors, cells::parse_number),
         lat: cell(row, "lat", errors, cells::parse_number),
@@ -385,7 +382,11 @@ mod tests {
                 FieldError::new("location", "is required"),
                 FieldError::new("max_trip_minutes", "is required"),
             ],
-            &[RowError::new(7, "max_trip_minutes", "'x' is not a whole number")],
+            &[RowError::new(
+                7,
+                "max_trip_minutes",
+                "'x' is not a whole number",
+            )],
         );
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(

@@ -76,7 +76,12 @@ fn parse_row(row: Row<'_>) -> Result<Item, Vec<RowError>> {
         kind: row.get("kind").map(str::to_owned),
         address: row.get("address").map(str::to_owned),
         location: location(&row, &mut errors),
-        monthly_intake_cap: cell(&row, "monthly_intake_cap", &mut errors, cells::parse_integer),
+        monthly_intake_cap: cell(
+            &row,
+            "monthly_intake_cap",
+            &mut errors,
+            cells::parse_integer,
+        ),
     };
     let fields = match check_input(&input) {
         Ok(fields) => Some(fields),

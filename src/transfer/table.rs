@@ -116,7 +116,11 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut records = reader.byte_records();
     let header = match records.next() {
-        None => return Err(vec![RowError::file("the file is empty: expected a header line")]),
+        None => {
+            return Err(vec![RowError::file(
+                "the file is empty: expected a header line",
+            )]);
+        }
         Some(Err(e)) => return Err(vec![csv_error(&e)]),
         Some(Ok(h)) => h,
     };
@@ -239,6 +243,9 @@ mod tests {
     fn an_unknown_column_is_named_with_the_closest_known_one() {
         let errors = read(b"name,kidn\n", &["name", "kind"]).unwrap_err();
         assert_eq!(errors[0].column, "kidn");
-        assert!(errors[0].message.contains("did you mean kind"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("did you mean kind"),
+            "{errors:?}"
+        );
     }
 }
