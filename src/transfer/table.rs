@@ -121,7 +121,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
                 "the file is empty: expected a header line",
             )]);
         }
-        Some(Err(e)) => return Err(vec![csv_error(&e)]),
+        Some(Err(e)) => return Err(vec![csv_error(bytes, &e)]),
         Some(Ok(h)) => h,
     };
     let mut columns: Vec<Option<String>> = Vec::with_capacity(header.len());
@@ -145,16 +145,19 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     }
     let width = columns.len();
     let mut out = Vec::new();
+    // The reader's own line count skips blank lines; count line breaks up to each record's
+    // first byte instead (past any blank lines the reader took in with it).
+    let mut lines = LineCounter::default();
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(csv_error(&e));
+                errors.push(csv_error(bytes, &e));
                 // A broken quote swallows the rest of the file: stop at the first.
                 break;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.line_at(bytes, record.position().map_or(0, |p| p.byte()));
         let mut cells = Vec::with_capacity(width);
         let mut blank = true;
         for (i, raw) in record.iter().enumerate() {
@@ -198,6 +201,33 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     }
 }
 
+/// Line numbers from byte offsets, counted incrementally (records come in file order).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    breaks: u64,
+}
+
+impl LineCounter {
+    /// The line of the first non-blank byte at or after `offset`.
+    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+        let mut start = usize::try_from(offset)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.breaks += bytes[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = start;
+        }
+        self.breaks + 1
+    }
+}
+
 const NOT_UTF8: &str = "is not UTF-8 text: save the file as CSV UTF-8";
 
 fn unknown_column(name: &str, known: &[&str]) -> String {
@@ -212,8 +242,10 @@ fn unknown_column(name: &str, known: &[&str]) -> String {
     }
 }
 
-fn csv_error(e: &csv::Error) -> RowError {
-    let line = e.position().map_or(1, |p| p.line());
+fn csv_error(bytes: &[u8], e: &csv::Error) -> RowError {
+    let line = e
+        .position()
+        .map_or(1, |p| LineCounter::default().line_at(bytes, p.byte()));
     RowError::new(line, "", format!("unreadable CSV: {e}"))
 }
 
@@ -234,9 +266,18 @@ mod tests {
         let text = "\u{feff}Name;Kind\n\"two\nlines\";x\n;;\n\nlast;y\n";
         let table = read(text.as_bytes(), &["name", "kind"]).unwrap();
         assert_eq!(table.records.len(), 2);
+        assert_eq!(table.records[0].line, 2);
         let first = table.row(&table.records[0]);
         assert_eq!(first.get("name"), Some("two\nlines"));
         assert_eq!(table.records[1].line, 6);
+    }
+
+    #[test]
+    fn lines_are_counted_across_blank_lines_and_crlf() {
+        let text = "name\r\n\r\n\r\nthird\r\n\"a\r\nb\"\r\nlast\r\n";
+        let table = read(text.as_bytes(), &["name"]).unwrap();
+        let lines: Vec<u64> = table.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![4, 5, 7]);
     }
 
     #[test]
