@@ -42,6 +42,50 @@ pub enum Command {
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Import a CSV file of beneficiaries, openings or organisations: every line, or none with
+    /// each bad line named. Lines whose external_ref exists update that row.
+    Import(ImportArgs),
+    /// Export beneficiaries, openings or organisations as CSV (the import columns), JSON or
+    /// GeoJSON, in creation order.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: crate::transfer::Kind,
+    /// The CSV file (UTF-8 with or without BOM, comma or semicolon separated); `-` reads
+    /// standard input.
+    pub file: std::path::PathBuf,
+    /// The office beneficiaries are imported into (lines may instead name theirs in an
+    /// `office_id` column).
+    #[arg(long)]
+    pub office: Option<uuid::Uuid>,
+    /// Check the file and tell what would be created, updated or left unchanged; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    pub kind: crate::transfer::Kind,
+    /// Output format (GeoJSON: openings and organisations only).
+    #[arg(
+        long = "format",
+        id = "export_format",
+        value_enum,
+        default_value = "csv"
+    )]
+    pub format: crate::transfer::Format,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<std::path::PathBuf>,
+    /// Beneficiaries of this office only.
+    #[arg(long)]
+    pub office: Option<uuid::Uuid>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -139,6 +183,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
         Command::Demo(args) => runtime()?.block_on(run_demo(&cli.global, args)),
         Command::Rebalance(args) => runtime()?.block_on(run_rebalance(&cli.global, &args)),
+        Command::Import(args) => runtime()?.block_on(run_import(&cli.global, &args)),
+        Command::Export(args) => runtime()?.block_on(run_export(&cli.global, &args)),
         Command::Housekeeping(config) => runtime()?.block_on(async {
             let store = store::connect(&cli.global.database).await?;
             store.migrate().await.context("applying migrations")?;
@@ -340,6 +386,100 @@ async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::R
     if failed > 0 {
         bail!("{failed} of {} office runs failed", offices.len());
     }
+    Ok(())
+}
+
+async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Read};
+    let name = args.file.display().to_string();
+    let bytes = if name == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        bytes
+    } else {
+        std::fs::read(&args.file).with_context(|| format!("reading {name}"))?
+    };
+    let store = store::connect(&global.database).await?;
+    store.migrate().await.context("applying migrations")?;
+    let options = crate::transfer::ImportOptions {
+        office: args.office,
+        dry_run: args.dry_run,
+        today: time::OffsetDateTime::now_utc().date(),
+    };
+    // A bar only for a person watching: logs and pipes get the summary line alone.
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "writing {bar:40} {pos}/{len} rows, {elapsed} (about {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    let result = crate::transfer::import(&*store, args.kind, &bytes, &options, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    store.close().await;
+    match result {
+        Ok(s) => {
+            println!(
+                "{} {name}: {} {}, {} created, {} updated, {} unchanged ({:.1}s){}",
+                if s.dry_run { "checked" } else { "imported" },
+                s.rows,
+                s.kind,
+                s.created,
+                s.updated,
+                s.unchanged,
+                started.elapsed().as_secs_f64(),
+                if s.dry_run {
+                    "; dry run: nothing was written"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Err(crate::transfer::ImportError::Rejected(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            let mut lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+            lines.dedup();
+            bail!(
+                "{name} was not imported: {} problem(s) on {} line(s); nothing was written",
+                errors.len(),
+                lines.len()
+            )
+        }
+        Err(other) => Err(other).with_context(|| format!("importing {name}")),
+    }
+}
+
+async fn run_export(global: &GlobalConfig, args: &ExportArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    let store = store::connect(&global.database).await?;
+    store.migrate().await.context("applying migrations")?;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let n = crate::transfer::export(&*store, args.kind, args.format, args.office, &mut *out)
+        .await
+        .with_context(|| format!("exporting {}", args.kind))?;
+    out.flush().context("writing the export")?;
+    store.close().await;
+    eprintln!("exported {n} {}", args.kind);
     Ok(())
 }
 

@@ -333,6 +333,7 @@ pub async fn load_sized(
         };
         let org = store
             .create_organisation(&NewOrganisation {
+                external_ref: None,
                 name: label,
                 kind: kind.to_owned(),
                 address: Some(format!("{} (centre)", p.name)),
@@ -359,6 +360,7 @@ pub async fn load_sized(
         openings.push((
             org.id,
             OpeningFields {
+                external_ref: None,
                 title: title.to_owned(),
                 tasks: format!("{title} au sein de l'équipe, avec un tuteur."),
                 kind: s.kind.to_owned(),

@@ -11,6 +11,7 @@
 //!                  │                   ├──► store/  trait Store: sqlite.rs | postgres.rs
 //!                  │                   └──► matching/ (pure, via spawn_blocking)
 //!                  ├──► migrate ─────────► store/
+//!                  ├──► import, export ──► transfer/ ──► store/ (rows checked by api/'s rules)
 //!                  └──► solve, suggest ──► commands/ ──► matching/
 //! ```
 //!
@@ -27,6 +28,10 @@
 //! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
 //! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
 //! - [`bridge`]: stored rows to the matching core's inputs.
+//! - [`transfer`]: CSV import (all or nothing, every bad line named, re-import by external
+//!   reference) and export (CSV, JSON, GeoJSON); also behind `POST /v1/imports`.
+//! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
+//!   names when a place is unknown or ambiguous.
 //! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing); idempotent and safe to kill.
 
 pub mod api;
@@ -36,8 +41,10 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod gazetteer;
 pub mod jobs;
 pub mod matching;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod transfer;

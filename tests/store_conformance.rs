@@ -8,7 +8,7 @@ use std::sync::Arc;
 use placematch::store::{
     ApplyPlan, Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent,
     NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun, NewToken, OpeningFields,
-    OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError, Transition,
+    OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError, Transition, Upserted,
 };
 use time::macros::date;
 use uuid::Uuid;
@@ -23,6 +23,7 @@ fn luxembourg_office() -> NewOffice {
 
 fn commune() -> NewOrganisation {
     NewOrganisation {
+        external_ref: None,
         name: "Administration communale de Differdange".into(),
         kind: "commune".into(),
         address: Some("40 avenue Charlotte, L-4530 Differdange".into()),
@@ -59,6 +60,7 @@ fn skill(label: &str, code: Option<&str>) -> SkillRecord {
 
 fn green_spaces_opening() -> OpeningFields {
     OpeningFields {
+        external_ref: None,
         title: "Entretien des espaces verts".into(),
         tasks: "Tonte, désherbage, plantations".into(),
         kind: "public_utility_work".into(),
@@ -465,6 +467,124 @@ mod scenarios {
         assert!(store.delete_beneficiary(created.id).await.unwrap());
         assert!(store.get_beneficiary(created.id).await.unwrap().is_none());
         assert!(!store.delete_beneficiary(created.id).await.unwrap());
+    }
+
+    pub async fn a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let first = store
+            .upsert_beneficiaries(
+                &[(office.id, person("U-1")), (office.id, person("U-2"))],
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        assert!(first.iter().all(|w| w.created));
+        let mut changed = person("U-2");
+        changed.hours_per_week = 30.0;
+        changed.languages = vec![lang("lb", "A2")];
+        let heard = std::sync::Mutex::new(Vec::new());
+        let second = store
+            .upsert_beneficiaries(
+                &[(office.id, changed.clone()), (office.id, person("U-3"))],
+                &|n| heard.lock().unwrap().push(n),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            second[0],
+            Upserted {
+                id: first[1].id,
+                created: false
+            }
+        );
+        assert!(second[1].created);
+        assert_eq!(heard.into_inner().unwrap().last(), Some(&2));
+        let read = store.get_beneficiary(first[1].id).await.unwrap().unwrap();
+        assert_eq!(read.fields(), changed);
+        let all = store
+            .list_beneficiaries(&BeneficiaryFilter::default(), None, 100)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3);
+
+        // A bad row anywhere leaves no trace of the others.
+        let mut bad = person("U-5");
+        bad.languages = vec![lang("fr", "Z9")];
+        let mut also_changed = person("U-1");
+        also_changed.given_name = "Changed".into();
+        assert!(
+            store
+                .upsert_beneficiaries(
+                    &[
+                        (office.id, person("U-4")),
+                        (office.id, also_changed),
+                        (office.id, bad)
+                    ],
+                    &|_| {},
+                )
+                .await
+                .is_err()
+        );
+        let after = store
+            .list_beneficiaries(&BeneficiaryFilter::default(), None, 100)
+            .await
+            .unwrap();
+        assert_eq!(after, all);
+
+        // Organisations by their reference, openings by (organisation, reference).
+        let mut org = commune();
+        org.external_ref = Some("LU-DIFF".into());
+        let made = store
+            .upsert_organisations(&[org.clone()], &|_| {})
+            .await
+            .unwrap();
+        org.monthly_intake_cap = None;
+        let again = store
+            .upsert_organisations(&[org.clone()], &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            again[0],
+            Upserted {
+                id: made[0].id,
+                created: false
+            }
+        );
+        let stored = store.get_organisation(made[0].id).await.unwrap().unwrap();
+        assert_eq!(stored.fields(), org);
+        let mut opening = green_spaces_opening();
+        opening.external_ref = Some("EV-1".into());
+        let made = store
+            .upsert_openings(&[(stored.id, opening.clone())], &|_| {})
+            .await
+            .unwrap();
+        opening.seats = 5;
+        let again = store
+            .upsert_openings(&[(stored.id, opening.clone())], &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            again[0],
+            Upserted {
+                id: made[0].id,
+                created: false
+            }
+        );
+        let mut expected = opening;
+        expected
+            .languages
+            .sort_by(|a, b| a.language.cmp(&b.language));
+        assert_eq!(
+            store
+                .get_opening(made[0].id)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields(),
+            expected
+        );
     }
 
     pub async fn the_same_external_reference_twice_in_one_office_is_a_conflict(
@@ -996,6 +1116,7 @@ conformance!(
     openings_filter_by_kind_status_box_and_text_and_page_by_cursor,
     a_beneficiary_reads_back_with_languages_and_is_erased_whole,
     the_same_external_reference_twice_in_one_office_is_a_conflict,
+    a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing,
     fifty_racing_proposals_for_the_last_seat_give_exactly_one_placement,
     fifty_racing_accepts_of_one_proposal_succeed_once,
     a_person_cannot_hold_two_live_placements,

@@ -15,7 +15,7 @@ use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::offices::validate_name;
 use super::placements::Placement;
 use super::validate::{self, LanguageSkill, SkillInput};
-use super::{AppState, Location, Page, page_cursor, page_limit};
+use super::{AppState, Location, LocationInput, Page, page_cursor, page_limit};
 use crate::store::{
     BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, LanguageRecord, PlacementFilter,
 };
@@ -113,7 +113,9 @@ pub struct BeneficiaryInput {
     #[schema(value_type = Option<String>, format = Date)]
     pub birth_date: Option<String>,
     pub address: Option<String>,
-    pub location: Option<Location>,
+    /// `{"lon", "lat"}` or `{"postcode", "locality", "country"}` (country defaults to the
+    /// office's).
+    pub location: Option<LocationInput>,
     pub mobility: Option<String>,
     /// 1 to 240 minutes.
     pub max_trip_minutes: Option<i32>,
@@ -140,10 +142,13 @@ fn as_input(r: &BeneficiaryRow) -> BeneficiaryInput {
         family_name: Some(r.family_name.clone()),
         birth_date: r.birth_date.map(|d| d.to_string()),
         address: r.address.clone(),
-        location: Some(Location {
-            lon: r.lon,
-            lat: r.lat,
-        }),
+        location: Some(
+            Location {
+                lon: r.lon,
+                lat: r.lat,
+            }
+            .into(),
+        ),
         mobility: Some(r.mobility.clone()),
         max_trip_minutes: Some(r.max_trip_minutes),
         hours_per_week: Some(r.hours_per_week),
@@ -187,11 +192,22 @@ fn merge(base: BeneficiaryInput, patch: BeneficiaryInput) -> BeneficiaryInput {
     }
 }
 
-/// Validates every field of a file, one error per bad field.
+/// Validates every field of a file, one error per bad field. `country` is the office's: a
+/// location given by place name is looked up there unless it names its own.
 pub fn validate_input(
     input: &BeneficiaryInput,
     today: time::Date,
+    country: Option<&str>,
 ) -> Result<BeneficiaryFields, ApiError> {
+    check_input(input, today, country).map_err(ApiError::Validation)
+}
+
+/// The rules of [`validate_input`], as the list of everything wrong (the API and file imports).
+pub fn check_input(
+    input: &BeneficiaryInput,
+    today: time::Date,
+    country: Option<&str>,
+) -> Result<BeneficiaryFields, Vec<FieldError>> {
     let mut e = Vec::new();
     let given_name = match &input.given_name {
         Some(n) => validate_name("given_name", n, &mut e),
@@ -201,25 +217,13 @@ pub fn validate_input(
         Some(n) => validate_name("family_name", n, &mut e),
         None => validate::missing("family_name", &mut e),
     };
-    let external_ref = input
-        .external_ref
-        .as_ref()
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if external_ref
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > 100)
-    {
-        e.push(FieldError::new(
-            "external_ref",
-            "must be at most 100 characters",
-        ));
-    }
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let birth_date = validate::optional_date("birth_date", input.birth_date.as_deref(), &mut e);
     if birth_date.is_some_and(|b| b > today) {
         e.push(FieldError::new("birth_date", "is in the future"));
     }
-    let location = validate::location("location", input.location, &mut e);
+    let location = validate::location("location", input.location.as_ref(), country, &mut e);
     let mobility = validate::required_choice(
         "mobility",
         input.mobility.as_deref(),
@@ -274,7 +278,7 @@ pub fn validate_input(
     let status = input.status.clone().unwrap_or_else(|| "waiting".to_owned());
     validate::choice("status", &status, BENEFICIARY_STATUSES, &mut e);
     if !e.is_empty() {
-        return Err(ApiError::Validation(e));
+        return Err(e);
     }
     Ok(BeneficiaryFields {
         external_ref,
@@ -351,12 +355,12 @@ pub async fn create_beneficiary(
         (Role::Caseworker, Some(_)) => return Err(ApiError::NotFound("office")),
         _ => return Err(ApiError::field("office_id", "required for an admin")),
     };
-    let fields = validate_input(&input, today())?;
-    state
+    let office = state
         .store
         .get_office(office_id)
         .await?
         .ok_or(ApiError::NotFound("office"))?;
+    let fields = validate_input(&input, today(), Some(&office.country))?;
     let row = state.store.create_beneficiary(office_id, &fields).await?;
     audit::record(
         &state,
@@ -428,7 +432,16 @@ pub async fn update_beneficiary(
             "a file cannot move to another office here",
         ));
     }
-    let fields = validate_input(&merge(as_input(&current), patch), today())?;
+    let country = state
+        .store
+        .get_office(current.office_id)
+        .await?
+        .map(|o| o.country);
+    let fields = validate_input(
+        &merge(as_input(&current), patch),
+        today(),
+        country.as_deref(),
+    )?;
     let row = state
         .store
         .update_beneficiary(id, &fields)

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::store::StoreError;
+use crate::transfer::RowError;
 
 /// One invalid field: which one (a JSON path such as `languages[1].level`) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -30,6 +31,9 @@ impl FieldError {
 pub enum ApiError {
     #[error("the request is not valid")]
     Validation(Vec<FieldError>),
+    /// A file with bad lines: each `{line, column, message}`.
+    #[error("the file was not imported: {} problem(s), nothing was written", .0.len())]
+    InvalidRows(Vec<RowError>),
     #[error("{0}")]
     BadRequest(String),
     #[error("missing or invalid credentials")]
@@ -42,8 +46,8 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
-    #[error("expected Content-Type: application/json")]
-    UnsupportedMediaType,
+    #[error("expected Content-Type: {0}")]
+    UnsupportedMediaType(&'static str),
     #[error("the database is unavailable")]
     Unavailable,
     #[error("the computation took longer than its time limit")]
@@ -64,8 +68,18 @@ pub struct Problem {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// One entry per invalid field (`field`, `message`) or, for a file, per bad line
+    /// (`line`, `column`, `message`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<ProblemEntry>,
+}
+
+/// One entry of [`Problem::errors`].
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ProblemEntry {
+    Field(FieldError),
+    Row(RowError),
 }
 
 impl ApiError {
@@ -73,13 +87,14 @@ impl ApiError {
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_file"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            ApiError::UnsupportedMediaType => {
+            ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -136,6 +151,23 @@ pub fn problem_response(
     detail: Option<String>,
     errors: Vec<FieldError>,
 ) -> Response {
+    problem_with_entries(
+        status,
+        code,
+        title,
+        detail,
+        errors.into_iter().map(ProblemEntry::Field).collect(),
+    )
+}
+
+/// Builds a problem+json response with any kind of entries.
+fn problem_with_entries(
+    status: StatusCode,
+    code: &'static str,
+    title: String,
+    detail: Option<String>,
+    errors: Vec<ProblemEntry>,
+) -> Response {
     let body = Problem {
         kind: format!("https://placematch.invalid/problems/{code}"),
         title,
@@ -164,14 +196,20 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let (detail, errors) = match self {
-            ApiError::Validation(errors) => (None, errors),
+            ApiError::Validation(errors) => {
+                (None, errors.into_iter().map(ProblemEntry::Field).collect())
+            }
+            ApiError::InvalidRows(rows) => (
+                Some("every bad line is listed; fix them and send the whole file again".into()),
+                rows.into_iter().map(ProblemEntry::Row).collect(),
+            ),
             ApiError::NotFound(what) => (
                 Some(format!("no {what} with this id is visible to you")),
                 vec![],
             ),
             _ => (None, vec![]),
         };
-        let mut response = problem_response(status, code, title, detail, errors);
+        let mut response = problem_with_entries(status, code, title, detail, errors);
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -34,6 +34,7 @@ pub mod beneficiaries;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod offices;
 pub mod openings;
 pub mod organisations;
@@ -186,6 +187,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::get_placement))
         .routes(routes!(placements::record_hours))
         .routes(routes!(placements::transition_placement))
+        .routes(routes!(imports::create_import))
 }
 
 /// The OpenAPI 3.1 document served at `/openapi.json`.
@@ -244,6 +246,53 @@ impl Location {
             ));
         }
     }
+}
+
+/// Where something is, as a client gives it: WGS84 `lon` and `lat`, or a place name (`postcode`
+/// and/or `locality`, with `country`) that the embedded gazetteer turns into coordinates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    /// Longitude, -180 to 180 (with `lat`).
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// Latitude, -90 to 90 (with `lon`).
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// e.g. `1080`, `L-4001`, `75011`; a number is accepted too.
+    #[serde(default, deserialize_with = "string_or_number")]
+    #[schema(value_type = Option<String>)]
+    pub postcode: Option<String>,
+    /// Town or village, e.g. `Molenbeek-Saint-Jean`, `Esch-sur-Alzette`.
+    #[serde(default)]
+    pub locality: Option<String>,
+    /// `LU`, `BE` or `FR` (or the country's name); defaults to the office's country.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+impl From<Location> for LocationInput {
+    fn from(l: Location) -> Self {
+        Self {
+            lon: Some(l.lon),
+            lat: Some(l.lat),
+            ..Default::default()
+        }
+    }
+}
+
+/// A postcode typed as a JSON number (`1080`) is read as its digits.
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Option::<Raw>::deserialize(d)?.map(|raw| match raw {
+        Raw::Text(s) => s,
+        Raw::Number(n) => n.to_string(),
+    }))
 }
 
 /// Default number of items in a page.

@@ -13,7 +13,7 @@ use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::offices::validate_name;
 use super::validate::{self, LanguageRequirement, SkillInput};
-use super::{AppState, Location, Page, page_cursor, page_limit};
+use super::{AppState, Location, LocationInput, Page, page_cursor, page_limit};
 use crate::store::{LanguageRecord, OpeningFields, OpeningFilter, OpeningRow, SkillRecord};
 
 /// An opening as the API shows it.
@@ -21,6 +21,8 @@ use crate::store::{LanguageRecord, OpeningFields, OpeningFilter, OpeningRow, Ski
 pub struct Opening {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The host's own reference for the post, unique within the organisation.
+    pub external_ref: Option<String>,
     pub title: String,
     pub tasks: String,
     /// `public_utility_work`, `article_60`, `article_61` or `immersion`.
@@ -57,6 +59,7 @@ impl From<OpeningRow> for Opening {
         Self {
             id: r.id,
             organisation_id: r.organisation_id,
+            external_ref: r.external_ref,
             title: r.title,
             tasks: r.tasks,
             kind: r.kind,
@@ -107,6 +110,8 @@ impl From<OpeningRow> for Opening {
 pub struct OpeningInput {
     /// Required for an admin; a host's token decides it (and may not name another).
     pub organisation_id: Option<Uuid>,
+    /// The host's own reference, unique within the organisation; imports update by it.
+    pub external_ref: Option<String>,
     pub title: Option<String>,
     pub tasks: Option<String>,
     /// `public_utility_work`, `article_60`, `article_61` or `immersion`.
@@ -114,7 +119,8 @@ pub struct OpeningInput {
     pub sector: Option<String>,
     /// At least one of `revis`, `cpas_ris`, `rsa`.
     pub programmes: Option<Vec<String>>,
-    pub location: Option<Location>,
+    /// `{"lon", "lat"}` or `{"postcode", "locality", "country"}`.
+    pub location: Option<LocationInput>,
     /// 0 or more.
     pub seats: Option<i32>,
     /// More than 0, at most 60.
@@ -138,15 +144,19 @@ pub struct OpeningInput {
 fn as_input(r: &OpeningRow) -> OpeningInput {
     OpeningInput {
         organisation_id: Some(r.organisation_id),
+        external_ref: r.external_ref.clone(),
         title: Some(r.title.clone()),
         tasks: Some(r.tasks.clone()),
         kind: Some(r.kind.clone()),
         sector: Some(r.sector.clone()),
         programmes: Some(r.programmes.0.clone()),
-        location: Some(Location {
-            lon: r.lon,
-            lat: r.lat,
-        }),
+        location: Some(
+            Location {
+                lon: r.lon,
+                lat: r.lat,
+            }
+            .into(),
+        ),
         seats: Some(r.seats),
         hours_per_week: Some(r.hours_per_week),
         start_date: Some(r.start_date.to_string()),
@@ -186,6 +196,7 @@ fn as_input(r: &OpeningRow) -> OpeningInput {
 fn merge(base: OpeningInput, patch: OpeningInput) -> OpeningInput {
     OpeningInput {
         organisation_id: patch.organisation_id.or(base.organisation_id),
+        external_ref: patch.external_ref.or(base.external_ref),
         title: patch.title.or(base.title),
         tasks: patch.tasks.or(base.tasks),
         kind: patch.kind.or(base.kind),
@@ -208,7 +219,14 @@ fn merge(base: OpeningInput, patch: OpeningInput) -> OpeningInput {
 
 /// Validates every field, collecting one error per bad field.
 fn validate_input(input: &OpeningInput) -> Result<OpeningFields, ApiError> {
+    check_input(input).map_err(ApiError::Validation)
+}
+
+/// Validates every field of an opening, one error per bad field (the API and file imports).
+pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError>> {
     let mut e = Vec::new();
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let title = match &input.title {
         Some(t) => validate_name("title", t, &mut e),
         None => validate::missing("title", &mut e),
@@ -231,7 +249,7 @@ fn validate_input(input: &OpeningInput) -> Result<OpeningFields, ApiError> {
             "name at least one programme: revis, cpas_ris or rsa",
         ));
     }
-    let location = validate::location("location", input.location, &mut e);
+    let location = validate::location("location", input.location.as_ref(), None, &mut e);
     let seats = match input.seats {
         Some(s) if s >= 0 => s,
         Some(s) => {
@@ -277,9 +295,10 @@ fn validate_input(input: &OpeningInput) -> Result<OpeningFields, ApiError> {
     let status = input.status.clone().unwrap_or_else(|| "open".to_owned());
     validate::choice("status", &status, &["open", "paused", "closed"], &mut e);
     if !e.is_empty() {
-        return Err(ApiError::Validation(e));
+        return Err(e);
     }
     Ok(OpeningFields {
+        external_ref,
         title,
         tasks: input.tasks.clone().unwrap_or_default().trim().to_owned(),
         kind,
@@ -482,7 +501,7 @@ pub async fn list_openings(
     let near = match (q.lon, q.lat, q.radius_km) {
         (None, None, None) => None,
         (Some(lon), Some(lat), Some(r)) => {
-            let centre = validate::location("lon/lat", Some(Location { lon, lat }), &mut e);
+            let centre = validate::point("lon/lat", Location { lon, lat }, &mut e);
             if !(r > 0.0 && r <= 200.0) {
                 e.push(FieldError::new(
                     "radius_km",

@@ -11,7 +11,8 @@ use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, IdPath};
 use super::offices::validate_name;
-use super::{AppState, Location, Page};
+use super::validate;
+use super::{AppState, Location, LocationInput, Page};
 use crate::store::{NewOrganisation, OrganisationRow};
 
 /// What kind of host this is.
@@ -28,6 +29,17 @@ pub enum OrganisationKind {
 }
 
 impl OrganisationKind {
+    /// Every string form, in order.
+    pub const NAMES: &'static [&'static str] = &[
+        "commune",
+        "non_profit",
+        "foundation",
+        "public_body",
+        "cpas",
+        "social_economy",
+        "private_employer",
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrganisationKind::Commune => "commune",
@@ -46,6 +58,8 @@ impl OrganisationKind {
 pub struct Organisation {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The organisation's own reference, unique across the service; imports update by it.
+    pub external_ref: Option<String>,
     pub name: String,
     pub kind: String,
     pub address: Option<String>,
@@ -62,6 +76,7 @@ impl From<OrganisationRow> for Organisation {
         Self {
             id: r.id,
             organisation_id: r.id,
+            external_ref: r.external_ref,
             name: r.name,
             kind: r.kind,
             address: r.address,
@@ -79,11 +94,15 @@ impl From<OrganisationRow> for Organisation {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisation {
+    /// Unique across the service; imports update by it.
+    #[serde(default)]
+    pub external_ref: Option<String>,
     pub name: String,
     pub kind: OrganisationKind,
     #[serde(default)]
     pub address: Option<String>,
-    pub location: Location,
+    /// `{"lon", "lat"}` or `{"postcode", "locality", "country"}`.
+    pub location: LocationInput,
     /// 0 or more; omit for no cap.
     #[serde(default)]
     pub monthly_intake_cap: Option<i32>,
@@ -107,30 +126,65 @@ pub async fn create_organisation(
     ApiJson(body): ApiJson<CreateOrganisation>,
 ) -> Result<(StatusCode, Json<Organisation>), ApiError> {
     principal.require(&[Role::Admin])?;
-    let mut errors = Vec::new();
-    let name = validate_name("name", &body.name, &mut errors);
-    body.location.validate("location", &mut errors);
-    if body.monthly_intake_cap.is_some_and(|c| c < 0) {
-        errors.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let row = state
-        .store
-        .create_organisation(&NewOrganisation {
-            name,
-            kind: body.kind.as_str().to_owned(),
-            address: body
-                .address
-                .map(|a| a.trim().to_owned())
-                .filter(|a| !a.is_empty()),
-            lon: body.location.lon,
-            lat: body.location.lat,
-            monthly_intake_cap: body.monthly_intake_cap,
-        })
-        .await?;
+    let new = check_input(&OrganisationInput {
+        external_ref: body.external_ref,
+        name: Some(body.name),
+        kind: Some(body.kind.as_str().to_owned()),
+        address: body.address,
+        location: Some(body.location),
+        monthly_intake_cap: body.monthly_intake_cap,
+    })
+    .map_err(ApiError::Validation)?;
+    let row = state.store.create_organisation(&new).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// An organisation's fields before validation: the API body and file rows alike.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationInput {
+    pub external_ref: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub address: Option<String>,
+    pub location: Option<LocationInput>,
+    pub monthly_intake_cap: Option<i32>,
+}
+
+/// Validates every field of an organisation, one error per bad field.
+pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<FieldError>> {
+    let mut e = Vec::new();
+    let external_ref =
+        validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
+    let name = match &input.name {
+        Some(n) => validate_name("name", n, &mut e),
+        None => validate::missing("name", &mut e),
+    };
+    let kind = validate::required_choice(
+        "kind",
+        input.kind.as_deref(),
+        OrganisationKind::NAMES,
+        &mut e,
+    );
+    let location = validate::location("location", input.location.as_ref(), None, &mut e);
+    if input.monthly_intake_cap.is_some_and(|c| c < 0) {
+        e.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
+    }
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(NewOrganisation {
+        external_ref,
+        name,
+        kind,
+        address: input
+            .address
+            .as_ref()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty()),
+        lon: location.lon,
+        lat: location.lat,
+        monthly_intake_cap: input.monthly_intake_cap,
+    })
 }
 
 /// List organisations: all for an admin or caseworker, its own for a host.

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Location;
 use super::error::FieldError;
+use super::{Location, LocationInput};
+use crate::gazetteer::{Gazetteer, ResolveError};
 use crate::store::SkillRecord;
 
 use crate::domain::{CefrLevel, Mobility, OpeningKind, PhysicalDemand, Programme};
@@ -102,20 +103,108 @@ pub fn choices(
     out
 }
 
-pub fn location(field: &str, value: Option<Location>, e: &mut Vec<FieldError>) -> Location {
-    match value {
-        Some(l) => {
-            l.validate(field, e);
-            l
+/// A point given as coordinates (range-checked).
+pub fn point(field: &str, value: Location, e: &mut Vec<FieldError>) -> Location {
+    value.validate(field, e);
+    value
+}
+
+/// A location given as `lon` + `lat`, or as a place name (`postcode` and/or `locality` with
+/// `country`, which defaults to `default_country`) resolved by the embedded gazetteer. An
+/// unknown or ambiguous place is an error on the sub-field at fault, naming the closest places.
+pub fn location(
+    field: &str,
+    value: Option<&LocationInput>,
+    default_country: Option<&str>,
+    e: &mut Vec<FieldError>,
+) -> Location {
+    const REQUIRED: &str = "is required: lon and lat, or a postcode and/or locality with a country";
+    let fallback = Location { lon: 0.0, lat: 0.0 };
+    let Some(v) = value else {
+        e.push(FieldError::new(field, REQUIRED));
+        return fallback;
+    };
+    let named = given(&v.postcode).is_some() || given(&v.locality).is_some();
+    match (v.lon, v.lat) {
+        (Some(lon), Some(lat)) => {
+            if named {
+                e.push(FieldError::new(
+                    field,
+                    "give either lon and lat or a place name (postcode, locality), not both",
+                ));
+            }
+            point(field, Location { lon, lat }, e)
         }
-        None => {
+        (Some(_), None) => {
             e.push(FieldError::new(
-                field,
-                "is required: {\"lon\": …, \"lat\": …}",
+                format!("{field}.lat"),
+                "is required with lon",
             ));
-            Location { lon: 0.0, lat: 0.0 }
+            fallback
+        }
+        (None, Some(_)) => {
+            e.push(FieldError::new(
+                format!("{field}.lon"),
+                "is required with lat",
+            ));
+            fallback
+        }
+        (None, None) if named => {
+            let Some(country) = given(&v.country).or(default_country) else {
+                e.push(FieldError::new(
+                    format!("{field}.country"),
+                    "is required with a postcode or locality: LU, BE or FR",
+                ));
+                return fallback;
+            };
+            match Gazetteer::embedded().resolve(country, given(&v.postcode), given(&v.locality)) {
+                Ok(place) => Location {
+                    lon: place.lon,
+                    lat: place.lat,
+                },
+                Err(err) => {
+                    e.push(FieldError::new(
+                        format!("{field}.{}", place_field(&err)),
+                        err.to_string(),
+                    ));
+                    fallback
+                }
+            }
+        }
+        (None, None) => {
+            e.push(FieldError::new(field, REQUIRED));
+            fallback
         }
     }
+}
+
+/// A text given and not blank, trimmed.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Which part of a place name a resolution error is about.
+fn place_field(err: &ResolveError) -> &'static str {
+    match err {
+        ResolveError::UnknownCountry(_) => "country",
+        ResolveError::UnknownPostcode { .. } => "postcode",
+        // A postcode shared by several places asks for the locality, and the reverse.
+        ResolveError::Ambiguous { hint, .. } if *hint == "the locality" => "postcode",
+        ResolveError::NothingGiven
+        | ResolveError::LocalityRequired { .. }
+        | ResolveError::UnknownLocality { .. }
+        | ResolveError::Ambiguous { .. }
+        | ResolveError::PostcodeLocalityMismatch { .. } => "locality",
+    }
+}
+
+/// An office's or host's own reference: trimmed, empty means none, at most 100 characters.
+pub fn external_ref(field: &str, value: Option<&str>, e: &mut Vec<FieldError>) -> Option<String> {
+    let value = value.map(str::trim).filter(|r| !r.is_empty())?;
+    if value.chars().count() > 100 {
+        e.push(FieldError::new(field, "must be at most 100 characters"));
+    }
+    Some(value.to_owned())
 }
 
 /// Hours per week: more than 0, at most 60.

@@ -190,6 +190,8 @@ pub struct NewOffice {
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct OrganisationRow {
     pub id: Uuid,
+    /// The organisation's reference in the office's own records, unique across the service.
+    pub external_ref: Option<String>,
     pub name: String,
     pub kind: String,
     pub address: Option<String>,
@@ -208,8 +210,9 @@ pub struct OrganisationRow {
 }
 
 /// A new host organisation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewOrganisation {
+    pub external_ref: Option<String>,
     pub name: String,
     pub kind: String,
     pub address: Option<String>,
@@ -269,6 +272,19 @@ pub struct NewAuditEvent {
     pub office_id: Option<Uuid>,
     pub organisation_id: Option<Uuid>,
 }
+
+/// Hears how many rows of a bulk write are done (a progress bar; `&|_| {}` for none).
+pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
+
+/// One row of a bulk write: its id, and whether it was created (else rewritten in place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upserted {
+    pub id: Uuid,
+    pub created: bool,
+}
+
+/// How often, in rows, a bulk write reports progress.
+pub(crate) const PROGRESS_EVERY: usize = 512;
 
 /// A new row id. Version 7 UUIDs grow with time, so ordering by id is ordering by creation: keyset
 /// pagination needs nothing else, and both databases compare them bytewise.
@@ -345,6 +361,26 @@ pub trait Store: Send + Sync + 'static {
         id: Uuid,
         fields: &BeneficiaryFields,
     ) -> Result<Option<BeneficiaryRow>, StoreError>;
+    /// Writes a whole import in one transaction (all or nothing): a file whose office already
+    /// holds its `external_ref` is rewritten in place, any other is created. Returns each row's
+    /// id and whether it was created, in order; `progress` hears how many rows are written.
+    async fn upsert_beneficiaries(
+        &self,
+        all: &[(Uuid, BeneficiaryFields)],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Upserted>, StoreError>;
+    /// As [`Store::upsert_beneficiaries`], for openings keyed by `(organisation, external_ref)`.
+    async fn upsert_openings(
+        &self,
+        all: &[(Uuid, OpeningFields)],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Upserted>, StoreError>;
+    /// As [`Store::upsert_beneficiaries`], for organisations keyed by their `external_ref`.
+    async fn upsert_organisations(
+        &self,
+        all: &[NewOrganisation],
+        progress: Progress<'_>,
+    ) -> Result<Vec<Upserted>, StoreError>;
     async fn list_beneficiaries(
         &self,
         filter: &BeneficiaryFilter,
@@ -486,6 +522,8 @@ pub struct LanguageRecord {
 pub struct OpeningRow {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The host's own reference for the post, unique within the organisation.
+    pub external_ref: Option<String>,
     pub title: String,
     pub tasks: String,
     pub kind: String,
@@ -515,6 +553,7 @@ pub struct OpeningRow {
 /// The writable fields of an opening (create and full update).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpeningFields {
+    pub external_ref: Option<String>,
     pub title: String,
     pub tasks: String,
     pub kind: String,
@@ -533,6 +572,35 @@ pub struct OpeningFields {
     pub tutor: Option<String>,
     pub status: String,
     pub status_reason: Option<String>,
+}
+
+impl OpeningRow {
+    /// The writable fields, as an update would give them back (languages in language order).
+    pub fn fields(&self) -> OpeningFields {
+        let mut languages = self.languages.clone();
+        languages.sort_by(|a, b| a.language.cmp(&b.language));
+        OpeningFields {
+            external_ref: self.external_ref.clone(),
+            title: self.title.clone(),
+            tasks: self.tasks.clone(),
+            kind: self.kind.clone(),
+            sector: self.sector.clone(),
+            programmes: self.programmes.0.clone(),
+            lon: self.lon,
+            lat: self.lat,
+            seats: self.seats,
+            hours_per_week: self.hours_per_week,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            required_skills: self.required_skills.0.clone(),
+            wanted_skills: self.wanted_skills.0.clone(),
+            languages,
+            physical_demands: self.physical_demands.0.clone(),
+            tutor: self.tutor.clone(),
+            status: self.status.clone(),
+            status_reason: self.status_reason.clone(),
+        }
+    }
 }
 
 /// Filters of an opening list. `None` means any.
@@ -594,6 +662,48 @@ pub struct BeneficiaryFields {
     pub health_limits: Vec<String>,
     pub refused_sectors: Vec<String>,
     pub status: String,
+}
+
+impl BeneficiaryRow {
+    /// The writable fields, as an update would give them back (languages in language order).
+    pub fn fields(&self) -> BeneficiaryFields {
+        let mut languages = self.languages.clone();
+        languages.sort_by(|a, b| a.language.cmp(&b.language));
+        BeneficiaryFields {
+            external_ref: self.external_ref.clone(),
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: self.birth_date,
+            address: self.address.clone(),
+            lon: self.lon,
+            lat: self.lat,
+            mobility: self.mobility.clone(),
+            max_trip_minutes: self.max_trip_minutes,
+            hours_per_week: self.hours_per_week,
+            earliest_start: self.earliest_start,
+            waiting_since: self.waiting_since,
+            skills: self.skills.0.clone(),
+            languages,
+            health_limits: self.health_limits.0.clone(),
+            refused_sectors: self.refused_sectors.0.clone(),
+            status: self.status.clone(),
+        }
+    }
+}
+
+impl OrganisationRow {
+    /// The writable fields.
+    pub fn fields(&self) -> NewOrganisation {
+        NewOrganisation {
+            external_ref: self.external_ref.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            address: self.address.clone(),
+            lon: self.lon,
+            lat: self.lat,
+            monthly_intake_cap: self.monthly_intake_cap,
+        }
+    }
 }
 
 /// Filters of a beneficiary list.

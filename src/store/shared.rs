@@ -19,8 +19,9 @@ macro_rules! impl_store {
                     "INSERT INTO openings (id, organisation_id, title, tasks, kind, sector, \
                      programmes, lon, lat, seats, hours_per_week, start_date, end_date, \
                      required_skills, wanted_skills, physical_demands, tutor, status, \
-                     status_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+                     status_reason, created_at, updated_at, external_ref) VALUES ($1, $2, $3, \
+                     $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+                     $20, $20, $21)",
                 )
                 .bind(id)
                 .bind(organisation_id)
@@ -42,6 +43,7 @@ macro_rules! impl_store {
                 .bind(&f.status)
                 .bind(&f.status_reason)
                 .bind(now)
+                .bind(&f.external_ref)
                 .execute(&mut *conn)
                 .await?;
                 for l in &f.languages {
@@ -106,6 +108,119 @@ macro_rules! impl_store {
                     .await?;
                 }
                 Ok(id)
+            }
+
+            /// Replaces an opening's writable fields and languages inside `conn`'s transaction;
+            /// `false` when there is no such opening.
+            async fn rewrite_opening(
+                conn: &mut $conn,
+                id: uuid::Uuid,
+                f: &$crate::store::OpeningFields,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE openings SET title = $2, tasks = $3, kind = $4, sector = $5, \
+                     programmes = $6, lon = $7, lat = $8, seats = $9, hours_per_week = $10, \
+                     start_date = $11, end_date = $12, required_skills = $13, \
+                     wanted_skills = $14, physical_demands = $15, tutor = $16, status = $17, \
+                     status_reason = $18, updated_at = $19, external_ref = $20 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&f.title)
+                .bind(&f.tasks)
+                .bind(&f.kind)
+                .bind(&f.sector)
+                .bind(sqlx::types::Json(&f.programmes))
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(f.seats)
+                .bind(f.hours_per_week)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(sqlx::types::Json(&f.required_skills))
+                .bind(sqlx::types::Json(&f.wanted_skills))
+                .bind(sqlx::types::Json(&f.physical_demands))
+                .bind(&f.tutor)
+                .bind(&f.status)
+                .bind(&f.status_reason)
+                .bind($crate::store::now())
+                .bind(&f.external_ref)
+                .execute(&mut *conn)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM opening_languages WHERE opening_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO opening_languages (opening_id, language, min_level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(true)
+            }
+
+            /// Replaces a file's writable fields and languages inside `conn`'s transaction;
+            /// `false` when there is no such file.
+            async fn rewrite_beneficiary(
+                conn: &mut $conn,
+                id: uuid::Uuid,
+                f: &$crate::store::BeneficiaryFields,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE beneficiaries SET external_ref = $2, given_name = $3, \
+                     family_name = $4, birth_date = $5, address = $6, lon = $7, lat = $8, \
+                     mobility = $9, max_trip_minutes = $10, hours_per_week = $11, \
+                     earliest_start = $12, waiting_since = $13, skills = $14, \
+                     health_limits = $15, refused_sectors = $16, status = $17, updated_at = $18 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&f.external_ref)
+                .bind(&f.given_name)
+                .bind(&f.family_name)
+                .bind(f.birth_date)
+                .bind(&f.address)
+                .bind(f.lon)
+                .bind(f.lat)
+                .bind(&f.mobility)
+                .bind(f.max_trip_minutes)
+                .bind(f.hours_per_week)
+                .bind(f.earliest_start)
+                .bind(f.waiting_since)
+                .bind(sqlx::types::Json(&f.skills))
+                .bind(sqlx::types::Json(&f.health_limits))
+                .bind(sqlx::types::Json(&f.refused_sectors))
+                .bind(&f.status)
+                .bind($crate::store::now())
+                .execute(&mut *conn)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM beneficiary_languages WHERE beneficiary_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                for l in &f.languages {
+                    sqlx::query(
+                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(&l.language)
+                    .bind(&l.level)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(true)
             }
 
             /// Proposes inside `conn`'s transaction: locks the opening, counts its live
@@ -367,9 +482,9 @@ macro_rules! impl_store {
             ) -> Result<$crate::store::OrganisationRow, $crate::store::StoreError> {
                 let now = $crate::store::now();
                 Ok(sqlx::query_as(
-                    "INSERT INTO organisations \
-                     (id, name, kind, address, lon, lat, monthly_intake_cap, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *",
+                    "INSERT INTO organisations (id, name, kind, address, lon, lat, \
+                     monthly_intake_cap, created_at, updated_at, external_ref) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING *",
                 )
                 .bind($crate::store::new_id())
                 .bind(&new.name)
@@ -379,6 +494,7 @@ macro_rules! impl_store {
                 .bind(new.lat)
                 .bind(new.monthly_intake_cap)
                 .bind(now)
+                .bind(&new.external_ref)
                 .fetch_one(&self.pool)
                 .await?)
             }
@@ -487,6 +603,164 @@ macro_rules! impl_store {
                 Ok(ids)
             }
 
+            async fn upsert_beneficiaries(
+                &self,
+                all: &[(uuid::Uuid, $crate::store::BeneficiaryFields)],
+                progress: $crate::store::Progress<'_>,
+            ) -> Result<Vec<$crate::store::Upserted>, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                // One read of the references each office already holds, under the write lock,
+                // instead of one failed UPDATE per new file.
+                let mut offices: Vec<uuid::Uuid> = all.iter().map(|(o, _)| *o).collect();
+                offices.sort_unstable();
+                offices.dedup();
+                let mut known = std::collections::HashMap::new();
+                for office in offices {
+                    let rows: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                        "SELECT id, external_ref FROM beneficiaries \
+                         WHERE office_id = $1 AND external_ref IS NOT NULL",
+                    )
+                    .bind(office)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for (id, reference) in rows {
+                        known.insert((office, reference), id);
+                    }
+                }
+                let mut out = Vec::with_capacity(all.len());
+                for (k, (office, f)) in all.iter().enumerate() {
+                    let existing = f
+                        .external_ref
+                        .as_ref()
+                        .and_then(|r| known.get(&(*office, r.clone())).copied());
+                    let row = match existing {
+                        Some(id) => {
+                            Self::rewrite_beneficiary(&mut *tx, id, f).await?;
+                            $crate::store::Upserted { id, created: false }
+                        }
+                        None => {
+                            let id = Self::insert_beneficiary(&mut *tx, *office, f).await?;
+                            if let Some(r) = &f.external_ref {
+                                known.insert((*office, r.clone()), id);
+                            }
+                            $crate::store::Upserted { id, created: true }
+                        }
+                    };
+                    out.push(row);
+                    if k % $crate::store::PROGRESS_EVERY == 0 {
+                        progress(k);
+                    }
+                }
+                tx.commit().await?;
+                progress(all.len());
+                Ok(out)
+            }
+
+            async fn upsert_openings(
+                &self,
+                all: &[(uuid::Uuid, $crate::store::OpeningFields)],
+                progress: $crate::store::Progress<'_>,
+            ) -> Result<Vec<$crate::store::Upserted>, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<(uuid::Uuid, uuid::Uuid, String)> = sqlx::query_as(
+                    "SELECT id, organisation_id, external_ref FROM openings \
+                     WHERE external_ref IS NOT NULL",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut known: std::collections::HashMap<(uuid::Uuid, String), uuid::Uuid> = rows
+                    .into_iter()
+                    .map(|(id, org, reference)| ((org, reference), id))
+                    .collect();
+                let mut out = Vec::with_capacity(all.len());
+                for (k, (org, f)) in all.iter().enumerate() {
+                    let existing = f
+                        .external_ref
+                        .as_ref()
+                        .and_then(|r| known.get(&(*org, r.clone())).copied());
+                    let row = match existing {
+                        Some(id) => {
+                            Self::rewrite_opening(&mut *tx, id, f).await?;
+                            $crate::store::Upserted { id, created: false }
+                        }
+                        None => {
+                            let id = Self::insert_opening(&mut *tx, *org, f).await?;
+                            if let Some(r) = &f.external_ref {
+                                known.insert((*org, r.clone()), id);
+                            }
+                            $crate::store::Upserted { id, created: true }
+                        }
+                    };
+                    out.push(row);
+                    if k % $crate::store::PROGRESS_EVERY == 0 {
+                        progress(k);
+                    }
+                }
+                tx.commit().await?;
+                progress(all.len());
+                Ok(out)
+            }
+
+            async fn upsert_organisations(
+                &self,
+                all: &[$crate::store::NewOrganisation],
+                progress: $crate::store::Progress<'_>,
+            ) -> Result<Vec<$crate::store::Upserted>, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let mut out = Vec::with_capacity(all.len());
+                for (k, new) in all.iter().enumerate() {
+                    let now = $crate::store::now();
+                    let updated: Option<(uuid::Uuid,)> = match &new.external_ref {
+                        Some(reference) => sqlx::query_as(
+                            "UPDATE organisations SET name = $2, kind = $3, address = $4, \
+                             lon = $5, lat = $6, monthly_intake_cap = $7, updated_at = $8 \
+                             WHERE external_ref = $1 RETURNING id",
+                        )
+                        .bind(reference)
+                        .bind(&new.name)
+                        .bind(&new.kind)
+                        .bind(&new.address)
+                        .bind(new.lon)
+                        .bind(new.lat)
+                        .bind(new.monthly_intake_cap)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?,
+                        None => None,
+                    };
+                    let row = match updated {
+                        Some((id,)) => $crate::store::Upserted { id, created: false },
+                        None => {
+                            let id = $crate::store::new_id();
+                            sqlx::query(
+                                "INSERT INTO organisations (id, name, kind, address, lon, lat, \
+                                 monthly_intake_cap, created_at, updated_at, external_ref) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+                            )
+                            .bind(id)
+                            .bind(&new.name)
+                            .bind(&new.kind)
+                            .bind(&new.address)
+                            .bind(new.lon)
+                            .bind(new.lat)
+                            .bind(new.monthly_intake_cap)
+                            .bind(now)
+                            .bind(&new.external_ref)
+                            .execute(&mut *tx)
+                            .await?;
+                            $crate::store::Upserted { id, created: true }
+                        }
+                    };
+                    out.push(row);
+                    if k % $crate::store::PROGRESS_EVERY == 0 {
+                        progress(k);
+                    }
+                }
+                tx.commit().await?;
+                progress(all.len());
+                Ok(out)
+            }
+
             async fn get_opening(
                 &self,
                 id: uuid::Uuid,
@@ -502,51 +776,8 @@ macro_rules! impl_store {
                 f: &$crate::store::OpeningFields,
             ) -> Result<Option<$crate::store::OpeningRow>, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE openings SET title = $2, tasks = $3, kind = $4, sector = $5, \
-                     programmes = $6, lon = $7, lat = $8, seats = $9, hours_per_week = $10, \
-                     start_date = $11, end_date = $12, required_skills = $13, \
-                     wanted_skills = $14, physical_demands = $15, tutor = $16, status = $17, \
-                     status_reason = $18, updated_at = $19 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&f.title)
-                .bind(&f.tasks)
-                .bind(&f.kind)
-                .bind(&f.sector)
-                .bind(sqlx::types::Json(&f.programmes))
-                .bind(f.lon)
-                .bind(f.lat)
-                .bind(f.seats)
-                .bind(f.hours_per_week)
-                .bind(f.start_date)
-                .bind(f.end_date)
-                .bind(sqlx::types::Json(&f.required_skills))
-                .bind(sqlx::types::Json(&f.wanted_skills))
-                .bind(sqlx::types::Json(&f.physical_demands))
-                .bind(&f.tutor)
-                .bind(&f.status)
-                .bind(&f.status_reason)
-                .bind($crate::store::now())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
+                if !Self::rewrite_opening(&mut *tx, id, f).await? {
                     return Ok(None);
-                }
-                sqlx::query("DELETE FROM opening_languages WHERE opening_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                for l in &f.languages {
-                    sqlx::query(
-                        "INSERT INTO opening_languages (opening_id, language, min_level) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(&l.language)
-                    .bind(&l.level)
-                    .execute(&mut *tx)
-                    .await?;
                 }
                 tx.commit().await?;
                 self.get_opening(id).await
@@ -589,51 +820,8 @@ macro_rules! impl_store {
                 f: &$crate::store::BeneficiaryFields,
             ) -> Result<Option<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE beneficiaries SET external_ref = $2, given_name = $3, \
-                     family_name = $4, birth_date = $5, address = $6, lon = $7, lat = $8, \
-                     mobility = $9, max_trip_minutes = $10, hours_per_week = $11, \
-                     earliest_start = $12, waiting_since = $13, skills = $14, \
-                     health_limits = $15, refused_sectors = $16, status = $17, updated_at = $18 \
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&f.external_ref)
-                .bind(&f.given_name)
-                .bind(&f.family_name)
-                .bind(f.birth_date)
-                .bind(&f.address)
-                .bind(f.lon)
-                .bind(f.lat)
-                .bind(&f.mobility)
-                .bind(f.max_trip_minutes)
-                .bind(f.hours_per_week)
-                .bind(f.earliest_start)
-                .bind(f.waiting_since)
-                .bind(sqlx::types::Json(&f.skills))
-                .bind(sqlx::types::Json(&f.health_limits))
-                .bind(sqlx::types::Json(&f.refused_sectors))
-                .bind(&f.status)
-                .bind($crate::store::now())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
+                if !Self::rewrite_beneficiary(&mut *tx, id, f).await? {
                     return Ok(None);
-                }
-                sqlx::query("DELETE FROM beneficiary_languages WHERE beneficiary_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                for l in &f.languages {
-                    sqlx::query(
-                        "INSERT INTO beneficiary_languages (beneficiary_id, language, level) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(&l.language)
-                    .bind(&l.level)
-                    .execute(&mut *tx)
-                    .await?;
                 }
                 tx.commit().await?;
                 self.get_beneficiary(id).await

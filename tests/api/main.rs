@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod beneficiaries;
 mod harness;
+mod imports;
 mod input;
 mod offices;
 mod openings;

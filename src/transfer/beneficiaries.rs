@@ -1,0 +1,355 @@
+//! Beneficiary files as CSV: one line per person, keyed by `(office, external_ref)`.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use uuid::Uuid;
+
+use super::table::{self, Row, Table};
+use super::{
+    ExportError, Format, ImportError, ImportOptions, ImportSummary, Kind, ProgressFn, RowError,
+    Written, cell, cells, check_header, duplicate, location, parse_id, reference_required,
+    row_errors, sorted,
+};
+use crate::api::beneficiaries::{Beneficiary, BeneficiaryInput, check_input};
+use crate::api::validate::{LanguageSkill, SkillInput};
+use crate::store::{BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, Store};
+
+/// The columns an import reads, in the order an export writes them (an export writes no
+/// `postcode`, `locality` or `country`: coordinates say it all).
+pub const COLUMNS: &[&str] = &[
+    "office_id",
+    "external_ref",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "address",
+    "lon",
+    "lat",
+    "postcode",
+    "locality",
+    "country",
+    "mobility",
+    "max_trip_minutes",
+    "hours_per_week",
+    "earliest_start",
+    "waiting_since",
+    "skills",
+    "languages",
+    "health_limits",
+    "refused_sectors",
+    "status",
+];
+
+/// Columns a file must have.
+const REQUIRED: &[&str] = &[
+    "external_ref",
+    "given_name",
+    "family_name",
+    "mobility",
+    "max_trip_minutes",
+    "hours_per_week",
+];
+
+/// What checking a file needs to know of the database.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub today: time::Date,
+    /// The office of lines without an `office_id`.
+    pub office: Option<Uuid>,
+    /// Every office with its country (`LU`, `BE`, `FR`): place names are looked up there.
+    pub offices: HashMap<Uuid, String>,
+}
+
+/// A valid line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub line: u64,
+    pub office_id: Uuid,
+    pub fields: BeneficiaryFields,
+}
+
+/// Checks a whole file: every line valid and each `(office, external_ref)` once, or every
+/// problem found.
+pub fn validate(table: &Table, ctx: &Context) -> Result<Vec<Item>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    check_header(table, REQUIRED, &mut errors);
+    if ctx.office.is_none() && !table.has("office_id") {
+        errors.push(RowError::new(
+            1,
+            "office_id",
+            "no office: add an office_id column or choose the office (--office, office_id)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut items = Vec::with_capacity(table.records.len());
+    let mut seen: HashMap<(Uuid, &str), u64> = HashMap::new();
+    for record in &table.records {
+        match parse_row(table.row(record), ctx) {
+            Ok(item) => items.push(item),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for item in &items {
+        let reference = item.fields.external_ref.as_deref().unwrap_or_default();
+        if let Some(first) = seen.insert((item.office_id, reference), item.line) {
+            errors.push(duplicate(item.line, first, reference));
+            seen.insert((item.office_id, reference), first);
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(sorted(errors))
+    }
+}
+
+fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
+    let line = row.line();
+    let mut errors = Vec::new();
+    let office = match (cell(&row, "office_id", &mut errors, parse_id), ctx.office) {
+        (Some(named), Some(chosen)) if named != chosen => {
+            errors.push(RowError::new(
+                line,
+                "office_id",
+                format!("names office {named}, but the file is imported into office {chosen}"),
+            ));
+            None
+        }
+        (Some(office), _) | (None, Some(office)) => {
+            if ctx.offices.contains_key(&office) {
+                Some(office)
+            } else {
+                errors.push(RowError::new(
+                    line,
+                    "office_id",
+                    format!("no office with id {office}"),
+                ));
+                None
+            }
+        }
+        (None, None) => {
+            if !errors.iter().any(|e| e.column == "office_id") {
+                errors.push(RowError::new(line, "office_id", "is required"));
+            }
+            None
+        }
+    };
+    let languages = cell(&row, "languages", &mut errors, cells::parse_languages);
+    let input = BeneficiaryInput {
+        office_id: office,
+        external_ref: row.get("external_ref").map(str::to_owned),
+        given_name: row.get("given_name").map(str::to_owned),
+        family_name: row.get("family_name").map(str::to_owned),
+        birth_date: row.get("birth_date").map(str::to_owned),
+        address: row.get("address").map(str::to_owned),
+        location: location(&row, &mut errors),
+        mobility: row.get("mobility").map(str::to_owned),
+        max_trip_minutes: cell(&row, "max_trip_minutes", &mut errors, cells::parse_integer),
+        hours_per_week: cell(&row, "hours_per_week", &mut errors, cells::parse_number),
+        earliest_start: row.get("earliest_start").map(str::to_owned),
+        waiting_since: row.get("waiting_since").map(str::to_owned),
+        skills: row.get("skills").map(|c| {
+            cells::parse_skills(c)
+                .into_iter()
+                .map(SkillInput::from)
+                .collect()
+        }),
+        languages: languages.map(|all| {
+            all.into_iter()
+                .map(|(language, level)| LanguageSkill { language, level })
+                .collect()
+        }),
+        health_limits: row.get("health_limits").map(cells::parse_list),
+        refused_sectors: row.get("refused_sectors").map(cells::parse_list),
+        status: row.get("status").map(str::to_owned),
+    };
+    let country = office.and_then(|o| ctx.offices.get(&o)).map(String::as_str);
+    let checked = check_input(&input, ctx.today, country);
+    let fields = match checked {
+        Ok(fields) => Some(fields),
+        Err(fe) => {
+            let more = row_errors(line, fe, &errors);
+            errors.extend(more);
+            None
+        }
+    };
+    if row.get("external_ref").is_none() {
+        errors.push(reference_required(line));
+    }
+    match (office, fields) {
+        (Some(office_id), Some(fields)) if errors.is_empty() => Ok(Item {
+            line,
+            office_id,
+            fields,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Same content, whatever the order of languages.
+fn same(stored: &BeneficiaryFields, new: &BeneficiaryFields) -> bool {
+    let mut new = new.clone();
+    new.languages.sort_by(|a, b| a.language.cmp(&b.language));
+    *stored == new
+}
+
+pub(super) async fn import(
+    store: &dyn Store,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<ImportSummary, ImportError> {
+    let offices: HashMap<Uuid, String> = store
+        .list_offices()
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.country))
+        .collect();
+    if let Some(office) = options.office
+        && !offices.contains_key(&office)
+    {
+        return Err(ImportError::NoSuchOffice(office));
+    }
+    let table = table::read(bytes, COLUMNS).map_err(ImportError::Rejected)?;
+    let ctx = Context {
+        today: options.today,
+        office: options.office,
+        offices,
+    };
+    let items = validate(&table, &ctx).map_err(ImportError::Rejected)?;
+
+    let mut office_ids: Vec<Uuid> = items.iter().map(|i| i.office_id).collect();
+    office_ids.sort_unstable();
+    office_ids.dedup();
+    let mut stored: HashMap<(Uuid, String), BeneficiaryFields> = HashMap::new();
+    for office in office_ids {
+        let filter = BeneficiaryFilter {
+            office_id: Some(office),
+            ..Default::default()
+        };
+        for row in store.list_beneficiaries(&filter, None, u32::MAX).await? {
+            if let Some(reference) = row.external_ref.clone() {
+                stored.insert((office, reference), row.fields());
+            }
+        }
+    }
+    let mut summary = ImportSummary {
+        kind: Kind::Beneficiaries,
+        rows: items.len(),
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        dry_run: options.dry_run,
+        written: Vec::new(),
+    };
+    let mut writes = Vec::new();
+    for item in items {
+        let key = (
+            item.office_id,
+            item.fields.external_ref.clone().unwrap_or_default(),
+        );
+        match stored.get(&key) {
+            Some(old) if same(old, &item.fields) => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => summary.updated += 1,
+            None => summary.created += 1,
+        }
+        writes.push((item.office_id, item.fields));
+    }
+    if options.dry_run || writes.is_empty() {
+        return Ok(summary);
+    }
+    let total = writes.len();
+    let done = store
+        .upsert_beneficiaries(&writes, &|n| progress(n, total))
+        .await?;
+    summary.created = done.iter().filter(|w| w.created).count();
+    summary.updated = done.len() - summary.created;
+    summary.written = done
+        .iter()
+        .zip(&writes)
+        .map(|(w, (office, _))| Written {
+            id: w.id,
+            created: w.created,
+            office_id: Some(*office),
+            organisation_id: None,
+        })
+        .collect();
+    Ok(summary)
+}
+
+/// The CSV line of one file, in [`COLUMNS`] order without the place-name columns.
+fn record(r: &BeneficiaryRow) -> Vec<String> {
+    let date = |d: time::Date| d.to_string();
+    vec![
+        r.office_id.to_string(),
+        r.external_ref.clone().unwrap_or_default(),
+        r.given_name.clone(),
+        r.family_name.clone(),
+        r.birth_date.map(date).unwrap_or_default(),
+        r.address.clone().unwrap_or_default(),
+        cells::number(r.lon),
+        cells::number(r.lat),
+        r.mobility.clone(),
+        r.max_trip_minutes.to_string(),
+        cells::number(r.hours_per_week),
+        date(r.earliest_start),
+        date(r.waiting_since),
+        cells::skills(&r.skills.0),
+        cells::languages(&r.languages),
+        cells::list(&r.health_limits.0),
+        cells::list(&r.refused_sectors.0),
+        r.status.clone(),
+    ]
+}
+
+/// The columns an export writes.
+pub fn exported_columns() -> Vec<&'static str> {
+    COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !["postcode", "locality", "country"].contains(c))
+        .collect()
+}
+
+/// Writes files as CSV with a header.
+pub fn write_csv(rows: &[BeneficiaryRow], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(exported_columns())?;
+    for r in rows {
+        w.write_record(record(r))?;
+    }
+    w.flush()
+}
+
+pub(super) async fn export(
+    store: &dyn Store,
+    format: Format,
+    office: Option<Uuid>,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    if format == Format::Geojson {
+        return Err(ExportError::Options(
+            "beneficiaries have no GeoJSON export: a map of where people live is personal data; \
+             use csv or json"
+                .into(),
+        ));
+    }
+    let filter = BeneficiaryFilter {
+        office_id: office,
+        ..Default::default()
+    };
+    let rows = store.list_beneficiaries(&filter, None, u32::MAX).await?;
+    match format {
+        Format::Csv => write_csv(&rows, out)?,
+        _ => {
+            super::write_json(rows.iter().cloned().map(Beneficiary::from), out)?;
+        }
+    }
+    Ok(rows.len())
+}

@@ -1,0 +1,401 @@
+//! Files in and out: `placematch import` and `export`, and `POST /v1/imports`.
+//!
+//! An import reads a whole CSV file ([`table`]), turns each line into the same input the JSON
+//! API takes and judges it by the same rules (`api::*::check_input`), so a CSV row and a JSON
+//! body are accepted or refused alike. Every bad line is reported with its line number and
+//! column ([`RowError`]); if there is any, nothing is written. Otherwise the whole file is
+//! written in one store transaction, keyed by external reference: a line whose reference exists
+//! rewrites that row, a line identical to what is stored is left alone (so re-importing a file
+//! changes nothing, not even `updated_at`), any other line is created.
+//!
+//! An export writes the same columns in id order (creation order), so export then import is a
+//! no-op; also JSON (the API's shapes) and, for openings and organisations, GeoJSON for a map.
+//! A map of where people live is personal data, so beneficiaries have no GeoJSON export.
+//!
+//! No HTTP types and no printing here: the CLI and the API turn the results into their output.
+
+pub mod beneficiaries;
+pub mod cells;
+pub mod openings;
+pub mod organisations;
+pub mod table;
+
+use std::fmt;
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::error::FieldError;
+use crate::store::{Store, StoreError};
+
+/// What a file holds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Beneficiaries,
+    Openings,
+    Organisations,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Beneficiaries => "beneficiaries",
+            Kind::Openings => "openings",
+            Kind::Organisations => "organisations",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The import columns, comma separated, UTF-8 without BOM.
+    Csv,
+    /// A JSON array of the API's objects.
+    Json,
+    /// A GeoJSON FeatureCollection of points (openings and organisations).
+    Geojson,
+}
+
+/// One bad line of a file: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// Line in the file, the header being line 1 (a quoted field may span lines: the line
+    /// where the record starts).
+    pub line: u64,
+    /// The column (header name); empty for the file as a whole.
+    pub column: String,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column: column.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A problem of the whole file, reported on line 1.
+    pub fn file(message: impl Into<String>) -> Self {
+        Self::new(1, "", message)
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Bad lines, every one of them, in line order.
+    #[error("the file was not imported: {} problem(s), nothing was written", .0.len())]
+    Rejected(Vec<RowError>),
+    /// The office the file is imported into does not exist.
+    #[error("no office with id {0}")]
+    NoSuchOffice(Uuid),
+    /// An option that does not apply to this kind of file.
+    #[error("{0}")]
+    Options(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The office beneficiaries go to, unless a line names its own in `office_id`.
+    pub office: Option<Uuid>,
+    /// Only validate: report what would be created, updated or left unchanged.
+    pub dry_run: bool,
+    /// Today, the default of start dates and the bound of birth dates.
+    pub today: time::Date,
+}
+
+/// Hears how many rows of how many are written (a progress bar).
+pub type ProgressFn<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    pub kind: Kind,
+    /// Records in the file.
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Lines identical to what is stored: not written.
+    pub unchanged: usize,
+    pub dry_run: bool,
+    /// The rows written, for the audit trail.
+    #[serde(skip)]
+    pub written: Vec<Written>,
+}
+
+/// One row an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub id: Uuid,
+    pub created: bool,
+    /// The office of a beneficiary.
+    pub office_id: Option<Uuid>,
+    /// The organisation of an opening.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Imports a CSV file of `kind`: all of it, or nothing with every bad line reported.
+pub async fn import(
+    store: &dyn Store,
+    kind: Kind,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<ImportSummary, ImportError> {
+    if options.office.is_some() && kind != Kind::Beneficiaries {
+        return Err(ImportError::Options(format!(
+            "an office applies to beneficiaries only, not to {kind}"
+        )));
+    }
+    let mut summary = match kind {
+        Kind::Beneficiaries => beneficiaries::import(store, bytes, options, progress).await?,
+        Kind::Openings => openings::import(store, bytes, options, progress).await?,
+        Kind::Organisations => organisations::import(store, bytes, options, progress).await?,
+    };
+    summary.dry_run = options.dry_run;
+    Ok(summary)
+}
+
+/// Writes every row of `kind` (of one office for beneficiaries, when given) to `out`, in id
+/// order; returns how many.
+pub async fn export(
+    store: &dyn Store,
+    kind: Kind,
+    format: Format,
+    office: Option<Uuid>,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    if office.is_some() && kind != Kind::Beneficiaries {
+        return Err(ExportError::Options(format!(
+            "an office applies to beneficiaries only, not to {kind}"
+        )));
+    }
+    match kind {
+        Kind::Beneficiaries => beneficiaries::export(store, format, office, out).await,
+        Kind::Openings => openings::export(store, format, out).await,
+        Kind::Organisations => organisations::export(store, format, out).await,
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Options(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Everything wrong with one line after the API's validation: field paths become columns
+/// (`languages[1].level` is column `languages`, item 2; `location.postcode` is `postcode`).
+/// Columns that already have a problem (a cell that is not a number, say) are not reported
+/// twice.
+fn row_errors(line: u64, fields: Vec<FieldError>, already: &[RowError]) -> Vec<RowError> {
+    let mut out: Vec<RowError> = Vec::new();
+    for f in fields {
+        let (column, rest) = match f.field.strip_prefix("location") {
+            Some("") => ("lon".to_owned(), ""),
+            Some(sub) => (sub.trim_start_matches('.').to_owned(), ""),
+            None => {
+                let cut = f.field.find(['.', '[']).unwrap_or(f.field.len());
+                (f.field[..cut].to_owned(), &f.field[cut..])
+            }
+        };
+        if already.iter().chain(&out).any(|e| e.column == column) && rest.is_empty() {
+            continue;
+        }
+        let item = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let message = match item {
+            Some(i) => format!("item {}: {}", i + 1, f.message),
+            None => f.message,
+        };
+        out.push(RowError::new(line, column, message));
+    }
+    out
+}
+
+/// Reads an optional cell with `parse`, recording a problem under its column.
+fn cell<T>(
+    row: &table::Row<'_>,
+    column: &str,
+    errors: &mut Vec<RowError>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let text = row.get(column)?;
+    match parse(text) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            errors.push(RowError::new(row.line(), column, message));
+            None
+        }
+    }
+}
+
+/// A UUID cell.
+fn parse_id(text: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(text).map_err(|_| format!("'{text}' is not an id (a UUID)"))
+}
+
+/// The location columns of a line (`lon`, `lat`, `postcode`, `locality`, `country`).
+fn location(row: &table::Row<'_>, errors: &mut Vec<RowError>) -> Option<crate::api::LocationInput> {
+    let input = crate::api::LocationInput {
+        lon: cell(row, "lon", errors, cells::parse_number),
+        lat: cell(row, "lat", errors, cells::parse_number),
+        postcode: row.get("postcode").map(str::to_owned),
+        locality: row.get("locality").map(str::to_owned),
+        country: row.get("country").map(str::to_owned),
+    };
+    let empty = ["lon", "lat", "postcode", "locality", "country"]
+        .iter()
+        .all(|c| row.get(c).is_none());
+    (!empty).then_some(input)
+}
+
+/// Header problems shared by every kind: required columns, and a location given somehow.
+fn check_header(table: &table::Table, required: &[&str], errors: &mut Vec<RowError>) {
+    for column in required {
+        if !table.has(column) {
+            errors.push(RowError::new(1, *column, "required column is missing"));
+        }
+    }
+    let coordinates = table.has("lon") && table.has("lat");
+    if !coordinates && !table.has("postcode") && !table.has("locality") {
+        errors.push(RowError::new(
+            1,
+            "lon",
+            "a location is required: columns lon and lat, or postcode and/or locality (with country)",
+        ));
+    }
+}
+
+/// Reports a second line with the same key.
+fn duplicate(line: u64, first: u64, reference: &str) -> RowError {
+    RowError::new(
+        line,
+        "external_ref",
+        format!("'{reference}' is already on line {first}: each reference once per file"),
+    )
+}
+
+/// The error of a line without an external reference.
+fn reference_required(line: u64) -> RowError {
+    RowError::new(
+        line,
+        "external_ref",
+        "is required in an import: re-importing the file updates the row with the same reference",
+    )
+}
+
+/// A JSON array, one element per line.
+fn write_json<T: Serialize>(
+    items: impl Iterator<Item = T>,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
+    let mut n = 0;
+    out.write_all(b"[")?;
+    for item in items {
+        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &item)?;
+        n += 1;
+    }
+    out.write_all(b"\n]\n")?;
+    Ok(n)
+}
+
+/// A GeoJSON FeatureCollection of points, the object's other fields as properties.
+fn write_geojson<T: Serialize>(
+    items: impl Iterator<Item = (f64, f64, T)>,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
+    let mut n = 0;
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for (lon, lat, item) in items {
+        let mut properties = serde_json::to_value(&item)?;
+        if let Some(map) = properties.as_object_mut() {
+            map.remove("location");
+        }
+        let feature = serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": properties,
+        });
+        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &feature)?;
+        n += 1;
+    }
+    out.write_all(b"\n]}\n")?;
+    Ok(n)
+}
+
+/// Sorts problems by line, keeping each line's in column order of discovery.
+fn sorted(mut errors: Vec<RowError>) -> Vec<RowError> {
+    errors.sort_by_key(|e| e.line);
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_become_columns_with_item_numbers() {
+        let errors = row_errors(
+            7,
+            vec![
+                FieldError::new("languages[1].level", "'A3' is not a CEFR level"),
+                FieldError::new("location.postcode", "postcode 9999 is unknown in BE"),
+                FieldError::new("location", "is required"),
+                FieldError::new("max_trip_minutes", "is required"),
+            ],
+            &[RowError::new(
+                7,
+                "max_trip_minutes",
+                "'x' is not a whole number",
+            )],
+        );
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "line 7, column languages: item 2: 'A3' is not a CEFR level",
+                "line 7, column postcode: postcode 9999 is unknown in BE",
+                "line 7, column lon: is required",
+            ]
+        );
+    }
+}
