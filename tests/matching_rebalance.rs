@@ -158,3 +158,55 @@ fn the_same_territory_gives_the_same_report() {
     let b = rebalance(&people, openings, &MatchingConfig::default(), TODAY).unwrap();
     assert_eq!(a, b);
 }
+
+/// The optimum over every eligible pair, built the plain way: each person against each opening.
+fn optimum_over_every_pair(
+    people: &[placematch::matching::Beneficiary],
+    openings: &[placematch::matching::Opening],
+    config: &MatchingConfig,
+) -> i64 {
+    use placematch::matching::assign::{Options, Problem, solve};
+    use placematch::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
+    let mut problem = Problem {
+        capacity: openings.iter().map(|o| o.free_seats()).collect(),
+        start: vec![0],
+        ..Default::default()
+    };
+    let prepared: Vec<PreparedOpening> = openings.iter().map(PreparedOpening::new).collect();
+    for b in people {
+        let p = PreparedPerson::new(b, TODAY);
+        for (j, o) in openings.iter().enumerate() {
+            if let Ok(a) = assess(&p, o, &prepared[j], config, Seats::Ignore) {
+                problem.edge_opening.push(j as u32);
+                problem.edge_cost.push(a.cost(config));
+            }
+        }
+        problem.start.push(problem.edge_cost.len());
+        problem.unassigned_cost.push(config.unassigned_cost);
+    }
+    let solved = solve(&problem, &Options::default()).unwrap();
+    assert!(solved.certified_optimal);
+    solved.objective
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// The nightly run lists each person's best pairs only; its certified optimum must be the
+    /// optimum over every pair, scarce seats or plenty.
+    #[test]
+    fn the_optimum_on_listed_pairs_is_the_optimum_over_every_pair(
+        seed in 0u64..10_000,
+        people in 50usize..400,
+        openings in 5usize..120,
+    ) {
+        // A small territory: most openings are within everyone's reach, so the lists are cut.
+        let mut territory = Territory::new(people, openings, seed);
+        territory.side_km = 8.0;
+        let (people, openings) = generate(&territory);
+        let config = MatchingConfig::default();
+        let run = rebalance(&people, openings.clone(), &config, TODAY).unwrap();
+        proptest::prop_assert!(run.certified_optimal);
+        proptest::prop_assert_eq!(run.objective, optimum_over_every_pair(&people, &openings, &config));
+    }
+}

@@ -37,6 +37,11 @@ pub struct Problem {
     pub current_edge: Vec<Option<usize>>,
     /// Most people whose current edge may be left.
     pub max_moves: Option<u32>,
+    /// For callers that list only each person's best pairs: every pair of person `i` that is
+    /// not listed costs at least `absent_floor[i]` (and is nobody's current edge). Empty when
+    /// every pair is listed. The certificate then covers the unlisted pairs too, or the result
+    /// names the people whose unlisted pairs could still improve it ([`Assignment::wanting`]).
+    pub absent_floor: Vec<i64>,
 }
 
 impl Problem {
@@ -241,6 +246,9 @@ pub struct Assignment {
     pub columns: usize,
     /// Edge chosen per assigned person (index into the problem's edges).
     pub edge_of: Vec<Option<usize>>,
+    /// People whose unlisted pairs (see [`Problem::absent_floor`]) could still improve the
+    /// result: list more of their pairs and solve again. Empty when certified.
+    pub wanting: Vec<u32>,
 }
 
 impl Assignment {
@@ -344,6 +352,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
         // the pairs the LP lacks.
         if problem.group_cap.is_empty()
             && problem.current_edge.is_empty()
+            && problem.absent_floor.is_empty()
             && let Some(edge_of) = integral_choice(problem, &owner, &columns, &lp.values)
         {
             match check_residual(problem, &edge_of, &useful) {
@@ -402,7 +411,20 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
         }
         added += cycle_columns;
         if added == 0 {
-            return finish(problem, &owner, &columns, options, lp, rounds);
+            // No listed pair prices in. Unlisted ones might: name their people.
+            let wanting: Vec<u32> = (0..problem.people())
+                .filter(|&i| {
+                    lp.absent_reduced_floor(problem, i)
+                        .is_some_and(|d| d < -EPS)
+                })
+                .map(|i| i as u32)
+                .collect();
+            let mut result = finish(problem, &owner, &columns, options, lp, rounds)?;
+            if !wanting.is_empty() {
+                result.certified_optimal = false;
+                result.wanting = wanting;
+            }
+            return Ok(result);
         }
         if rounds >= options.max_rounds {
             // Give an honest answer: feasible, not certified.
@@ -434,6 +456,9 @@ fn validate(p: &Problem) -> Result<(), AssignError> {
         return Err(AssignError::Malformed(format!(
             "edge {e} names an unknown opening"
         )));
+    }
+    if !p.absent_floor.is_empty() && p.absent_floor.len() != n {
+        return Err(AssignError::Malformed("one absent floor per person".into()));
     }
     if !p.group_of.is_empty() && p.group_of.len() != p.openings() {
         return Err(AssignError::Malformed("one group entry per opening".into()));
@@ -476,6 +501,12 @@ impl LpResult {
                 person_term[i] = d0;
             }
         }
+        // An unlisted pair costs at least the person's floor, and the prices can only add to it.
+        for (i, t) in person_term.iter_mut().enumerate() {
+            if let Some(d0) = self.absent_reduced_floor(p, i) {
+                *t = t.min(d0 + self.person_dual[i]);
+            }
+        }
         let constant: i64 = p.unassigned_cost.iter().sum();
         let holders = p.current_edge.iter().flatten().count() as f64;
         let kept_rhs = p
@@ -494,6 +525,24 @@ impl LpResult {
                 .map(|(c, w)| f64::from(*c) * w)
                 .sum::<f64>()
             + kept_rhs * self.move_dual
+    }
+
+    /// A lower bound on the reduced cost of any unlisted pair of person `i`, or `None` when all
+    /// of the person's pairs are listed. Opening and group duals of `<=` rows are never
+    /// positive; the bound takes the largest of them all the same, in case a solver returns a
+    /// tiny positive one.
+    fn absent_reduced_floor(&self, p: &Problem, i: usize) -> Option<f64> {
+        let floor = *p.absent_floor.get(i)?;
+        if floor >= p.unassigned_cost[i] {
+            return None; // never better than staying out
+        }
+        let top = |d: &[f64]| d.iter().copied().fold(0.0f64, f64::max);
+        Some(
+            (floor - p.unassigned_cost[i]) as f64
+                - self.person_dual[i]
+                - top(&self.opening_dual)
+                - top(&self.group_dual),
+        )
     }
 
     /// Reduced cost of edge `e` of person `i`: negative means adding it would lower the optimum.
@@ -898,6 +947,7 @@ fn finish(
         rounds,
         columns: columns.len(),
         edge_of,
+        wanting: Vec::new(),
     })
 }
 

@@ -272,13 +272,20 @@ pub(crate) fn assess_with(
     if !all_reasons && !why.is_empty() {
         return Err(why);
     }
-    let minutes = config.travel_minutes(p.person.home.distance_m(o.location), p.person.mobility);
-    if minutes > f64::from(p.person.max_trip_minutes) {
-        why.push(Exclusion::TooFar {
-            minutes: minutes.round() as u32,
-            limit: p.person.max_trip_minutes,
-        });
-    }
+    // The trip needs a great-circle distance: with `all_reasons` it is named in rule order;
+    // otherwise it waits until the language and skill rules have passed.
+    let trip = |why: &mut Vec<Exclusion>| {
+        let minutes =
+            config.travel_minutes(p.person.home.distance_m(o.location), p.person.mobility);
+        if minutes > f64::from(p.person.max_trip_minutes) {
+            why.push(Exclusion::TooFar {
+                minutes: minutes.round() as u32,
+                limit: p.person.max_trip_minutes,
+            });
+        }
+        minutes
+    };
+    let early_minutes = all_reasons.then(|| trip(&mut why));
     let mut margin: Option<u8> = None;
     let mut language_points_sum = 0.0;
     for need in &o.languages {
@@ -289,11 +296,16 @@ pub(crate) fn assess_with(
                 // Meeting the level earns half; each level above adds a quarter, up to two.
                 language_points_sum += 0.5 + 0.25 * f64::from(m.min(2));
             }
-            has => why.push(Exclusion::LanguageBelowLevel {
-                language: need.language,
-                needed: need.level,
-                has,
-            }),
+            has => {
+                why.push(Exclusion::LanguageBelowLevel {
+                    language: need.language,
+                    needed: need.level,
+                    has,
+                });
+                if !all_reasons {
+                    return Err(why);
+                }
+            }
         }
     }
     let mut skill_sum = 0.0;
@@ -313,7 +325,14 @@ pub(crate) fn assess_with(
         let floor = config.skill_similarity_floor.clamp(0.0, 0.99);
         skill_sum += w * ((best - floor) / (1.0 - floor)).clamp(0.0, 1.0);
         skill_weight += w;
+        if !all_reasons && !why.is_empty() {
+            return Err(why);
+        }
     }
+    let minutes = match early_minutes {
+        Some(m) => m,
+        None => trip(&mut why),
+    };
     if !why.is_empty() {
         return Err(why);
     }
@@ -328,18 +347,29 @@ pub(crate) fn assess_with(
         (config.weight_language as f64 * language_points_sum / o.languages.len() as f64).round()
             as i64
     };
-    let limit = f64::from(p.person.max_trip_minutes.max(1));
-    let travel = (config.weight_travel as f64 * (1.0 - minutes / limit)).round() as i64;
+    let travel = travel_points(minutes, p.person.max_trip_minutes, config);
     let hours = (config.weight_hours as f64 * (o.hours_per_week / p.person.hours_per_week).min(1.0))
         .round() as i64;
-    let waiting = config.weight_waiting * p.waiting_days.min(config.waiting_full_days)
-        / config.waiting_full_days.max(1);
+    let waiting = waiting_points(p, config);
     Ok(Assessment {
-        points: [skills, language, travel.max(0), hours, waiting],
+        points: [skills, language, travel, hours, waiting],
         travel_minutes: minutes,
         skill_match,
         language_margin: margin,
     })
+}
+
+/// Travel points of a trip of `minutes` for a person who accepts `limit` minutes: full for no
+/// trip, none at the limit or beyond. Never rises with the trip, which suggestions rely on.
+pub(crate) fn travel_points(minutes: f64, limit: u32, config: &MatchingConfig) -> i64 {
+    let limit = f64::from(limit.max(1));
+    ((config.weight_travel as f64 * (1.0 - minutes / limit)).round() as i64).max(0)
+}
+
+/// Waiting points of a person: the same for every opening.
+pub(crate) fn waiting_points(p: &PreparedPerson<'_>, config: &MatchingConfig) -> i64 {
+    config.weight_waiting * p.waiting_days.min(config.waiting_full_days)
+        / config.waiting_full_days.max(1)
 }
 
 /// The rules that need no distance or text comparison.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::assign::{self, AssignError, Options, Problem};
 use super::evaluate::{Assessment, Criterion, Exclusion, PreparedPerson, Seats, assess};
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
-use super::suggest::OpeningIndex;
+use super::suggest::{BestPairs, OpeningIndex, best_pairs};
 
 /// What the run proposes for one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +90,67 @@ impl Rebalancing {
     }
 }
 
+/// Pairs listed per person at first: enough that most people's optimum is among them (the
+/// nearest-first search then stops early); the certificate asks for more where it is not.
+const LISTED_PAIRS: usize = 16;
+
+/// How much a person's list grows when the certificate asks for more of their pairs.
+const LISTED_GROWTH: usize = 4;
+
+/// Most rounds of listing more pairs; each grows the wanting people's lists fourfold, so four
+/// rounds reach 4,096 pairs per person (every opening within reach, in practice).
+const MAX_EXTENSIONS: usize = 4;
+
+/// Most pairs listed in all: memory stays bounded (about 100 bytes a pair with its
+/// assessment). Past it the run answers with the best assignment found, marked not certified.
+const PAIR_BUDGET: usize = 6_000_000;
+
+/// Best pairs of the people `only` (all when `None`), on every core.
+fn search_all(
+    prepared: &[PreparedPerson<'_>],
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    listed: &[usize],
+    only: Option<&[u32]>,
+) -> Vec<BestPairs> {
+    let who: Vec<usize> = match only {
+        Some(list) => list.iter().map(|&i| i as usize).collect(),
+        None => (0..prepared.len()).collect(),
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let chunk = who.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = who
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut memo = Vec::new();
+                    part.iter()
+                        .map(|&i| {
+                            let p = &prepared[i];
+                            best_pairs(
+                                p,
+                                index,
+                                config,
+                                Seats::Ignore,
+                                listed[i],
+                                config.reach_m(p.person),
+                                &mut memo,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a search thread panicked"))
+            .collect()
+    })
+}
+
 /// Computes the global assignment of `people` to `openings` on `today`.
 pub fn rebalance(
     people: &[Beneficiary],
@@ -145,61 +206,120 @@ pub fn rebalance(
         max_moves: config.max_moves,
         ..Default::default()
     };
-    let mut assessments: Vec<Assessment> = Vec::new();
-    let mut exclusions: Vec<HashMap<&'static str, (usize, String)>> = Vec::new();
-    for b in &people {
-        let p = PreparedPerson::new(b, today);
-        let current = b.current.and_then(|c| position.get(&c.opening_id).copied());
-        let mut current_edge = None;
-        let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
-        for j in index.within(b.home, config.reach_m(b)) {
-            let o = &openings[j];
-            match assess(&p, o, index.prepared(j), config, Seats::Ignore) {
-                Ok(a) => {
-                    let is_current = current == Some(j as u32);
-                    let penalty = if current.is_some() && !is_current {
-                        config.move_penalty
-                    } else {
-                        0
-                    };
-                    if is_current {
-                        current_edge = Some(problem.edge_cost.len());
-                    }
-                    problem.edge_opening.push(j as u32);
-                    problem.edge_cost.push(a.cost(config) + penalty);
-                    assessments.push(a);
+    // Each person's best pairs only, with a ceiling on the others: the optimiser's certificate
+    // covers those through the ceiling, or names the people who need more listed.
+    let prepared: Vec<PreparedPerson<'_>> = people
+        .iter()
+        .map(|b| PreparedPerson::new(b, today))
+        .collect();
+    let mut listed = vec![LISTED_PAIRS; people.len()];
+    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, &listed, None);
+    let mut assessments: Vec<Assessment>;
+    let mut extensions = 0;
+    let solved = loop {
+        problem.start = vec![0];
+        problem.edge_opening.clear();
+        problem.edge_cost.clear();
+        problem.unassigned_cost.clear();
+        problem.current_edge.clear();
+        problem.absent_floor.clear();
+        assessments = Vec::new();
+        for (b, (p, f)) in people.iter().zip(prepared.iter().zip(&found)) {
+            let current = b.current.and_then(|c| position.get(&c.opening_id).copied());
+            let penalty = if current.is_some() {
+                config.move_penalty
+            } else {
+                0
+            };
+            let mut current_edge = None;
+            let mut pairs: Vec<(usize, Assessment)> = f.pairs.clone();
+            // The held proposal is always a column, listed among the best or not.
+            if let Some(j) = current
+                && !pairs.iter().any(|(k, _)| *k == j as usize)
+                && let Ok(a) = assess(
+                    p,
+                    &openings[j as usize],
+                    index.prepared(j as usize),
+                    config,
+                    Seats::Ignore,
+                )
+            {
+                pairs.push((j as usize, a));
+                pairs.sort_by_key(|(k, _)| *k);
+            }
+            for (j, a) in pairs {
+                let is_current = current == Some(j as u32);
+                if is_current {
+                    current_edge = Some(problem.edge_cost.len());
                 }
-                Err(rules) => {
-                    for rule in rules {
-                        let entry = why_not
-                            .entry(rule.code())
-                            .or_insert((0, rule.explanation()));
-                        entry.0 += 1;
+                problem.edge_opening.push(j as u32);
+                problem
+                    .edge_cost
+                    .push(a.cost(config) + if is_current { 0 } else { penalty });
+                assessments.push(a);
+            }
+            problem.start.push(problem.edge_cost.len());
+            problem
+                .unassigned_cost
+                .push(config.unassigned_cost + penalty);
+            problem.current_edge.push(current_edge);
+            problem.absent_floor.push(
+                f.left_out_max_score
+                    .map_or(i64::MAX, |s| config.max_score() - s + penalty),
+            );
+        }
+        if problem.current_edge.iter().all(Option::is_none) {
+            problem.current_edge.clear();
+        }
+        if problem.absent_floor.iter().all(|&f| f == i64::MAX) {
+            problem.absent_floor.clear();
+        }
+        let options = Options {
+            candidates_per_person: config.candidates_per_person,
+            ..Options::default()
+        };
+        let solved = assign::solve(&problem, &options)?;
+        let grown: usize = problem.edges()
+            + solved
+                .wanting
+                .iter()
+                .map(|&i| listed[i as usize] * (LISTED_GROWTH - 1))
+                .sum::<usize>();
+        if solved.wanting.is_empty() || extensions >= MAX_EXTENSIONS || grown > PAIR_BUDGET {
+            break solved;
+        }
+        extensions += 1;
+        for &i in &solved.wanting {
+            listed[i as usize] = listed[i as usize].saturating_mul(LISTED_GROWTH);
+        }
+        let more = search_all(&prepared, &index, config, &listed, Some(&solved.wanting));
+        for (&i, f) in solved.wanting.iter().zip(more) {
+            found[i as usize] = f;
+        }
+    };
+    // Rules that excluded openings within reach, for the people left with no eligible pair.
+    let exclusions: Vec<HashMap<&'static str, (usize, String)>> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
+            if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
+                for j in index.within(p.person.home, config.reach_m(p.person)) {
+                    if let Err(rules) =
+                        assess(p, &openings[j], index.prepared(j), config, Seats::Ignore)
+                    {
+                        for rule in rules {
+                            why_not
+                                .entry(rule.code())
+                                .or_insert_with(|| (0, rule.explanation()))
+                                .0 += 1;
+                        }
                     }
                 }
             }
-        }
-        problem.start.push(problem.edge_cost.len());
-        problem.unassigned_cost.push(
-            config.unassigned_cost
-                + if current.is_some() {
-                    config.move_penalty
-                } else {
-                    0
-                },
-        );
-        problem.current_edge.push(current_edge);
-        exclusions.push(why_not);
-    }
-    if problem.current_edge.iter().all(Option::is_none) {
-        problem.current_edge.clear();
-    }
-
-    let options = Options {
-        candidates_per_person: config.candidates_per_person,
-        ..Options::default()
-    };
-    let solved = assign::solve(&problem, &options)?;
+            why_not
+        })
+        .collect();
 
     // Who got each opening, for the "out-competed" explanations.
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); openings.len()];

@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::domain::Skill;
 
 /// A skill prepared for comparison: normalised text and code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NormalSkill {
     pub text: String,
     pub code: Option<String>,

@@ -7,10 +7,15 @@ use rstar::primitives::GeomWithData;
 use serde::Serialize;
 use uuid::Uuid;
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
 use super::evaluate::{
-    CriterionPart, Exclusion, PreparedOpening, PreparedPerson, Seats, assess, explain,
+    Assessment, CriterionPart, Exclusion, PreparedOpening, PreparedPerson, Seats, assess,
+    assess_with, explain, travel_points, waiting_points,
 };
 use super::model::{Beneficiary, MatchingConfig, Opening};
+use super::skills::{NormalSkill, best_similarity};
 use crate::domain::LonLat;
 
 /// Kilometres per degree of latitude (and of longitude at the equator).
@@ -21,9 +26,17 @@ const KM_PER_DEGREE: f64 = 111.32;
 pub struct OpeningIndex {
     openings: Vec<Opening>,
     prepared: Vec<PreparedOpening>,
+    /// Each opening's required and wanted skills as ids into `vocabulary`: openings of one
+    /// territory ask for the same few hundred skills, so a person is compared with each distinct
+    /// skill once per query, not once per opening.
+    skill_ids: Vec<(Vec<u32>, Vec<u32>)>,
+    vocabulary: Vec<NormalSkill>,
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Longitude is scaled by cos(mean latitude) so that the plane is locally true.
     lon_scale: f64,
+    mean_lat: f64,
+    /// Latitude range of the openings, for the projection's error bound.
+    lat_range: (f64, f64),
 }
 
 impl OpeningIndex {
@@ -34,17 +47,42 @@ impl OpeningIndex {
         } else {
             openings.iter().map(|o| o.location.lat()).sum::<f64>() / openings.len() as f64
         };
+        let lat_range = openings.iter().fold((mean_lat, mean_lat), |(lo, hi), o| {
+            (lo.min(o.location.lat()), hi.max(o.location.lat()))
+        });
         let lon_scale = mean_lat.to_radians().cos() * KM_PER_DEGREE;
         let points = openings
             .iter()
             .enumerate()
             .map(|(i, o)| GeomWithData::new(project(o.location, lon_scale), i))
             .collect();
+        let prepared: Vec<PreparedOpening> = openings.iter().map(PreparedOpening::new).collect();
+        let mut vocabulary: Vec<NormalSkill> = Vec::new();
+        let mut ids: HashMap<NormalSkill, u32> = HashMap::new();
+        let mut id_of = |s: &NormalSkill| {
+            *ids.entry(s.clone()).or_insert_with(|| {
+                vocabulary.push(s.clone());
+                (vocabulary.len() - 1) as u32
+            })
+        };
+        let skill_ids = prepared
+            .iter()
+            .map(|po| {
+                (
+                    po.required.iter().map(&mut id_of).collect(),
+                    po.wanted.iter().map(&mut id_of).collect(),
+                )
+            })
+            .collect();
         Self {
-            prepared: openings.iter().map(PreparedOpening::new).collect(),
+            prepared,
+            skill_ids,
+            vocabulary,
             openings,
             tree: RTree::bulk_load(points),
             lon_scale,
+            mean_lat,
+            lat_range,
         }
     }
 
@@ -60,12 +98,32 @@ impl OpeningIndex {
         self.openings.is_empty()
     }
 
+    /// How far the plane distance from `centre` may be from the true one, either way: east-west
+    /// lengths are scaled by cos(mean latitude) instead of cos(latitude), and cos is monotone
+    /// over the latitudes involved, so the worst ratio is at an end of their range. One percent
+    /// more covers the plane against the sphere at a territory's scale.
+    fn slack(&self, centre: LonLat) -> f64 {
+        let (lo, hi) = (
+            self.lat_range.0.min(centre.lat()),
+            self.lat_range.1.max(centre.lat()),
+        );
+        let mean = self.mean_lat.to_radians().cos();
+        [lo, hi]
+            .iter()
+            .map(|l| {
+                let c = l.to_radians().cos().max(1e-6);
+                (mean / c).max(c / mean)
+            })
+            .fold(1.0, f64::max)
+            * 1.01
+    }
+
     /// Indices of the openings within `radius_m` (straight line) of `centre`, nearest first.
     pub fn within(&self, centre: LonLat, radius_m: f64) -> Vec<usize> {
         let c = project(centre, self.lon_scale);
-        // The projection is approximate away from the mean latitude: widen by 5 %, then the
-        // exact distance decides.
-        let r_km = radius_m / 1000.0 * 1.05;
+        // The plane is approximate away from the mean latitude: widen by its error bound, then
+        // the exact distance decides.
+        let r_km = radius_m / 1000.0 * self.slack(centre);
         let mut found: Vec<(f64, usize)> = self
             .tree
             .locate_within_distance(c, r_km * r_km)
@@ -130,6 +188,13 @@ pub struct Suggestions {
 
 /// The `limit` best eligible openings within reach (best first; equal scores by opening id),
 /// and up to `excluded_limit` excluded ones, nearest first.
+///
+/// Openings are visited nearest first. Travel points only fall with distance and every other
+/// criterion has a ceiling, so once even a perfect fit at the current distance could not beat
+/// the `limit`-th suggestion found so far, no farther opening can: the search stops there, and the result is exactly that of assessing every opening in reach. The excluded
+/// openings are the nearest among those the search met: every excluded opening nearer than the
+/// last suggestion (the caseworker's "why not that nearer one?") and, when fewer than `limit`
+/// openings fit, those within reach and a little beyond (listed for travel).
 pub fn suggest(
     person: &Beneficiary,
     index: &OpeningIndex,
@@ -142,37 +207,88 @@ pub fn suggest(
     let current = person.current.map(|c| c.opening_id);
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
-    let candidates = index.within(person.home, config.reach_m(person) * 1.5);
-    let mut ranked: Vec<(i64, Uuid, usize, super::evaluate::Assessment)> = Vec::new();
-    let mut excluded = Vec::new();
-    for i in candidates {
+    let radius_m = config.reach_m(person) * 1.5;
+    let slack = index.slack(person.home);
+    let centre = project(person.home, index.lon_scale);
+    let outer_km = radius_m / 1000.0 * slack;
+    // Points a pair can have at most, travel aside.
+    let ceiling = config
+        .weight_skills
+        .max(config.skills_points_when_none_asked)
+        + config.weight_language
+        + config.weight_hours
+        + waiting_points(&p, config);
+    // Most points a pair at a plane distance of `km` can have.
+    let bound = |km: f64| {
+        let minutes = config.travel_minutes(km / slack * 1000.0, person.mobility);
+        ceiling + travel_points(minutes, person.max_trip_minutes, config)
+    };
+    // Worst of the best `limit` so far on top: lowest score, then highest id.
+    let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
+    // Excluded openings met, with their plane distance: reasons are worked out for the nearest
+    // `excluded_limit` only, at the end.
+    let mut met_excluded: Vec<(f64, usize)> = Vec::new();
+    let mut memo = vec![f64::NAN; index.vocabulary.len()];
+    for (g, d2) in index.tree.nearest_neighbor_iter_with_distance_2(&centre) {
+        let km = d2.sqrt();
+        if km > outer_km {
+            break;
+        }
+        // Openings come nearest first: once a perfect fit this far could not enter the best
+        // `limit` (an equal score with a lower id still would, hence `<`), none farther can.
+        if limit > 0 && best.len() == limit && bound(km) < best.peek().expect("full").0.0 {
+            break;
+        }
+        let i = g.data;
         let o = &index.openings[i];
         let seats = Seats::Check {
             is_current: current == Some(o.id),
         };
-        match assess(&p, o, index.prepared(i), config, seats) {
-            Ok(a) => ranked.push((a.score(), o.id, i, a)),
-            Err(why) => {
-                if excluded.len() < excluded_limit {
-                    excluded.push(Excluded {
-                        opening_id: o.id,
-                        reasons: why.iter().map(ExclusionReason::from).collect(),
-                    });
+        let (required, wanted) = &index.skill_ids[i];
+        let mut similarity = |is_required: bool, k: usize| {
+            let id = if is_required { required[k] } else { wanted[k] } as usize;
+            if memo[id].is_nan() {
+                memo[id] = best_similarity(&p.skills, &index.vocabulary[id]);
+            }
+            memo[id]
+        };
+        match assess_with(
+            &p,
+            o,
+            index.prepared(i),
+            config,
+            seats,
+            false,
+            &mut similarity,
+        ) {
+            Ok(a) => {
+                let key = Reverse((a.score(), Reverse(o.id), i));
+                if best.len() < limit {
+                    best.push(key);
+                } else if limit > 0 && key < *best.peek().expect("full") {
+                    best.pop();
+                    best.push(key);
                 }
             }
+            Err(_) if excluded_limit > 0 => met_excluded.push((d2, i)),
+            Err(_) => {}
         }
     }
-    let by_rank =
-        |a: &(i64, Uuid, usize, _), b: &(i64, Uuid, usize, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if ranked.len() > limit {
-        ranked.select_nth_unstable_by(limit, by_rank);
-        ranked.truncate(limit);
-    }
-    ranked.sort_by(by_rank);
+    let mut ranked: Vec<(i64, Uuid, usize)> = best
+        .into_iter()
+        .map(|Reverse((score, Reverse(id), i))| (score, id, i))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let items = ranked
         .into_iter()
-        .map(|(score, id, i, a)| {
+        .map(|(score, id, i)| {
             let o = &index.openings[i];
+            let seats = Seats::Check {
+                is_current: current == Some(o.id),
+            };
+            let a = assess(&p, o, index.prepared(i), config, seats)
+                .expect("an opening that passed once passes again");
+            debug_assert_eq!(a.score(), score);
             Suggestion {
                 opening_id: id,
                 score,
@@ -181,5 +297,135 @@ pub fn suggest(
             }
         })
         .collect();
+    // The nearest excluded openings, with every rule that excludes each.
+    let by_plane = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    if met_excluded.len() > excluded_limit * 2 {
+        met_excluded.select_nth_unstable_by(excluded_limit * 2, by_plane);
+        met_excluded.truncate(excluded_limit * 2);
+    }
+    let mut near: Vec<(f64, usize)> = met_excluded
+        .into_iter()
+        .map(|(_, i)| (person.home.distance_m(index.openings[i].location), i))
+        .filter(|(m, _)| *m <= radius_m)
+        .collect();
+    near.sort_by(by_plane);
+    near.truncate(excluded_limit);
+    let excluded = near
+        .into_iter()
+        .map(|(_, i)| {
+            let o = &index.openings[i];
+            let seats = Seats::Check {
+                is_current: current == Some(o.id),
+            };
+            let why = assess(&p, o, index.prepared(i), config, seats)
+                .err()
+                .unwrap_or_default();
+            Excluded {
+                opening_id: o.id,
+                reasons: why.iter().map(ExclusionReason::from).collect(),
+            }
+        })
+        .collect();
     Suggestions { items, excluded }
+}
+
+/// A person's best pairs for the nightly optimiser.
+pub(crate) struct BestPairs {
+    /// Up to `m` eligible openings with their assessments, by opening index.
+    pub pairs: Vec<(usize, Assessment)>,
+    /// The highest score any eligible opening within reach left out of `pairs` can have, or
+    /// `None` when none was left out.
+    pub left_out_max_score: Option<i64>,
+}
+
+/// The `m` best eligible openings within `radius_m` of a person (seats as `seats` says), by
+/// the same nearest-first search as [`suggest`], and a ceiling on the score of every other one:
+/// the optimiser lists these pairs only, and its certificate covers the others through the
+/// ceiling. `memo` holds the person's similarity to each skill of the index (NaN: not yet).
+pub(crate) fn best_pairs(
+    p: &PreparedPerson<'_>,
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    seats: Seats,
+    m: usize,
+    radius_m: f64,
+    memo: &mut Vec<f64>,
+) -> BestPairs {
+    let person = p.person;
+    memo.clear();
+    memo.resize(index.vocabulary.len(), f64::NAN);
+    let slack = index.slack(person.home);
+    let centre = project(person.home, index.lon_scale);
+    let outer_km = radius_m / 1000.0 * slack;
+    let ceiling = config
+        .weight_skills
+        .max(config.skills_points_when_none_asked)
+        + config.weight_language
+        + config.weight_hours
+        + waiting_points(p, config);
+    let bound = |km: f64| {
+        let minutes = config.travel_minutes(km / slack * 1000.0, person.mobility);
+        ceiling + travel_points(minutes, person.max_trip_minutes, config)
+    };
+    let m = m.max(1);
+    let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
+    let mut kept: HashMap<usize, Assessment> = HashMap::new();
+    let mut left_out: Option<i64> = None;
+    for (g, d2) in index.tree.nearest_neighbor_iter_with_distance_2(&centre) {
+        let km = d2.sqrt();
+        if km > outer_km {
+            break;
+        }
+        if best.len() == m {
+            let b = bound(km);
+            if b < best.peek().expect("full").0.0 {
+                left_out = Some(left_out.map_or(b, |x| x.max(b)));
+                break;
+            }
+        }
+        let i = g.data;
+        let o = &index.openings[i];
+        let (required, wanted) = &index.skill_ids[i];
+        let mut similarity = |is_required: bool, k: usize| {
+            let id = if is_required { required[k] } else { wanted[k] } as usize;
+            if memo[id].is_nan() {
+                memo[id] = best_similarity(&p.skills, &index.vocabulary[id]);
+            }
+            memo[id]
+        };
+        let Ok(a) = assess_with(
+            p,
+            o,
+            index.prepared(i),
+            config,
+            seats,
+            false,
+            &mut similarity,
+        ) else {
+            continue;
+        };
+        if person.home.distance_m(o.location) > radius_m {
+            continue;
+        }
+        let key = Reverse((a.score(), Reverse(o.id), i));
+        if best.len() < m {
+            best.push(key);
+            kept.insert(i, a);
+        } else if key < *best.peek().expect("full") {
+            let Reverse((out_score, _, out)) = best.pop().expect("full");
+            kept.remove(&out);
+            left_out = Some(left_out.map_or(out_score, |x| x.max(out_score)));
+            best.push(key);
+            kept.insert(i, a);
+        } else {
+            let s = a.score();
+            left_out = Some(left_out.map_or(s, |x| x.max(s)));
+        }
+    }
+    let mut pairs: Vec<(usize, Assessment)> = kept.into_iter().collect();
+    pairs.sort_by_key(|(i, _)| *i);
+    BestPairs {
+        pairs,
+        left_out_max_score: left_out,
+    }
 }
