@@ -83,12 +83,16 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     /// Open openings as an R-tree, for suggestions.
     pub openings: Arc<suggestions::OpeningsCache>,
+    /// Each office's programme, read once: an office's programme never changes (offices have
+    /// no update endpoint), and every suggestion needs it.
+    pub programmes: Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: ApiSettings) -> Self {
         Self {
             openings: Arc::new(suggestions::OpeningsCache::new(settings.openings_max_age)),
+            programmes: Arc::default(),
             store,
             settings: Arc::new(settings),
         }

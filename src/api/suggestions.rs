@@ -31,7 +31,13 @@ use crate::store::{LIVE_STATES, OpeningFilter, OpeningRow, PlacementFilter, Stor
 /// The in-memory index of open openings, shared by all requests.
 pub struct OpeningsCache {
     version: AtomicU64,
-    slot: tokio::sync::Mutex<Option<Cached>>,
+    slot: std::sync::Mutex<Option<Cached>>,
+    /// One load at a time: requests that find the index out of date wait for that load
+    /// instead of each starting their own.
+    loading: tokio::sync::Mutex<()>,
+    /// Set while a request refreshes an index that only aged: the others keep answering from
+    /// the aged one meanwhile, so a periodic refresh never stalls the service.
+    refreshing: std::sync::atomic::AtomicBool,
     max_age: Duration,
 }
 
@@ -44,11 +50,21 @@ struct Cached {
     rows: Arc<HashMap<Uuid, OpeningRow>>,
 }
 
+/// What the cache holds for a request.
+enum Freshness {
+    Fresh(Cached),
+    /// Same data version and day, older than `max_age` (only other replicas' writes are missing).
+    Aged(Cached),
+    Stale,
+}
+
 impl OpeningsCache {
     pub fn new(max_age: Duration) -> Self {
         Self {
             version: AtomicU64::new(0),
-            slot: tokio::sync::Mutex::new(None),
+            slot: std::sync::Mutex::new(None),
+            loading: tokio::sync::Mutex::new(()),
+            refreshing: std::sync::atomic::AtomicBool::new(false),
             max_age,
         }
     }
@@ -58,16 +74,49 @@ impl OpeningsCache {
         self.version.fetch_add(1, Ordering::SeqCst);
     }
 
-    async fn get(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
-        let mut slot = self.slot.lock().await;
+    fn peek(&self, today: time::Date) -> Freshness {
         let version = self.version.load(Ordering::SeqCst);
-        if let Some(c) = slot.as_ref()
-            && c.version == version
-            && c.day == today
-            && c.loaded.elapsed() < self.max_age
-        {
-            return Ok(c.clone());
+        let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref() {
+            Some(c) if c.version == version && c.day == today => {
+                if c.loaded.elapsed() < self.max_age {
+                    Freshness::Fresh(c.clone())
+                } else {
+                    Freshness::Aged(c.clone())
+                }
+            }
+            _ => Freshness::Stale,
         }
+    }
+
+    async fn get(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
+        match self.peek(today) {
+            Freshness::Fresh(c) => return Ok(c),
+            Freshness::Aged(c) => {
+                if self.refreshing.swap(true, Ordering::SeqCst) {
+                    return Ok(c); // another request is refreshing it
+                }
+                // Cleared however the refresh ends, a dropped request included.
+                struct Done<'a>(&'a std::sync::atomic::AtomicBool);
+                impl Drop for Done<'_> {
+                    fn drop(&mut self) {
+                        self.0.store(false, Ordering::SeqCst);
+                    }
+                }
+                let _done = Done(&self.refreshing);
+                return self.load(store, today).await;
+            }
+            Freshness::Stale => {}
+        }
+        let _one_load = self.loading.lock().await;
+        if let Freshness::Fresh(c) = self.peek(today) {
+            return Ok(c); // loaded while this request waited
+        }
+        self.load(store, today).await
+    }
+
+    async fn load(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
+        let version = self.version.load(Ordering::SeqCst);
         let open = OpeningFilter {
             status: Some("open".into()),
             ..Default::default()
@@ -97,7 +146,7 @@ impl OpeningsCache {
             index: Arc::new(index),
             rows: Arc::new(rows),
         };
-        *slot = Some(cached.clone());
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(cached.clone());
         Ok(cached)
     }
 }
@@ -182,15 +231,32 @@ fn today() -> time::Date {
 }
 
 async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiError> {
-    let office = state
+    let known = |id: &Uuid| {
+        state
+            .programmes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .copied()
+    };
+    if let Some(programme) = known(&office) {
+        return Ok(programme);
+    }
+    let row = state
         .store
         .get_office(office)
         .await?
         .ok_or(ApiError::NotFound("office"))?;
-    office
+    let programme: Programme = row
         .programme
         .parse()
-        .map_err(|e: crate::domain::ParseError| ApiError::Internal(e.into()))
+        .map_err(|e: crate::domain::ParseError| ApiError::Internal(e.into()))?;
+    state
+        .programmes
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(office, programme);
+    Ok(programme)
 }
 
 /// Runs CPU work off the async runtime, within the request's matching time limit.

@@ -344,8 +344,7 @@ macro_rules! impl_store {
                     .text
                     .as_ref()
                     .map(|t| format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
-                let mut rows: Vec<$crate::store::OpeningRow> = sqlx::query_as(
-                    "SELECT o.*, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id \
+                let sql = "SELECT o.*, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id \
                      AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
                      AS seats_taken FROM openings o \
                      WHERE ($1 IS NULL OR o.id = $1) \
@@ -357,8 +356,13 @@ macro_rules! impl_store {
                           CAST(o.required_skills AS TEXT) || ' ' || \
                           CAST(o.wanted_skills AS TEXT)) LIKE $9) \
                      AND ($10 IS NULL OR o.id > $10) \
-                     ORDER BY o.id LIMIT $11",
-                )
+                     ORDER BY o.id LIMIT $11";
+                // One opening by id: say so plainly, or the planner walks the table in id order.
+                let sql = match id {
+                    Some(_) => sqlx::AssertSqlSafe(sql.replace("($1 IS NULL OR o.id = $1)", "o.id = $1")),
+                    None => sqlx::AssertSqlSafe(sql.to_owned()),
+                };
+                let mut rows: Vec<$crate::store::OpeningRow> = sqlx::query_as(sql)
                 .bind(id)
                 .bind(filter.organisation_id)
                 .bind(&filter.kind)
@@ -395,15 +399,19 @@ macro_rules! impl_store {
                 after: Option<uuid::Uuid>,
                 limit: u32,
             ) -> Result<Vec<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
-                let mut rows: Vec<$crate::store::BeneficiaryRow> = sqlx::query_as(
-                    "SELECT * FROM beneficiaries \
+                let sql = "SELECT * FROM beneficiaries \
                      WHERE ($1 IS NULL OR id = $1) \
                      AND ($2 IS NULL OR office_id = $2) \
                      AND ($3 IS NULL OR status = $3) \
                      AND ($4 IS NULL OR external_ref = $4) \
                      AND ($5 IS NULL OR id > $5) \
-                     ORDER BY id LIMIT $6",
-                )
+                     ORDER BY id LIMIT $6";
+                // One file by id: say so plainly, or the planner walks the table in id order.
+                let sql = match id {
+                    Some(_) => sqlx::AssertSqlSafe(sql.replace("($1 IS NULL OR id = $1)", "id = $1")),
+                    None => sqlx::AssertSqlSafe(sql.to_owned()),
+                };
+                let mut rows: Vec<$crate::store::BeneficiaryRow> = sqlx::query_as(sql)
                 .bind(id)
                 .bind(filter.office_id)
                 .bind(&filter.status)
@@ -961,8 +969,7 @@ macro_rules! impl_store {
                 after: Option<uuid::Uuid>,
                 limit: u32,
             ) -> Result<Vec<$crate::store::PlacementRow>, $crate::store::StoreError> {
-                Ok(sqlx::query_as(
-                    "SELECT p.* FROM placements p \
+                let sql = "SELECT p.* FROM placements p \
                      JOIN openings o ON o.id = p.opening_id \
                      JOIN beneficiaries b ON b.id = p.beneficiary_id \
                      WHERE ($1 IS NULL OR p.beneficiary_id = $1) \
@@ -971,8 +978,19 @@ macro_rules! impl_store {
                      AND ($4 IS NULL OR b.office_id = $4) \
                      AND ($5 IS NULL OR p.state = $5) \
                      AND ($6 IS NULL OR p.id > $6) \
-                     ORDER BY p.id LIMIT $7",
-                )
+                     ORDER BY p.id LIMIT $7";
+                // One person's or one opening's placements: let the planner use their index.
+                let sql = match (f.beneficiary_id, f.opening_id) {
+                    (Some(_), _) => sqlx::AssertSqlSafe(sql.replace(
+                        "($1 IS NULL OR p.beneficiary_id = $1)",
+                        "p.beneficiary_id = $1",
+                    )),
+                    (None, Some(_)) => sqlx::AssertSqlSafe(
+                        sql.replace("($2 IS NULL OR p.opening_id = $2)", "p.opening_id = $2"),
+                    ),
+                    (None, None) => sqlx::AssertSqlSafe(sql.to_owned()),
+                };
+                Ok(sqlx::query_as(sql)
                 .bind(f.beneficiary_id)
                 .bind(f.opening_id)
                 .bind(f.organisation_id)
