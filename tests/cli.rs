@@ -117,8 +117,8 @@ async fn a_rebalancing_killed_at_any_moment_leaves_the_whole_run_or_nothing(url:
         }
         if exited.is_none() {
             child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the program
-            child.wait().unwrap();
         }
+        child.wait().unwrap();
         let t = trace(url).await;
         match t.runs {
             0 => {

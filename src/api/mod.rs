@@ -85,7 +85,8 @@ pub struct AppState {
     pub openings: Arc<suggestions::OpeningsCache>,
     /// Each office's programme, read once: an office's programme never changes (offices have
     /// no update endpoint), and every suggestion needs it.
-    pub programmes: Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
+    pub programmes:
+        Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
 }
 
 impl AppState {

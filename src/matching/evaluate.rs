@@ -244,7 +244,7 @@ pub fn assess(
     config: &MatchingConfig,
     seats: Seats,
 ) -> Result<Assessment, Vec<Exclusion>> {
-    assess_with(p, o, po, config, seats, true, &mut |required, k| {
+    assess_with(p, o, po, config, seats, true, false, &mut |required, k| {
         let asked = if required {
             &po.required[k]
         } else {
@@ -257,7 +257,11 @@ pub fn assess(
 /// [`assess`] with the person's similarity to the opening's `k`-th required (or wanted) skill
 /// given by `similarity`, so that a caller can remember it across openings that ask for the same
 /// skill. Without `all_reasons`, a pair that fails a cheap rule returns at once with that rule
-/// (no distance, no text comparison).
+/// (no distance, no text comparison). With `cheap_rules_passed`, the caller has checked the rules
+/// that need no distance or text already (the search's packed copy of them), and they are not
+/// read again from the opening's record.
+// The search's hot path: plain arguments, no options struct built per pair.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn assess_with(
     p: &PreparedPerson<'_>,
     o: &Opening,
@@ -265,10 +269,13 @@ pub(crate) fn assess_with(
     config: &MatchingConfig,
     seats: Seats,
     all_reasons: bool,
+    cheap_rules_passed: bool,
     similarity: &mut dyn FnMut(bool, usize) -> f64,
 ) -> Result<Assessment, Vec<Exclusion>> {
     let mut why = Vec::new();
-    check_cheap_rules(p, o, po, seats, &mut why);
+    if !cheap_rules_passed {
+        check_cheap_rules(p, o, po, seats, &mut why);
+    }
     if !all_reasons && !why.is_empty() {
         return Err(why);
     }

@@ -16,7 +16,7 @@ use super::evaluate::{
 };
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
-use crate::domain::LonLat;
+use crate::domain::{LanguageLevel, LonLat, PhysicalDemand, Programme};
 
 /// Kilometres per degree of latitude (and of longitude at the equator).
 const KM_PER_DEGREE: f64 = 111.32;
@@ -31,6 +31,12 @@ pub struct OpeningIndex {
     /// skill once per query, not once per opening.
     skill_ids: Vec<(Vec<u32>, Vec<u32>)>,
     vocabulary: Vec<NormalSkill>,
+    /// The rules that need no distance or text, packed small: a search reads these first and
+    /// touches an opening's full record only when they pass.
+    hot: Vec<Hot>,
+    /// Sector ids of `hot` (0: none).
+    sectors: HashMap<String, u32>,
+    position: HashMap<Uuid, usize>,
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Longitude is scaled by cos(mean latitude) so that the plane is locally true.
     lon_scale: f64,
@@ -74,10 +80,32 @@ impl OpeningIndex {
                 )
             })
             .collect();
+        let mut sectors: HashMap<String, u32> = HashMap::new();
+        let hot = openings
+            .iter()
+            .zip(&prepared)
+            .map(|(o, po)| {
+                let sector = if po.sector.is_empty() {
+                    0
+                } else {
+                    let next = sectors.len() as u32 + 1;
+                    *sectors.entry(po.sector.clone()).or_insert(next)
+                };
+                Hot::new(o, sector)
+            })
+            .collect();
+        let position = openings
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id, i))
+            .collect();
         Self {
             prepared,
             skill_ids,
             vocabulary,
+            hot,
+            sectors,
+            position,
             openings,
             tree: RTree::bulk_load(points),
             lon_scale,
@@ -139,6 +167,105 @@ impl OpeningIndex {
 
     pub(crate) fn prepared(&self, i: usize) -> &PreparedOpening {
         &self.prepared[i]
+    }
+}
+
+/// An opening's distance-free, text-free rules in a few bytes (see `check_cheap_rules`).
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    /// Programmes (bit per [`Programme::ALL`] index) that may take the opening, its kind
+    /// allowing.
+    programmes: u32,
+    hours: f64,
+    /// Julian day of the end date; `i32::MAX` for none.
+    end: i32,
+    /// Physical demands, bit per [`PhysicalDemand::ALL`] index.
+    demands: u32,
+    sector: u32,
+    /// No free seat, or the host at its monthly cap.
+    full: bool,
+    /// The minimum language levels, when there are at most two (`None` past the count).
+    languages: [Option<LanguageLevel>; 2],
+    /// More than two language minimums: left to the full assessment.
+    many_languages: bool,
+}
+
+fn bit<T: PartialEq>(all: &[T], x: &T) -> u32 {
+    all.iter().position(|a| a == x).map_or(0, |k| 1 << k)
+}
+
+impl Hot {
+    fn new(o: &Opening, sector: u32) -> Self {
+        Self {
+            programmes: o
+                .programmes
+                .iter()
+                .filter(|p| o.kind.allowed_for(**p))
+                .map(|p| bit(Programme::ALL, p))
+                .fold(0, |a, b| a | b),
+            hours: o.hours_per_week,
+            end: o.end_date.map_or(i32::MAX, |d| d.to_julian_day()),
+            demands: o
+                .physical_demands
+                .iter()
+                .map(|d| bit(PhysicalDemand::ALL, d))
+                .fold(0, |a, b| a | b),
+            sector,
+            full: o.free_seats() == 0
+                || o.host_monthly_cap
+                    .is_some_and(|cap| o.host_intake_this_month >= cap),
+            languages: [o.languages.first().copied(), o.languages.get(1).copied()],
+            many_languages: o.languages.len() > 2,
+        }
+    }
+}
+
+/// A person's side of [`Hot`].
+struct HotPerson {
+    programme: u32,
+    hours: f64,
+    available_from: i32,
+    health: u32,
+    refused: Vec<u32>,
+    languages: Vec<LanguageLevel>,
+}
+
+impl HotPerson {
+    fn new(p: &PreparedPerson<'_>, index: &OpeningIndex) -> Self {
+        Self {
+            programme: bit(Programme::ALL, &p.person.programme),
+            hours: p.person.hours_per_week,
+            available_from: p.available_from.to_julian_day(),
+            health: p
+                .person
+                .health_limits
+                .iter()
+                .map(|d| bit(PhysicalDemand::ALL, d))
+                .fold(0, |a, b| a | b),
+            refused: p
+                .refused_sectors
+                .iter()
+                .filter_map(|s| index.sectors.get(s).copied())
+                .collect(),
+            languages: p.person.languages.clone(),
+        }
+    }
+
+    /// False only when a rule of `check_cheap_rules`, or a language minimum, surely excludes
+    /// the pair.
+    fn may_pass(&self, h: &Hot, seats: Seats) -> bool {
+        h.programmes & self.programme != 0
+            && h.hours <= self.hours + 1e-9
+            && h.end >= self.available_from
+            && h.demands & self.health == 0
+            && (h.sector == 0 || !self.refused.contains(&h.sector))
+            && !(h.full && seats == (Seats::Check { is_current: false }))
+            && (h.many_languages
+                || h.languages.iter().flatten().all(|need| {
+                    self.languages
+                        .iter()
+                        .any(|l| l.language == need.language && l.level >= need.level)
+                }))
     }
 }
 
@@ -229,6 +356,8 @@ pub fn suggest(
     // `excluded_limit` only, at the end.
     let mut met_excluded: Vec<(f64, usize)> = Vec::new();
     let mut memo = vec![f64::NAN; index.vocabulary.len()];
+    let hot_person = HotPerson::new(&p, index);
+    let current_index = current.and_then(|id| index.position.get(&id).copied());
     for (g, d2) in index.tree.nearest_neighbor_iter_with_distance_2(&centre) {
         let km = d2.sqrt();
         if km > outer_km {
@@ -240,10 +369,16 @@ pub fn suggest(
             break;
         }
         let i = g.data;
-        let o = &index.openings[i];
         let seats = Seats::Check {
-            is_current: current == Some(o.id),
+            is_current: current_index == Some(i),
         };
+        if !hot_person.may_pass(&index.hot[i], seats) {
+            if excluded_limit > 0 {
+                met_excluded.push((d2, i));
+            }
+            continue;
+        }
+        let o = &index.openings[i];
         let (required, wanted) = &index.skill_ids[i];
         let mut similarity = |is_required: bool, k: usize| {
             let id = if is_required { required[k] } else { wanted[k] } as usize;
@@ -259,6 +394,7 @@ pub fn suggest(
             config,
             seats,
             false,
+            true,
             &mut similarity,
         ) {
             Ok(a) => {
@@ -368,6 +504,7 @@ pub(crate) fn best_pairs(
         ceiling + travel_points(minutes, person.max_trip_minutes, config)
     };
     let m = m.max(1);
+    let hot_person = HotPerson::new(p, index);
     let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
     let mut kept: HashMap<usize, Assessment> = HashMap::new();
     let mut left_out: Option<i64> = None;
@@ -384,6 +521,9 @@ pub(crate) fn best_pairs(
             }
         }
         let i = g.data;
+        if !hot_person.may_pass(&index.hot[i], seats) {
+            continue;
+        }
         let o = &index.openings[i];
         let (required, wanted) = &index.skill_ids[i];
         let mut similarity = |is_required: bool, k: usize| {
@@ -400,6 +540,7 @@ pub(crate) fn best_pairs(
             config,
             seats,
             false,
+            true,
             &mut similarity,
         ) else {
             continue;
