@@ -168,6 +168,37 @@ impl OpeningIndex {
     pub(crate) fn prepared(&self, i: usize) -> &PreparedOpening {
         &self.prepared[i]
     }
+
+    /// Assesses opening `i` for a search whose packed rules (`HotPerson::may_pass`) passed:
+    /// the first failing rule only, and the person's similarity to each skill of the index
+    /// computed once into `memo` (NaN: not yet).
+    fn assess_passed(
+        &self,
+        p: &PreparedPerson<'_>,
+        i: usize,
+        config: &MatchingConfig,
+        seats: Seats,
+        memo: &mut [f64],
+    ) -> Result<Assessment, Vec<Exclusion>> {
+        let (required, wanted) = &self.skill_ids[i];
+        let mut similarity = |is_required: bool, k: usize| {
+            let id = if is_required { required[k] } else { wanted[k] } as usize;
+            if memo[id].is_nan() {
+                memo[id] = best_similarity(&p.skills, &self.vocabulary[id]);
+            }
+            memo[id]
+        };
+        assess_with(
+            p,
+            &self.openings[i],
+            &self.prepared[i],
+            config,
+            seats,
+            false,
+            true,
+            &mut similarity,
+        )
+    }
 }
 
 /// An opening's distance-free, text-free rules in a few bytes (see `check_cheap_rules`).
@@ -379,24 +410,7 @@ pub fn suggest(
             continue;
         }
         let o = &index.openings[i];
-        let (required, wanted) = &index.skill_ids[i];
-        let mut similarity = |is_required: bool, k: usize| {
-            let id = if is_required { required[k] } else { wanted[k] } as usize;
-            if memo[id].is_nan() {
-                memo[id] = best_similarity(&p.skills, &index.vocabulary[id]);
-            }
-            memo[id]
-        };
-        match assess_with(
-            &p,
-            o,
-            index.prepared(i),
-            config,
-            seats,
-            false,
-            true,
-            &mut similarity,
-        ) {
+        match index.assess_passed(&p, i, config, seats, &mut memo) {
             Ok(a) => {
                 let key = Reverse((a.score(), Reverse(o.id), i));
                 if best.len() < limit {
@@ -525,24 +539,7 @@ pub(crate) fn best_pairs(
             continue;
         }
         let o = &index.openings[i];
-        let (required, wanted) = &index.skill_ids[i];
-        let mut similarity = |is_required: bool, k: usize| {
-            let id = if is_required { required[k] } else { wanted[k] } as usize;
-            if memo[id].is_nan() {
-                memo[id] = best_similarity(&p.skills, &index.vocabulary[id]);
-            }
-            memo[id]
-        };
-        let Ok(a) = assess_with(
-            p,
-            o,
-            index.prepared(i),
-            config,
-            seats,
-            false,
-            true,
-            &mut similarity,
-        ) else {
+        let Ok(a) = index.assess_passed(p, i, config, seats, memo) else {
             continue;
         };
         if person.home.distance_m(o.location) > radius_m {
