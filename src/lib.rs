@@ -32,7 +32,8 @@
 //!   reference) and export (CSV, JSON, GeoJSON); also behind `POST /v1/imports`.
 //! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
 //!   names when a place is unknown or ambiguous.
-//! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing); idempotent and safe to kill.
+//! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing, its optional schedule inside
+//!   `serve`); idempotent and safe to kill.
 
 pub mod api;
 pub mod bridge;
