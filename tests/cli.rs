@@ -16,43 +16,40 @@ struct Trace {
     planned: Option<usize>,
 }
 
+/// Counts what runs left, with the same three queries on either database.
+macro_rules! counts {
+    ($pool:expr, $report_sql:expr) => {{
+        let pool = $pool;
+        let t: (i64, i64, Option<String>) = (
+            sqlx::query_scalar("SELECT count(*) FROM rebalancing_runs")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("SELECT count(*) FROM placements WHERE state = 'proposed'")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar($report_sql)
+                .fetch_optional(&pool)
+                .await
+                .unwrap(),
+        );
+        pool.close().await;
+        t
+    }};
+}
+
 async fn trace(url: &str) -> Trace {
-    let (runs, proposals, report): (i64, i64, Option<String>) = if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let t = (
-            sqlx::query_scalar("SELECT count(*) FROM rebalancing_runs")
-                .fetch_one(&pool)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT count(*) FROM placements WHERE state = 'proposed'")
-                .fetch_one(&pool)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT report FROM rebalancing_runs LIMIT 1")
-                .fetch_optional(&pool)
-                .await
-                .unwrap(),
-        );
-        pool.close().await;
-        t
+    let (runs, proposals, report) = if url.starts_with("sqlite:") {
+        counts!(
+            sqlx::SqlitePool::connect(url).await.unwrap(),
+            "SELECT report FROM rebalancing_runs LIMIT 1"
+        )
     } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let t = (
-            sqlx::query_scalar("SELECT count(*) FROM rebalancing_runs")
-                .fetch_one(&pool)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT count(*) FROM placements WHERE state = 'proposed'")
-                .fetch_one(&pool)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT report::text FROM rebalancing_runs LIMIT 1")
-                .fetch_optional(&pool)
-                .await
-                .unwrap(),
-        );
-        pool.close().await;
-        t
+        counts!(
+            sqlx::PgPool::connect(url).await.unwrap(),
+            "SELECT report::text FROM rebalancing_runs LIMIT 1"
+        )
     };
     let planned = report.map(|r| {
         let v: serde_json::Value = serde_json::from_str(&r).unwrap();

@@ -344,12 +344,61 @@ pub struct Suggestions {
     pub excluded: Vec<Excluded>,
 }
 
+/// Where a nearest-first search around one person runs, and how many points a pair can have at
+/// a given distance: both searches ([`suggest`], [`best_pairs`]) stop on this bound.
+struct SearchArea<'a> {
+    person: &'a Beneficiary,
+    config: &'a MatchingConfig,
+    /// The person's home on the index's plane.
+    centre: [f64; 2],
+    /// Plane radius that holds every opening within the search radius.
+    outer_km: f64,
+    /// Plane distance over true distance, at worst (see [`OpeningIndex::slack`]).
+    slack: f64,
+    /// Points a pair can have at most, travel aside.
+    ceiling: i64,
+}
+
+impl<'a> SearchArea<'a> {
+    fn new(
+        p: &PreparedPerson<'a>,
+        index: &OpeningIndex,
+        config: &'a MatchingConfig,
+        radius_m: f64,
+    ) -> Self {
+        let slack = index.slack(p.person.home);
+        Self {
+            person: p.person,
+            config,
+            centre: project(p.person.home, index.lon_scale),
+            outer_km: radius_m / 1000.0 * slack,
+            slack,
+            ceiling: config
+                .weight_skills
+                .max(config.skills_points_when_none_asked)
+                + config.weight_language
+                + config.weight_hours
+                + waiting_points(p, config),
+        }
+    }
+
+    /// Most points a pair at a plane distance of `km` can have: travel points only fall with
+    /// distance, and the true distance is at least `km / slack`.
+    fn bound(&self, km: f64) -> i64 {
+        let minutes = self
+            .config
+            .travel_minutes(km / self.slack * 1000.0, self.person.mobility);
+        self.ceiling + travel_points(minutes, self.person.max_trip_minutes, self.config)
+    }
+}
+
 /// The `limit` best eligible openings within reach (best first; equal scores by opening id),
 /// and up to `excluded_limit` excluded ones, nearest first.
 ///
 /// Openings are visited nearest first. Travel points only fall with distance and every other
 /// criterion has a ceiling, so once even a perfect fit at the current distance could not beat
-/// the `limit`-th suggestion found so far, no farther opening can: the search stops there, and the result is exactly that of assessing every opening in reach. The excluded
+/// the `limit`-th suggestion found so far, no farther opening can: the search stops there, and
+/// the result is exactly that of assessing every opening in reach. The excluded
 /// openings are the nearest among those the search met: every excluded opening nearer than the
 /// last suggestion (the caseworker's "why not that nearer one?") and, when fewer than `limit`
 /// openings fit, those within reach and a little beyond (listed for travel).
@@ -366,21 +415,7 @@ pub fn suggest(
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
-    let slack = index.slack(person.home);
-    let centre = project(person.home, index.lon_scale);
-    let outer_km = radius_m / 1000.0 * slack;
-    // Points a pair can have at most, travel aside.
-    let ceiling = config
-        .weight_skills
-        .max(config.skills_points_when_none_asked)
-        + config.weight_language
-        + config.weight_hours
-        + waiting_points(&p, config);
-    // Most points a pair at a plane distance of `km` can have.
-    let bound = |km: f64| {
-        let minutes = config.travel_minutes(km / slack * 1000.0, person.mobility);
-        ceiling + travel_points(minutes, person.max_trip_minutes, config)
-    };
+    let area = SearchArea::new(&p, index, config, radius_m);
     // Worst of the best `limit` so far on top: lowest score, then highest id.
     let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
     // Excluded openings met, with their plane distance: reasons are worked out for the nearest
@@ -389,14 +424,17 @@ pub fn suggest(
     let mut memo = vec![f64::NAN; index.vocabulary.len()];
     let hot_person = HotPerson::new(&p, index);
     let current_index = current.and_then(|id| index.position.get(&id).copied());
-    for (g, d2) in index.tree.nearest_neighbor_iter_with_distance_2(&centre) {
+    for (g, d2) in index
+        .tree
+        .nearest_neighbor_iter_with_distance_2(&area.centre)
+    {
         let km = d2.sqrt();
-        if km > outer_km {
+        if km > area.outer_km {
             break;
         }
         // Openings come nearest first: once a perfect fit this far could not enter the best
         // `limit` (an equal score with a lower id still would, hence `<`), none farther can.
-        if limit > 0 && best.len() == limit && bound(km) < best.peek().expect("full").0.0 {
+        if limit > 0 && best.len() == limit && area.bound(km) < best.peek().expect("full").0.0 {
             break;
         }
         let i = g.data;
@@ -501,34 +539,24 @@ pub(crate) fn best_pairs(
     radius_m: f64,
     memo: &mut Vec<f64>,
 ) -> BestPairs {
-    let person = p.person;
     memo.clear();
     memo.resize(index.vocabulary.len(), f64::NAN);
-    let slack = index.slack(person.home);
-    let centre = project(person.home, index.lon_scale);
-    let outer_km = radius_m / 1000.0 * slack;
-    let ceiling = config
-        .weight_skills
-        .max(config.skills_points_when_none_asked)
-        + config.weight_language
-        + config.weight_hours
-        + waiting_points(p, config);
-    let bound = |km: f64| {
-        let minutes = config.travel_minutes(km / slack * 1000.0, person.mobility);
-        ceiling + travel_points(minutes, person.max_trip_minutes, config)
-    };
+    let area = SearchArea::new(p, index, config, radius_m);
     let m = m.max(1);
     let hot_person = HotPerson::new(p, index);
     let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
     let mut kept: HashMap<usize, Assessment> = HashMap::new();
     let mut left_out: Option<i64> = None;
-    for (g, d2) in index.tree.nearest_neighbor_iter_with_distance_2(&centre) {
+    for (g, d2) in index
+        .tree
+        .nearest_neighbor_iter_with_distance_2(&area.centre)
+    {
         let km = d2.sqrt();
-        if km > outer_km {
+        if km > area.outer_km {
             break;
         }
         if best.len() == m {
-            let b = bound(km);
+            let b = area.bound(km);
             if b < best.peek().expect("full").0.0 {
                 left_out = Some(left_out.map_or(b, |x| x.max(b)));
                 break;
@@ -539,12 +567,11 @@ pub(crate) fn best_pairs(
             continue;
         }
         let o = &index.openings[i];
+        // An eligible pair is within the person's trip limit, hence within `radius_m` when that
+        // is the reach: no second distance here.
         let Ok(a) = index.assess_passed(p, i, config, seats, memo) else {
             continue;
         };
-        if person.home.distance_m(o.location) > radius_m {
-            continue;
-        }
         let key = Reverse((a.score(), Reverse(o.id), i));
         if best.len() < m {
             best.push(key);
