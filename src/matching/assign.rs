@@ -282,8 +282,13 @@ const EPS: f64 = 1e-7;
 pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignError> {
     validate(problem)?;
     let owner = problem.person_of_edges();
-    // Only pairs cheaper than leaving the person out can help.
-    let useful = |e: usize| problem.edge_cost[e] < problem.unassigned_cost[owner[e] as usize];
+    // Only pairs cheaper than leaving the person out can help, and a person's current pair:
+    // under a move limit, keeping it is worth the limit's dual even at the cost of staying out,
+    // so the bound must price it too.
+    let useful = |e: usize| {
+        let i = owner[e] as usize;
+        problem.edge_cost[e] < problem.unassigned_cost[i] || problem.is_current(e, i)
+    };
 
     let mut in_lp = vec![false; problem.edges()];
     let mut columns: Vec<usize> = Vec::new();
