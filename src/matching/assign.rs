@@ -37,11 +37,6 @@ pub struct Problem {
     pub current_edge: Vec<Option<usize>>,
     /// Most people whose current edge may be left.
     pub max_moves: Option<u32>,
-    /// For callers that list only each person's best pairs: every pair of person `i` that is
-    /// not listed costs at least `absent_floor[i]` (and is nobody's current edge). Empty when
-    /// every pair is listed. The certificate then covers the unlisted pairs too, or the result
-    /// names the people whose unlisted pairs could still improve it ([`Assignment::wanting`]).
-    pub absent_floor: Vec<i64>,
 }
 
 impl Problem {
@@ -246,12 +241,47 @@ pub struct Assignment {
     pub columns: usize,
     /// Edge chosen per assigned person (index into the problem's edges).
     pub edge_of: Vec<Option<usize>>,
-    /// People whose unlisted pairs (see [`Problem::absent_floor`]) could still improve the
-    /// result: list more of their pairs and solve again. Empty when certified.
-    pub wanting: Vec<u32>,
+    /// The prices that prove the result optimal, when it is certified: callers that list only
+    /// some of the pairs check the others against them.
+    pub certificate: Option<Certificate>,
+}
+
+/// Dual prices that prove an assignment optimal over the problem's pairs, for callers that list
+/// only some pairs of each person: a pair left out, of cost `c` for person `i` and opening `j`,
+/// could improve the optimum only when `c + seat[j] < person[i]` (its reduced cost is negative).
+/// When no pair left out does, the assignment is optimal over every pair. Pairs left out must not
+/// be anyone's current edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    /// Per opening: what taking one of its seats is worth to the others (its seat price plus its
+    /// host's cap price); infinite for an opening without seats.
+    pub seat: Vec<f64>,
+    /// Per person: the cost, seat price included, that a new pair must beat.
+    pub person: Vec<f64>,
+}
+
+impl Certificate {
+    /// True when a pair left out of cost `cost`, of person `i` and opening `j`, would lower the
+    /// optimum.
+    pub fn improves(&self, i: usize, j: usize, cost: i64) -> bool {
+        self.reduced_cost(i, j, cost) < -EPS
+    }
+
+    /// The pair's reduced cost: negative when it would lower the optimum.
+    pub fn reduced_cost(&self, i: usize, j: usize, cost: i64) -> f64 {
+        cost as f64 + self.seat[j] - self.person[i]
+    }
 }
 
 impl Assignment {
+    /// Keeps the certificate of a certified result.
+    fn with_certificate(mut self, certificate: Certificate) -> Self {
+        if self.certified_optimal {
+            self.certificate = Some(certificate);
+        }
+        self
+    }
+
     pub fn assigned(&self) -> usize {
         self.opening_of.iter().filter(|o| o.is_some()).count()
     }
@@ -280,7 +310,24 @@ const EPS: f64 = 1e-7;
 
 /// Solves `problem` to proven optimality (see the module documentation).
 pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignError> {
+    solve_from(problem, options, &[])
+}
+
+/// [`solve`], with the edges `start` (when not empty) as the first LP's columns instead of each
+/// person's cheapest: a caller that solves a problem again after adding pairs passes the pairs
+/// that were nearly tight at the last solve's prices, so the first LP is nearly right and few
+/// rounds follow. Pricing brings in whatever they lack, as usual.
+pub fn solve_from(
+    problem: &Problem,
+    options: &Options,
+    start: &[usize],
+) -> Result<Assignment, AssignError> {
     validate(problem)?;
+    if let Some(&e) = start.iter().find(|&&e| e >= problem.edges()) {
+        return Err(AssignError::Malformed(format!(
+            "start column {e} names an unknown edge"
+        )));
+    }
     let owner = problem.person_of_edges();
     // Only pairs cheaper than leaving the person out can help, and a person's current pair:
     // under a move limit, keeping it is worth the limit's dual even at the cost of staying out,
@@ -290,6 +337,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
         problem.edge_cost[e] < problem.unassigned_cost[i] || problem.is_current(e, i)
     };
 
+    let holders = problem.current_edge.iter().flatten().count();
     let mut in_lp = vec![false; problem.edges()];
     let mut columns: Vec<usize> = Vec::new();
     let add = |e: usize, in_lp: &mut Vec<bool>, columns: &mut Vec<usize>| {
@@ -302,13 +350,21 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
     // that are competitive at those prices, not a fixed number of cheapest ones.
     let prices = (problem.group_cap.is_empty() && problem.current_edge.is_empty())
         .then(|| auction_prices(problem));
+    for &e in start {
+        if useful(e) {
+            add(e, &mut in_lp, &mut columns);
+        }
+    }
     for i in 0..problem.people() {
-        let mut edges: Vec<usize> = (problem.start[i]..problem.start[i + 1])
-            .filter(|&e| useful(e))
-            .collect();
         if let Some(c) = problem.current_edge.get(i).copied().flatten() {
             add(c, &mut in_lp, &mut columns);
         }
+        if !start.is_empty() {
+            continue; // the caller's columns replace the first choice
+        }
+        let mut edges: Vec<usize> = (problem.start[i]..problem.start[i + 1])
+            .filter(|&e| useful(e))
+            .collect();
         match &prices {
             Some(prices) => {
                 // Net value of each pair at the auction's prices; keep those near the best.
@@ -341,28 +397,38 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
     loop {
         rounds += 1;
         let mut cycle_columns = 0usize;
+        let clock = std::time::Instant::now();
         let lp = solve_lp(problem, &owner, &columns, options, false)?;
+        tracing::debug!(
+            round = rounds,
+            columns = columns.len(),
+            seconds = clock.elapsed().as_secs_f64(),
+            "assignment: LP solved"
+        );
         // The Lagrangian bound of the LP's seat and cap prices over every pair: each person's
         // own dual is repaired to the best value those prices allow, so the bound holds for the
         // whole problem. Reaching the restricted optimum proves it optimal even when the
         // restricted LP's person duals (degenerate, not unique) would price more pairs in.
-        let bound = lp.lagrangian_bound(problem, &owner, &useful);
+        let (bound, person_term) = lp.lagrangian_bound(problem, &owner, &useful);
         let primal_objective = lp.objective;
         if bound >= primal_objective - 1e-6 {
-            return finish(problem, &owner, &columns, options, lp, rounds);
+            tracing::debug!("assignment: certified by the Lagrangian bound");
+            let certificate = lp.certificate(problem, &person_term);
+            return finish(problem, &owner, &columns, options, lp, rounds)
+                .map(|a| a.with_certificate(certificate));
         }
-        // Without side constraints the LP is a min-cost flow: an integral LP optimum is optimal
+        // Without a move limit the LP is a min-cost flow: an integral LP optimum is optimal
         // over every pair exactly when its residual network has no negative cycle, which
         // shortest-path potentials over all pairs prove; a negative cycle found instead names
         // the pairs the LP lacks.
-        if problem.group_cap.is_empty()
-            && problem.current_edge.is_empty()
-            && problem.absent_floor.is_empty()
+        if problem.max_moves.is_none_or(|m| m as usize >= holders)
             && let Some(edge_of) = integral_choice(problem, &owner, &columns, &lp.values)
         {
             match check_residual(problem, &edge_of, &useful) {
-                Residual::Optimal => {
-                    return finish(problem, &owner, &columns, options, lp, rounds);
+                Residual::Optimal(certificate) => {
+                    tracing::debug!("assignment: certified by the residual network");
+                    return finish(problem, &owner, &columns, options, lp, rounds)
+                        .map(|a| a.with_certificate(certificate));
                 }
                 Residual::Improving(pairs) => {
                     for e in pairs {
@@ -416,20 +482,11 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Assignment, AssignE
         }
         added += cycle_columns;
         if added == 0 {
-            // No listed pair prices in. Unlisted ones might: name their people.
-            let wanting: Vec<u32> = (0..problem.people())
-                .filter(|&i| {
-                    lp.absent_reduced_floor(problem, i)
-                        .is_some_and(|d| d < -EPS)
-                })
-                .map(|i| i as u32)
-                .collect();
-            let mut result = finish(problem, &owner, &columns, options, lp, rounds)?;
-            if !wanting.is_empty() {
-                result.certified_optimal = false;
-                result.wanting = wanting;
-            }
-            return Ok(result);
+            // No pair prices in: the LP's own duals prove it optimal over every pair.
+            tracing::debug!("assignment: certified by the LP duals");
+            let certificate = lp.certificate(problem, &lp.person_dual);
+            return finish(problem, &owner, &columns, options, lp, rounds)
+                .map(|a| a.with_certificate(certificate));
         }
         if rounds >= options.max_rounds {
             // Give an honest answer: feasible, not certified.
@@ -462,9 +519,6 @@ fn validate(p: &Problem) -> Result<(), AssignError> {
             "edge {e} names an unknown opening"
         )));
     }
-    if !p.absent_floor.is_empty() && p.absent_floor.len() != n {
-        return Err(AssignError::Malformed("one absent floor per person".into()));
-    }
     if !p.group_of.is_empty() && p.group_of.len() != p.openings() {
         return Err(AssignError::Malformed("one group entry per opening".into()));
     }
@@ -492,8 +546,13 @@ struct LpResult {
 
 impl LpResult {
     /// A lower bound on the optimum over all pairs, from the LP's opening, group and move duals
-    /// with each person's dual set to its best feasible value (weak duality).
-    fn lagrangian_bound(&self, p: &Problem, owner: &[u32], useful: &dyn Fn(usize) -> bool) -> f64 {
+    /// with each person's dual set to its best feasible value (weak duality); and those values.
+    fn lagrangian_bound(
+        &self,
+        p: &Problem,
+        owner: &[u32],
+        useful: &dyn Fn(usize) -> bool,
+    ) -> (f64, Vec<f64>) {
         let mut person_term = vec![0.0f64; p.people()];
         for (e, &i) in owner.iter().enumerate() {
             if !useful(e) {
@@ -506,18 +565,12 @@ impl LpResult {
                 person_term[i] = d0;
             }
         }
-        // An unlisted pair costs at least the person's floor, and the prices can only add to it.
-        for (i, t) in person_term.iter_mut().enumerate() {
-            if let Some(d0) = self.absent_reduced_floor(p, i) {
-                *t = t.min(d0 + self.person_dual[i]);
-            }
-        }
         let constant: i64 = p.unassigned_cost.iter().sum();
         let holders = p.current_edge.iter().flatten().count() as f64;
         let kept_rhs = p
             .max_moves
             .map_or(0.0, |m| (holders - f64::from(m)).max(0.0));
-        constant as f64
+        let bound = constant as f64
             + person_term.iter().sum::<f64>()
             + p.capacity
                 .iter()
@@ -529,25 +582,35 @@ impl LpResult {
                 .zip(&self.group_dual)
                 .map(|(c, w)| f64::from(*c) * w)
                 .sum::<f64>()
-            + kept_rhs * self.move_dual
+            + kept_rhs * self.move_dual;
+        (bound, person_term)
     }
 
-    /// A lower bound on the reduced cost of any unlisted pair of person `i`, or `None` when all
-    /// of the person's pairs are listed. Opening and group duals of `<=` rows are never
-    /// positive; the bound takes the largest of them all the same, in case a solver returns a
-    /// tiny positive one.
-    fn absent_reduced_floor(&self, p: &Problem, i: usize) -> Option<f64> {
-        let floor = *p.absent_floor.get(i)?;
-        if floor >= p.unassigned_cost[i] {
-            return None; // never better than staying out
+    /// The prices that prove the LP optimal, with `person_dual` as each person's dual (feasible
+    /// for every listed pair), for pairs not listed: a pair is not current, so the move dual
+    /// plays no part.
+    fn certificate(&self, p: &Problem, person_dual: &[f64]) -> Certificate {
+        Certificate {
+            seat: (0..p.openings())
+                .map(|j| {
+                    if p.capacity[j] == 0 {
+                        return f64::INFINITY;
+                    }
+                    let group = p
+                        .group_of
+                        .get(j)
+                        .copied()
+                        .flatten()
+                        .map_or(0.0, |g| self.group_dual[g as usize]);
+                    -self.opening_dual[j] - group
+                })
+                .collect(),
+            person: person_dual
+                .iter()
+                .zip(&p.unassigned_cost)
+                .map(|(d, u)| *u as f64 + d)
+                .collect(),
         }
-        let top = |d: &[f64]| d.iter().copied().fold(0.0f64, f64::max);
-        Some(
-            (floor - p.unassigned_cost[i]) as f64
-                - self.person_dual[i]
-                - top(&self.opening_dual)
-                - top(&self.group_dual),
-        )
     }
 
     /// Reduced cost of edge `e` of person `i`: negative means adding it would lower the optimum.
@@ -720,11 +783,12 @@ fn integral_choice(
 }
 
 /// What the residual network of an integral assignment says about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Residual {
     /// Shortest-path potentials exist over every useful pair: no pair can improve the
-    /// assignment, which is therefore optimal over the whole problem.
-    Optimal,
+    /// assignment, which is therefore optimal over the whole problem. The potentials, as prices,
+    /// prove it for pairs not listed too.
+    Optimal(Certificate),
     /// A negative cycle: exchanging along it lowers the cost. Its person-to-opening pairs are
     /// the columns that the LP lacks (or, if it has them all, a solver fault).
     Improving(Vec<usize>),
@@ -734,9 +798,13 @@ enum Residual {
 
 /// Bellman-Ford (queue-based, with predecessor-cycle detection) from the sink over the residual
 /// network of the assignment `edge_of` on every useful pair. Nodes: people `0..n`, openings
-/// `n..n + m`, the sink `n + m`. Arcs: a person's unchosen pairs (cost `c`), a chosen pair
-/// backwards (`-c`), person to sink when assigned (`u`), sink to person when not (`-u`),
-/// opening to sink while it has a free seat, sink to opening while it holds someone (both 0).
+/// `n..n + m`, host groups `n + m..n + m + g`, the sink last. Arcs: a person's unchosen pairs
+/// (cost `c`), a chosen pair backwards (`-c`), person to sink when assigned (`u`), sink to
+/// person when not (`-u`); an opening's "upstream" is its host group when it has one, the sink
+/// otherwise: opening to upstream while it has a free seat, upstream to opening while it holds
+/// someone, and the same between a group and the sink for the group's cap (all 0). An opening
+/// belongs to one group at most, so the caps nest and this is still a flow network: its LP has
+/// integral optima.
 ///
 /// Converging proves there is no negative cycle, so no pair left out of the LP can improve it.
 /// A cycle in the predecessor graph is a negative cycle (Cherkassky and Goldberg): it names the
@@ -752,8 +820,17 @@ fn check_residual(
     const NONE: usize = usize::MAX;
     let n = p.people();
     let m = p.openings();
-    let sink = n + m;
-    let nodes = n + m + 1;
+    let groups = p.group_cap.len();
+    let sink = n + m + groups;
+    let nodes = sink + 1;
+    let group_of = |j: usize| p.group_of.get(j).copied().flatten().map(|g| g as usize);
+    let upstream = |j: usize| group_of(j).map_or(sink, |g| n + m + g);
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); groups];
+    for j in 0..m {
+        if let Some(g) = group_of(j) {
+            members[g].push(j as u32);
+        }
+    }
     let mut used = vec![0u32; m];
     // Openings' assigned people, for the residual opening → person arcs.
     let mut holders: Vec<Vec<(u32, i64)>> = vec![Vec::new(); m];
@@ -764,7 +841,15 @@ fn check_residual(
             holders[j].push((i as u32, -p.edge_cost[e]));
         }
     }
-    if (0..m).any(|j| used[j] > p.capacity[j]) {
+    let mut group_used = vec![0u32; groups];
+    for j in 0..m {
+        if let Some(g) = group_of(j) {
+            group_used[g] += used[j];
+        }
+    }
+    if (0..m).any(|j| used[j] > p.capacity[j])
+        || (0..groups).any(|g| group_used[g] > p.group_cap[g])
+    {
         return Residual::Unknown;
     }
     let mut dist = vec![i64::MAX; nodes];
@@ -844,8 +929,13 @@ fn check_residual(
                 }
             }
             for (j, &used) in used.iter().enumerate() {
-                if used > 0 {
+                if used > 0 && group_of(j).is_none() {
                     relax(n + j, du, NONE, &mut work);
+                }
+            }
+            for (g, &used) in group_used.iter().enumerate() {
+                if used > 0 {
+                    relax(n + m + g, du, NONE, &mut work);
                 }
             }
         } else if u < n {
@@ -864,13 +954,23 @@ fn check_residual(
                     &mut work,
                 );
             }
-        } else {
+        } else if u < n + m {
             let j = u - n;
             if used[j] < p.capacity[j] {
-                relax(sink, du, NONE, &mut work);
+                relax(upstream(j), du, NONE, &mut work);
             }
             for &(i, cost) in &holders[j] {
                 relax(i as usize, du + cost, NONE, &mut work);
+            }
+        } else {
+            let g = u - n - m;
+            if group_used[g] < p.group_cap[g] {
+                relax(sink, du, NONE, &mut work);
+            }
+            for &j in &members[g] {
+                if used[j as usize] > 0 {
+                    relax(n + j as usize, du, NONE, &mut work);
+                }
             }
         }
         budget = budget.saturating_sub(work as u64 + 1);
@@ -895,7 +995,37 @@ fn check_residual(
     } else if budget == 0 {
         Residual::Unknown
     } else {
-        Residual::Optimal
+        // A new arc i → j keeps every potential feasible when dist[j] <= dist[i] + c, so no
+        // cycle through it is negative. A node nothing reaches holds nobody: its only arc goes
+        // upstream, so the upstream's potential is feasible for it (the sink's is 0), or none
+        // when the upstream is a group at its cap.
+        let potential = |v: usize| (dist[v] != i64::MAX).then_some(dist[v]);
+        let group_potential =
+            |g: usize| potential(n + m + g).or((group_used[g] < p.group_cap[g]).then_some(0));
+        Residual::Optimal(Certificate {
+            seat: (0..m)
+                .map(|j| {
+                    if p.capacity[j] == 0 {
+                        return f64::INFINITY;
+                    }
+                    let reached = potential(n + j).or_else(|| match group_of(j) {
+                        Some(g) => group_potential(g),
+                        None => Some(0),
+                    });
+                    reached.map_or(f64::INFINITY, |d| -(d as f64))
+                })
+                .collect(),
+            person: dist[..n]
+                .iter()
+                .map(|&d| {
+                    if d == i64::MAX {
+                        f64::INFINITY
+                    } else {
+                        -(d as f64)
+                    }
+                })
+                .collect(),
+        })
     }
 }
 
@@ -952,7 +1082,7 @@ fn finish(
         rounds,
         columns: columns.len(),
         edge_of,
-        wanting: Vec::new(),
+        certificate: None,
     })
 }
 

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::assign::{self, AssignError, Options, Problem};
+use super::assign::{self, AssignError, Certificate, Options, Problem};
 use super::evaluate::{Assessment, Criterion, Exclusion, PreparedPerson, Seats, assess};
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
-use super::suggest::{BestPairs, OpeningIndex, best_pairs};
+use super::suggest::{BestPairs, OpeningIndex, best_pairs, for_each_eligible};
 
 /// What the run proposes for one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,29 +94,29 @@ impl Rebalancing {
 /// nearest-first search then stops early); the certificate asks for more where it is not.
 const LISTED_PAIRS: usize = 16;
 
-/// How much a person's list grows when the certificate asks for more of their pairs.
-const LISTED_GROWTH: usize = 4;
+/// Most pairs left out of a person's list that one round of pricing adds to it (the most
+/// improving first); the others come back in a later round if they still improve.
+const PRICED_PER_PERSON: usize = 4;
 
-/// Most rounds of listing more pairs; each grows the wanting people's lists fourfold, so four
-/// rounds reach 4,096 pairs per person (every opening within reach, in practice).
-const MAX_EXTENSIONS: usize = 4;
+/// Pairs within this reduced cost of tight at a round's prices start the next round's LP.
+const START_MARGIN: f64 = 10.0;
+
+/// Most rounds of pricing the pairs left out. Past it the run answers with the best assignment
+/// found, marked not certified.
+const MAX_PRICING_ROUNDS: usize = 30;
 
 /// Most pairs listed in all: memory stays bounded (about 100 bytes a pair with its
 /// assessment). Past it the run answers with the best assignment found, marked not certified.
 const PAIR_BUDGET: usize = 6_000_000;
 
-/// Best pairs of the people `only` (all when `None`), on every core.
+/// The `m` best pairs of every person, on every core.
 fn search_all(
     prepared: &[PreparedPerson<'_>],
     index: &OpeningIndex,
     config: &MatchingConfig,
-    listed: &[usize],
-    only: Option<&[u32]>,
+    m: usize,
 ) -> Vec<BestPairs> {
-    let who: Vec<usize> = match only {
-        Some(list) => list.iter().map(|&i| i as usize).collect(),
-        None => (0..prepared.len()).collect(),
-    };
+    let who: Vec<usize> = (0..prepared.len()).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 16);
@@ -135,7 +135,7 @@ fn search_all(
                                 index,
                                 config,
                                 Seats::Ignore,
-                                listed[i],
+                                m,
                                 config.reach_m(p.person),
                                 &mut memo,
                             )
@@ -147,6 +147,89 @@ fn search_all(
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("a search thread panicked"))
+            .collect()
+    })
+}
+
+/// The pairs left out of the lists that would lower the optimum at the certificate's prices,
+/// at most [`PRICED_PER_PERSON`] per person, the most improving first, on every core.
+///
+/// A pair left out of person `i`'s list costs at least `floor[i]`, so only openings whose
+/// seat price is below `certificate.person[i] - floor[i]` can improve: openings are taken in
+/// order of seat price, and full openings in demand (high prices) are never looked at for
+/// people whose best pairs are far from winning one.
+fn price_left_out(
+    prepared: &[PreparedPerson<'_>],
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    found: &[BestPairs],
+    floor: &[i64],
+    penalty: &[i64],
+    certificate: &Certificate,
+) -> Vec<Vec<(usize, Assessment)>> {
+    let mut by_price: Vec<u32> = (0..index.len() as u32).collect();
+    by_price.sort_by(|&a, &b| {
+        certificate.seat[a as usize]
+            .total_cmp(&certificate.seat[b as usize])
+            .then(a.cmp(&b))
+    });
+    let prices: Vec<f64> = by_price
+        .iter()
+        .map(|&j| certificate.seat[j as usize])
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let chunk = prepared.len().div_ceil(threads).max(1);
+    let who: Vec<usize> = (0..prepared.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = who
+            .chunks(chunk)
+            .map(|part| {
+                let (by_price, prices) = (&by_price, &prices);
+                scope.spawn(move || {
+                    let mut memo = Vec::new();
+                    part.iter()
+                        .map(|&i| {
+                            if floor[i] == i64::MAX {
+                                return Vec::new();
+                            }
+                            // Seat prices below this can let a pair at the floor improve.
+                            let limit = certificate.person[i] - floor[i] as f64;
+                            let n = prices.partition_point(|&q| q < limit);
+                            let listed = &found[i].pairs;
+                            let current = prepared[i].person.current.map(|c| c.opening_id);
+                            let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
+                            for_each_eligible(
+                                &prepared[i],
+                                index,
+                                config,
+                                Seats::Ignore,
+                                config.reach_m(prepared[i].person),
+                                by_price[..n].iter().map(|&j| j as usize).filter(|&j| {
+                                    listed.binary_search_by_key(&j, |(k, _)| *k).is_err()
+                                        && current != Some(index.openings()[j].id)
+                                }),
+                                &mut memo,
+                                |j, a| {
+                                    let cost = a.cost(config) + penalty[i];
+                                    let d = certificate.reduced_cost(i, j, cost);
+                                    if certificate.improves(i, j, cost) {
+                                        better.push((d, j, a));
+                                    }
+                                },
+                            );
+                            better.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                            better.truncate(PRICED_PER_PERSON);
+                            better.into_iter().map(|(_, j, a)| (j, a)).collect()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a pricing thread panicked"))
             .collect()
     })
 }
@@ -212,25 +295,46 @@ pub fn rebalance(
         .iter()
         .map(|b| PreparedPerson::new(b, today))
         .collect();
-    let mut listed = vec![LISTED_PAIRS; people.len()];
-    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, &listed, None);
+    let clock = std::time::Instant::now();
+    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, LISTED_PAIRS);
+    tracing::debug!(
+        people = people.len(),
+        seconds = clock.elapsed().as_secs_f64(),
+        "rebalance: pairs listed"
+    );
+    let penalty: Vec<i64> = people
+        .iter()
+        .map(|b| {
+            if b.current
+                .is_some_and(|c| position.contains_key(&c.opening_id))
+            {
+                config.move_penalty
+            } else {
+                0
+            }
+        })
+        .collect();
+    // Every pair left out of a person's list costs at least this (`i64::MAX`: none left out).
+    let floor: Vec<i64> = found
+        .iter()
+        .zip(&penalty)
+        .map(|(f, pen)| {
+            f.left_out_max_score
+                .map_or(i64::MAX, |s| config.max_score() - s + pen)
+        })
+        .collect();
     let mut assessments: Vec<Assessment>;
-    let mut extensions = 0;
+    let mut pricing_rounds = 0;
+    let mut start_pairs: Vec<(u32, u32)> = Vec::new();
     let solved = loop {
         problem.start = vec![0];
         problem.edge_opening.clear();
         problem.edge_cost.clear();
         problem.unassigned_cost.clear();
         problem.current_edge.clear();
-        problem.absent_floor.clear();
         assessments = Vec::new();
-        for (b, (p, f)) in people.iter().zip(prepared.iter().zip(&found)) {
+        for ((b, penalty), (p, f)) in people.iter().zip(&penalty).zip(prepared.iter().zip(&found)) {
             let current = b.current.and_then(|c| position.get(&c.opening_id).copied());
-            let penalty = if current.is_some() {
-                config.move_penalty
-            } else {
-                0
-            };
             let mut current_edge = None;
             let mut pairs: Vec<(usize, Assessment)> = f.pairs.clone();
             // The held proposal is always a column, listed among the best or not.
@@ -255,46 +359,93 @@ pub fn rebalance(
                 problem.edge_opening.push(j as u32);
                 problem
                     .edge_cost
-                    .push(a.cost(config) + if is_current { 0 } else { penalty });
+                    .push(a.cost(config) + if is_current { 0 } else { *penalty });
                 assessments.push(a);
             }
             problem.start.push(problem.edge_cost.len());
             problem
                 .unassigned_cost
-                .push(config.unassigned_cost + penalty);
+                .push(config.unassigned_cost + *penalty);
             problem.current_edge.push(current_edge);
-            problem.absent_floor.push(
-                f.left_out_max_score
-                    .map_or(i64::MAX, |s| config.max_score() - s + penalty),
-            );
         }
         if problem.current_edge.iter().all(Option::is_none) {
             problem.current_edge.clear();
         }
-        if problem.absent_floor.iter().all(|&f| f == i64::MAX) {
-            problem.absent_floor.clear();
-        }
+        let start: Vec<usize> = start_pairs
+            .iter()
+            .filter_map(|&(i, j)| {
+                let range = problem.start[i as usize]..problem.start[i as usize + 1];
+                let k = problem.edge_opening[range.clone()].binary_search(&j).ok()?;
+                Some(range.start + k)
+            })
+            .collect();
         let options = Options {
             candidates_per_person: config.candidates_per_person,
             ..Options::default()
         };
-        let solved = assign::solve(&problem, &options)?;
-        let grown: usize = problem.edges()
-            + solved
-                .wanting
-                .iter()
-                .map(|&i| listed[i as usize] * (LISTED_GROWTH - 1))
-                .sum::<usize>();
-        if solved.wanting.is_empty() || extensions >= MAX_EXTENSIONS || grown > PAIR_BUDGET {
+        let clock = std::time::Instant::now();
+        let solved = assign::solve_from(&problem, &options, &start)?;
+        tracing::debug!(
+            pairs = problem.edges(),
+            rounds = solved.rounds,
+            columns = solved.columns,
+            certified = solved.certified_optimal,
+            seconds = clock.elapsed().as_secs_f64(),
+            "rebalance: solved"
+        );
+        // Optimal over the listed pairs: the certificate's prices now check every pair left
+        // out; those that would improve the optimum join their person's list.
+        let Some(certificate) = &solved.certificate else {
+            break solved;
+        };
+        let clock = std::time::Instant::now();
+        let more = price_left_out(
+            &prepared,
+            &index,
+            config,
+            &found,
+            &floor,
+            &penalty,
+            certificate,
+        );
+        let added: usize = more.iter().map(Vec::len).sum();
+        tracing::debug!(
+            added,
+            seconds = clock.elapsed().as_secs_f64(),
+            "rebalance: pairs left out priced"
+        );
+        if added == 0 {
             break solved;
         }
-        extensions += 1;
-        for &i in &solved.wanting {
-            listed[i as usize] = listed[i as usize].saturating_mul(LISTED_GROWTH);
+        if pricing_rounds >= MAX_PRICING_ROUNDS || problem.edges() + added > PAIR_BUDGET {
+            break assign::Assignment {
+                certified_optimal: false,
+                certificate: None,
+                ..solved
+            };
         }
-        let more = search_all(&prepared, &index, config, &listed, Some(&solved.wanting));
-        for (&i, f) in solved.wanting.iter().zip(more) {
-            found[i as usize] = f;
+        pricing_rounds += 1;
+        // The next LP starts from the pairs that are nearly tight at this round's prices, the
+        // chosen ones and the new ones, as (person, opening): it is then nearly right at once.
+        let (edge_opening, edge_cost) = (&problem.edge_opening, &problem.edge_cost);
+        start_pairs = (0..problem.people())
+            .flat_map(|i| {
+                let chosen = solved.edge_of[i];
+                (problem.start[i]..problem.start[i + 1])
+                    .filter(move |&e| {
+                        Some(e) == chosen
+                            || certificate.reduced_cost(i, edge_opening[e] as usize, edge_cost[e])
+                                <= START_MARGIN
+                    })
+                    .map(move |e| (i as u32, edge_opening[e]))
+            })
+            .collect();
+        for (i, (f, more)) in found.iter_mut().zip(more).enumerate() {
+            if !more.is_empty() {
+                start_pairs.extend(more.iter().map(|(j, _)| (i as u32, *j as u32)));
+                f.pairs.extend(more);
+                f.pairs.sort_by_key(|(j, _)| *j);
+            }
         }
     };
     // Rules that excluded openings within reach, for the people left with no eligible pair.
@@ -321,6 +472,7 @@ pub fn rebalance(
         })
         .collect();
 
+    tracing::debug!("rebalance: exclusions counted");
     // Who got each opening, for the "out-competed" explanations.
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); openings.len()];
     for (i, e) in solved.edge_of.iter().enumerate() {

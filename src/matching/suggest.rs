@@ -594,3 +594,32 @@ pub(crate) fn best_pairs(
         left_out_max_score: left_out,
     }
 }
+
+/// Calls `f` with each opening of `candidates` that is eligible for a person within `radius_m`,
+/// and its assessment: the packed rules first, then the distance, then the full assessment, for
+/// the nightly pricing of pairs left out of the lists. `memo` holds the person's similarity to
+/// each skill of the index (NaN: not yet); it is reset here.
+pub(crate) fn for_each_eligible(
+    p: &PreparedPerson<'_>,
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    seats: Seats,
+    radius_m: f64,
+    candidates: impl IntoIterator<Item = usize>,
+    memo: &mut Vec<f64>,
+    mut f: impl FnMut(usize, Assessment),
+) {
+    memo.clear();
+    memo.resize(index.vocabulary.len(), f64::NAN);
+    let hot_person = HotPerson::new(p, index);
+    for i in candidates {
+        if !hot_person.may_pass(&index.hot[i], seats)
+            || p.person.home.distance_m(index.openings[i].location) > radius_m
+        {
+            continue;
+        }
+        if let Ok(a) = index.assess_passed(p, i, config, seats, memo) {
+            f(i, a);
+        }
+    }
+}
