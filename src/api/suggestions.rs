@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::AppState;
 use super::audit::{self, Action};
 use super::auth::{Principal, Role};
-use super::beneficiaries::visible_beneficiary;
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
 use super::openings::Opening as OpeningView;
@@ -26,7 +26,7 @@ use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use crate::matching::{MatchingConfig, OpeningIndex, suggest};
-use crate::store::{LIVE_STATES, OpeningFilter, OpeningRow, PlacementFilter, Store};
+use crate::store::{OpeningFilter, Store};
 
 /// The in-memory index of open openings, shared by all requests.
 pub struct OpeningsCache {
@@ -47,7 +47,9 @@ struct Cached {
     loaded: Instant,
     day: time::Date,
     index: Arc<OpeningIndex>,
-    rows: Arc<HashMap<Uuid, OpeningRow>>,
+    /// Each opening as the API shows it, serialised once per load: answers copy these bytes
+    /// instead of building and serialising the same views request after request.
+    views: Arc<HashMap<Uuid, Box<RawValue>>>,
 }
 
 /// What the cache holds for a request.
@@ -128,23 +130,32 @@ impl OpeningsCache {
             .into_iter()
             .map(|(org, cap, used)| (org, (cap, used)))
             .collect();
-        let (index, rows) = tokio::task::spawn_blocking(move || {
+        let (index, views) = tokio::task::spawn_blocking(move || {
             let openings = rows
                 .iter()
                 .map(|r| bridge::opening(r, &intake))
-                .collect::<Result<Vec<_>, _>>()?;
-            let rows: HashMap<Uuid, OpeningRow> = rows.into_iter().map(|r| (r.id, r)).collect();
-            Ok::<_, bridge::BridgeError>((OpeningIndex::new(openings), rows))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(anyhow::Error::from)?;
+            let views = rows
+                .into_iter()
+                .map(|r| {
+                    Ok((
+                        r.id,
+                        serde_json::value::to_raw_value(&OpeningView::from(r))?,
+                    ))
+                })
+                .collect::<Result<HashMap<_, _>, serde_json::Error>>()?;
+            Ok::<_, anyhow::Error>((OpeningIndex::new(openings), views))
         })
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map_err(ApiError::Internal)?;
         let cached = Cached {
             version,
             loaded: Instant::now(),
             day: today,
             index: Arc::new(index),
-            rows: Arc::new(rows),
+            views: Arc::new(views),
         };
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(cached.clone());
         Ok(cached)
@@ -164,7 +175,8 @@ pub struct BreakdownPart {
 /// A suggested opening.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestionItem {
-    pub opening: OpeningView,
+    #[schema(value_type = OpeningView)]
+    pub opening: Box<RawValue>,
     /// Higher is better; the sum of the breakdown's points.
     pub score: i64,
     pub breakdown: Vec<BreakdownPart>,
@@ -183,7 +195,8 @@ pub struct Reason {
 /// An opening within reach that a hard rule excluded.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExcludedItem {
-    pub opening: OpeningView,
+    #[schema(value_type = OpeningView)]
+    pub opening: Box<RawValue>,
     pub reasons: Vec<Reason>,
 }
 
@@ -298,8 +311,16 @@ pub async fn list_suggestions(
 ) -> Result<Json<SuggestionList>, ApiError> {
     let limit = bounded("limit", q.limit, 10, 1..=50)?;
     let excluded_limit = bounded("excluded_limit", q.excluded_limit, 20, 0..=100)?;
-    let row = visible_beneficiary(&state, &principal, id).await?;
-    audit::record(
+    principal.require(&[Role::Admin, Role::Caseworker])?;
+    // The file, its languages and its live placement in one round trip.
+    let (row, current) = state
+        .store
+        .get_beneficiary_with_live_placement(id)
+        .await?
+        .filter(|(b, _)| principal.sees_office(b.office_id))
+        .ok_or(ApiError::NotFound("beneficiary"))?;
+    // Stored while the suggestions are computed; confirmed before anything is answered.
+    let audited = audit::submit(
         &state,
         &principal,
         Action::Read,
@@ -310,16 +331,12 @@ pub async fn list_suggestions(
     )
     .await?;
     let programme = programme_of(&state, row.office_id).await?;
-    let mine = PlacementFilter {
-        beneficiary_id: Some(id),
-        ..Default::default()
-    };
-    let placements = state.store.list_placements(&mine, None, 200).await?;
-    let current = placements
-        .iter()
-        .find(|p| LIVE_STATES.contains(&p.state.as_str()));
-    let person =
-        bridge::beneficiary(&row, programme, current).map_err(|e| ApiError::Internal(e.into()))?;
+    let person = bridge::beneficiary_placed(
+        &row,
+        programme,
+        current.as_ref().map(|p| (p.opening_id, p.state.as_str())),
+    )
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let day = today();
     let cached = state.openings.get(&state.store, day).await?;
     let config = state.settings.matching.clone();
@@ -335,14 +352,12 @@ pub async fn list_suggestions(
         )
     })
     .await?;
-    let view = |opening_id: &Uuid| -> Result<OpeningView, ApiError> {
-        cached
-            .rows
-            .get(opening_id)
-            .cloned()
-            .map(OpeningView::from)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("opening missing from the cache")))
-    };
+    let view =
+        |opening_id: &Uuid| -> Result<Box<RawValue>, ApiError> {
+            cached.views.get(opening_id).cloned().ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("opening missing from the cache"))
+            })
+        };
     let items = found
         .items
         .iter()
@@ -380,6 +395,7 @@ pub async fn list_suggestions(
             })
         })
         .collect::<Result<_, ApiError>>()?;
+    audited.confirmed().await?;
     Ok(Json(SuggestionList { items, excluded }))
 }
 
