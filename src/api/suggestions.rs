@@ -358,20 +358,21 @@ pub async fn list_suggestions(
                 ApiError::Internal(anyhow::anyhow!("opening missing from the cache"))
             })
         };
+    // The matching's own strings move into the answer; only the opening views are copied.
     let items = found
         .items
-        .iter()
+        .into_iter()
         .map(|s| {
             Ok(SuggestionItem {
                 opening: view(&s.opening_id)?,
                 score: s.score,
                 breakdown: s
                     .breakdown
-                    .iter()
+                    .into_iter()
                     .map(|p| BreakdownPart {
                         criterion: p.criterion.as_str().to_owned(),
                         points: p.points,
-                        explanation: p.explanation.clone(),
+                        explanation: p.explanation,
                     })
                     .collect(),
                 seats_left: s.seats_left,
@@ -380,16 +381,16 @@ pub async fn list_suggestions(
         .collect::<Result<_, ApiError>>()?;
     let excluded = found
         .excluded
-        .iter()
+        .into_iter()
         .map(|x| {
             Ok(ExcludedItem {
                 opening: view(&x.opening_id)?,
                 reasons: x
                     .reasons
-                    .iter()
+                    .into_iter()
                     .map(|r| Reason {
                         code: r.code.to_owned(),
-                        explanation: r.explanation.clone(),
+                        explanation: r.explanation,
                     })
                     .collect(),
             })
