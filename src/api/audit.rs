@@ -133,20 +133,40 @@ async fn write_batches(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Message>) {
         }
         if !events.is_empty() {
             let stored = match store.record_audit_events(&events).await {
-                Ok(()) => true,
+                Ok(()) => vec![true; events.len()],
+                // One by one, so that one event the database refuses fails its own request
+                // only.
+                Err(_) if events.len() > 1 => {
+                    let mut stored = Vec::with_capacity(events.len());
+                    for event in &events {
+                        stored.push(written(&store, std::slice::from_ref(event)).await);
+                    }
+                    stored
+                }
                 Err(err) => {
-                    tracing::error!(error = %err, events = events.len(), "audit events not stored");
-                    false
+                    tracing::error!(error = %err, "audit event not stored");
+                    vec![false]
                 }
             };
             events.clear();
-            for done in waiting.drain(..) {
+            for (done, stored) in waiting.drain(..).zip(stored) {
                 // The request may be gone (client left); its event is stored all the same.
                 let _ = done.send(stored);
             }
         }
         for done in flushes.drain(..) {
             let _ = done.send(());
+        }
+    }
+}
+
+/// Whether `events` were stored; logs why not.
+async fn written(store: &Arc<dyn Store>, events: &[AuditEventRow]) -> bool {
+    match store.record_audit_events(events).await {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::error!(error = %err, events = events.len(), "audit events not stored");
+            false
         }
     }
 }

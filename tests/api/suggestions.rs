@@ -261,3 +261,39 @@ async fn audit_events_queued_by_requests_cut_short_are_stored_by_the_flush_on_sh
     assert_eq!(stored.len(), 10);
     assert!(stored.iter().all(|e| e.object_id == object));
 }
+
+#[tokio::test]
+async fn an_audit_event_the_database_refuses_fails_only_its_own_request() {
+    let app = TestApp::new().await;
+    let event = |action: &str| placematch::store::AuditEventRow {
+        id: placematch::store::new_id(),
+        occurred_at: placematch::store::now(),
+        actor_token_id: None,
+        actor_role: "caseworker".into(),
+        action: action.into(),
+        object_kind: "beneficiary".into(),
+        object_id: uuid::Uuid::new_v4(),
+        office_id: None,
+        organisation_id: None,
+    };
+    // Queued together, so that they are likely written as one batch.
+    let mut queued = Vec::new();
+    for action in ["read", "read", "peek", "read", "update"] {
+        queued.push((action, app.state.audit.submit(event(action)).await.unwrap()));
+    }
+    for (action, audited) in queued {
+        assert_eq!(
+            audited.confirmed().await.is_ok(),
+            action != "peek",
+            "{action}"
+        );
+    }
+    assert_eq!(
+        app.store()
+            .list_audit_events(None, 100)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+}
