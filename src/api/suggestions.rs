@@ -33,11 +33,10 @@ pub struct OpeningsCache {
     version: AtomicU64,
     slot: std::sync::Mutex<Option<Cached>>,
     /// One load at a time: requests that find the index out of date wait for that load
-    /// instead of each starting their own.
-    loading: tokio::sync::Mutex<()>,
-    /// Set while a request refreshes an index that only aged: the others keep answering from
-    /// the aged one meanwhile, so a periodic refresh never stalls the service.
-    refreshing: std::sync::atomic::AtomicBool,
+    /// instead of each starting their own. A reload of an index that only aged holds it in the
+    /// background while every request answers from the aged one, so a periodic refresh never
+    /// makes a request wait.
+    loading: Arc<tokio::sync::Mutex<()>>,
     max_age: Duration,
 }
 
@@ -65,8 +64,7 @@ impl OpeningsCache {
         Self {
             version: AtomicU64::new(0),
             slot: std::sync::Mutex::new(None),
-            loading: tokio::sync::Mutex::new(()),
-            refreshing: std::sync::atomic::AtomicBool::new(false),
+            loading: Arc::new(tokio::sync::Mutex::new(())),
             max_age,
         }
     }
@@ -91,22 +89,26 @@ impl OpeningsCache {
         }
     }
 
-    async fn get(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
+    async fn get(
+        self: &Arc<Self>,
+        store: &Arc<dyn Store>,
+        today: time::Date,
+    ) -> Result<Cached, ApiError> {
         match self.peek(today) {
             Freshness::Fresh(c) => return Ok(c),
             Freshness::Aged(c) => {
-                if self.refreshing.swap(true, Ordering::SeqCst) {
-                    return Ok(c); // another request is refreshing it
+                // Taken here, before the task starts: no second reload begins meanwhile.
+                if let Ok(one_load) = self.loading.clone().try_lock_owned() {
+                    let (cache, store) = (self.clone(), store.clone());
+                    tokio::spawn(async move {
+                        let _one_load = one_load;
+                        if let Err(err) = cache.load(&store, today).await {
+                            // The aged index stays; the next request tries again.
+                            tracing::warn!(error = ?err, "openings index not refreshed");
+                        }
+                    });
                 }
-                // Cleared however the refresh ends, a dropped request included.
-                struct Done<'a>(&'a std::sync::atomic::AtomicBool);
-                impl Drop for Done<'_> {
-                    fn drop(&mut self) {
-                        self.0.store(false, Ordering::SeqCst);
-                    }
-                }
-                let _done = Done(&self.refreshing);
-                return self.load(store, today).await;
+                return Ok(c);
             }
             Freshness::Stale => {}
         }
@@ -532,4 +534,28 @@ pub async fn list_candidates(
         })
         .collect();
     Ok(Json(CandidateList { items }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DatabaseConfig;
+
+    #[tokio::test]
+    async fn an_index_that_only_aged_answers_at_once_and_is_reloaded_in_the_background() {
+        let store = crate::store::connect(&DatabaseConfig::for_url("sqlite::memory:"))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let cache = Arc::new(OpeningsCache::new(Duration::ZERO));
+        let day = today();
+        let first = cache.get(&store, day).await.unwrap();
+        // Aged at once (no time to live): answered from the loaded index, reload started.
+        let second = cache.get(&store, day).await.unwrap();
+        assert_eq!(second.loaded, first.loaded);
+        // The reload holds the lock from before it starts until it is done.
+        drop(cache.loading.lock().await);
+        let third = cache.get(&store, day).await.unwrap();
+        assert!(third.loaded > first.loaded, "the reloaded index is used");
+    }
 }
