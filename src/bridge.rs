@@ -125,6 +125,19 @@ pub fn beneficiary(
     programme: Programme,
     current: Option<&PlacementRow>,
 ) -> Result<Beneficiary, BridgeError> {
+    beneficiary_placed(
+        row,
+        programme,
+        current.map(|p| (p.opening_id, p.state.as_str())),
+    )
+}
+
+/// [`beneficiary`] from the opening and state of the live placement, if any.
+pub fn beneficiary_placed(
+    row: &BeneficiaryRow,
+    programme: Programme,
+    current: Option<(Uuid, &str)>,
+) -> Result<Beneficiary, BridgeError> {
     let k = "beneficiary";
     Ok(Beneficiary {
         id: row.id,
@@ -143,11 +156,11 @@ pub fn beneficiary(
         health_limits: demands(k, row.id, "health_limits", &row.health_limits.0)?,
         refused_sectors: row.refused_sectors.0.clone(),
         waiting_since: row.waiting_since,
-        current: current.map(|p| CurrentPlacement {
-            opening_id: p.opening_id,
+        current: current.map(|(opening_id, state)| CurrentPlacement {
+            opening_id,
             // Only an unanswered proposal may move; once accepted, confirmed or started, the
             // people involved have decided and the optimiser leaves it alone.
-            state: if p.state == "proposed" {
+            state: if state == "proposed" {
                 CurrentState::Proposed
             } else {
                 CurrentState::Active

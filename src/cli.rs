@@ -306,7 +306,9 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         run.run_id
     );
     let state = AppState::new(store.clone(), settings);
+    let audit = state.audit.clone();
     crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
+    audit.flush().await;
     store.close().await;
     Ok(())
 }
@@ -583,10 +585,14 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
             serve.rebalancing,
         ))
     });
+    let audit = state.audit.clone();
     crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
     for task in [housekeeping, scheduled].into_iter().flatten() {
         task.abort();
     }
+    // Every answered request's event is stored already; this stores those of requests that
+    // were cut short after queuing theirs.
+    audit.flush().await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -50,6 +50,17 @@ pub struct DatabaseConfig {
         global = true
     )]
     pub timeout_secs: u64,
+
+    /// Seconds a token read from the database is reused without reading it again (0: read on
+    /// every request). A revocation by this process takes effect at once; one made by another
+    /// process (`token revoke`, another replica) within this many seconds.
+    #[arg(
+        long = "token-cache-secs",
+        env = "PLACEMATCH_TOKEN_CACHE_SECS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub token_cache_secs: u64,
 }
 
 impl DatabaseConfig {
@@ -59,7 +70,13 @@ impl DatabaseConfig {
             url: url.into(),
             max_connections: 10,
             timeout_secs: 5,
+            token_cache_secs: 2,
         }
+    }
+
+    /// How long a token row is reused (see `token_cache_secs`).
+    pub fn token_cache_ttl(&self) -> Duration {
+        Duration::from_secs(self.token_cache_secs)
     }
 
     /// How long to wait for a connection.

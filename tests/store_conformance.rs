@@ -6,9 +6,10 @@ mod common;
 use std::sync::Arc;
 
 use placematch::store::{
-    ApplyPlan, Backend, BeneficiaryFields, BeneficiaryFilter, LanguageRecord, NewAuditEvent,
-    NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun, NewToken, OpeningFields,
-    OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError, Transition, Upserted,
+    AUDIT_BATCH_MAX, ApplyPlan, AuditEventRow, Backend, BeneficiaryFields, BeneficiaryFilter,
+    LanguageRecord, NewAuditEvent, NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun,
+    NewToken, OpeningFields, OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError,
+    Transition, Upserted,
 };
 use time::macros::date;
 use uuid::Uuid;
@@ -292,6 +293,45 @@ mod scenarios {
         );
     }
 
+    pub async fn audit_events_written_in_batches_read_back_exactly_in_order(store: Arc<dyn Store>) {
+        // More than one statement's worth, so the batch is split and still written whole.
+        let written: Vec<AuditEventRow> = (0..AUDIT_BATCH_MAX + 7)
+            .map(|i| AuditEventRow {
+                id: placematch::store::new_id(),
+                occurred_at: placematch::store::now(),
+                actor_token_id: (i % 2 == 0).then(Uuid::new_v4),
+                actor_role: "caseworker".into(),
+                action: if i % 3 == 0 { "read" } else { "update" }.into(),
+                object_kind: "beneficiary".into(),
+                object_id: Uuid::new_v4(),
+                office_id: Some(Uuid::new_v4()),
+                organisation_id: None,
+            })
+            .collect();
+        store.record_audit_events(&written[..1]).await.unwrap();
+        store.record_audit_events(&written[1..]).await.unwrap();
+        store.record_audit_events(&[]).await.unwrap();
+        let read = store.list_audit_events(None, 1000).await.unwrap();
+        assert_eq!(read, written);
+
+        let mut bad = written[0].clone();
+        bad.id = placematch::store::new_id();
+        bad.action = "peek".into();
+        let good = AuditEventRow {
+            id: placematch::store::new_id(),
+            ..written[1].clone()
+        };
+        assert!(matches!(
+            store.record_audit_events(&[good, bad]).await,
+            Err(StoreError::Constraint(_))
+        ));
+        assert_eq!(
+            store.list_audit_events(None, 1000).await.unwrap().len(),
+            written.len(),
+            "a batch with a bad event writes nothing"
+        );
+    }
+
     pub async fn an_unknown_audit_action_is_refused(store: Arc<dyn Store>) {
         let result = store
             .record_audit_event(&NewAuditEvent {
@@ -467,6 +507,66 @@ mod scenarios {
         assert!(store.delete_beneficiary(created.id).await.unwrap());
         assert!(store.get_beneficiary(created.id).await.unwrap().is_none());
         assert!(!store.delete_beneficiary(created.id).await.unwrap());
+    }
+
+    pub async fn a_file_reads_in_one_go_with_its_languages_and_only_its_live_placement(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &green_spaces_opening())
+            .await
+            .unwrap();
+        let who = store
+            .create_beneficiary(office.id, &person("W-1"))
+            .await
+            .unwrap();
+        let mut unspoken = person("W-2");
+        unspoken.languages = vec![];
+        let mute = store
+            .create_beneficiary(office.id, &unspoken)
+            .await
+            .unwrap();
+        let read = |id| {
+            let store = store.clone();
+            async move { store.get_beneficiary_with_live_placement(id).await.unwrap() }
+        };
+        assert_eq!(read(who.id).await, Some((who.clone(), None)));
+        assert_eq!(read(mute.id).await, Some((mute.clone(), None)));
+        assert_eq!(read(Uuid::new_v4()).await, None);
+
+        let placed = store
+            .create_placement(&NewPlacement {
+                beneficiary_id: who.id,
+                opening_id: opening.id,
+                proposed_by: "caseworker".into(),
+            })
+            .await
+            .unwrap();
+        let live = placematch::store::LivePlacement {
+            opening_id: opening.id,
+            state: "proposed".into(),
+        };
+        assert_eq!(read(who.id).await, Some((who.clone(), Some(live))));
+        let decline = Transition {
+            to: "declined",
+            from: &["proposed"],
+            outcome: None,
+            decline_reason: None,
+            today: date!(2026 - 11 - 24),
+            check_intake: false,
+        };
+        store
+            .transition_placement(placed.id, &decline)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            read(who.id).await,
+            Some((who.clone(), None)),
+            "a declined placement is not live"
+        );
     }
 
     pub async fn a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing(
@@ -1108,6 +1208,7 @@ conformance!(
     a_caseworker_token_must_name_its_office_and_a_host_token_its_organisation,
     audit_events_page_in_time_order_without_gaps_or_repeats,
     an_unknown_audit_action_is_refused,
+    audit_events_written_in_batches_read_back_exactly_in_order,
     a_closed_store_reports_the_database_unavailable,
     an_opening_reads_back_with_its_languages_and_no_seat_taken,
     an_opening_update_replaces_fields_and_languages,
@@ -1115,6 +1216,7 @@ conformance!(
     the_schema_refuses_an_end_date_before_the_start,
     openings_filter_by_kind_status_box_and_text_and_page_by_cursor,
     a_beneficiary_reads_back_with_languages_and_is_erased_whole,
+    a_file_reads_in_one_go_with_its_languages_and_only_its_live_placement,
     the_same_external_reference_twice_in_one_office_is_a_conflict,
     a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing,
     fifty_racing_proposals_for_the_last_seat_give_exactly_one_placement,

@@ -1,12 +1,21 @@
 //! Writing the audit trail: one event per read or change of a person's file or placement. Ids
 //! only; a failure to audit fails the request, since an unaudited read must not happen.
+//!
+//! Events go through one writer task that stores whatever has queued up meanwhile in one
+//! statement (group commit): under load, many requests share a database round trip. A request
+//! still answers only once its own event is stored ([`Audited::confirmed`]), so the trail is as
+//! complete as with one INSERT per request, a crash included; it may wait for its event while it
+//! does its other work.
 
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::AppState;
 use super::auth::Principal;
 use super::error::ApiError;
-use crate::store::NewAuditEvent;
+use crate::store::{AUDIT_BATCH_MAX, AuditEventRow, Store};
 
 /// What happened to the object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +43,180 @@ impl Action {
     }
 }
 
+/// Events waiting for the writer; beyond this, requests wait for room (back pressure).
+const QUEUE_CAPACITY: usize = 4096;
+
+enum Message {
+    Event(AuditEventRow, oneshot::Sender<bool>),
+    /// Answered once every event queued before it is stored.
+    Flush(oneshot::Sender<()>),
+}
+
+/// The audit trail's writer: started on first use, on the runtime of that use.
+pub struct AuditWriter {
+    store: Arc<dyn Store>,
+    queue: OnceLock<mpsc::Sender<Message>>,
+}
+
+/// An event handed to the writer; [`Audited::confirmed`] says whether it is stored.
+#[must_use = "a request must not answer before its audit event is confirmed"]
+pub struct Audited(oneshot::Receiver<bool>);
+
+impl Audited {
+    /// Waits until the event is stored; an error if it could not be.
+    pub async fn confirmed(self) -> Result<(), ApiError> {
+        match self.0.await {
+            Ok(true) => Ok(()),
+            // The writer logged why; the caller learns nothing about the database.
+            Ok(false) => Err(ApiError::Unavailable),
+            Err(_) => Err(ApiError::Internal(anyhow::anyhow!(
+                "the audit writer stopped"
+            ))),
+        }
+    }
+}
+
+impl AuditWriter {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            queue: OnceLock::new(),
+        }
+    }
+
+    fn queue(&self) -> &mpsc::Sender<Message> {
+        self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
+            tokio::spawn(write_batches(self.store.clone(), rx));
+            tx
+        })
+    }
+
+    /// Queues `event` (its id and time already set).
+    pub async fn submit(&self, event: AuditEventRow) -> Result<Audited, ApiError> {
+        let (done, confirmed) = oneshot::channel();
+        self.queue()
+            .send(Message::Event(event, done))
+            .await
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the audit writer stopped")))?;
+        Ok(Audited(confirmed))
+    }
+
+    /// Waits until every event queued so far is stored (or failed): called on shutdown, after
+    /// the last request, so that nothing queued is lost.
+    pub async fn flush(&self) {
+        let Some(queue) = self.queue.get() else {
+            return; // never used
+        };
+        let (done, flushed) = oneshot::channel();
+        if queue.send(Message::Flush(done)).await.is_ok() {
+            let _ = flushed.await;
+        }
+    }
+}
+
+/// Stores what has queued up, in one statement, until every sender is gone.
+async fn write_batches(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Message>) {
+    let mut messages = Vec::with_capacity(AUDIT_BATCH_MAX);
+    let mut events = Vec::with_capacity(AUDIT_BATCH_MAX);
+    let mut waiting = Vec::with_capacity(AUDIT_BATCH_MAX);
+    let mut flushes = Vec::new();
+    while rx.recv_many(&mut messages, AUDIT_BATCH_MAX).await > 0 {
+        for message in messages.drain(..) {
+            match message {
+                Message::Event(event, done) => {
+                    events.push(event);
+                    waiting.push(done);
+                }
+                Message::Flush(done) => flushes.push(done),
+            }
+        }
+        if !events.is_empty() {
+            let stored = match store.record_audit_events(&events).await {
+                Ok(()) => vec![true; events.len()],
+                // One by one, so that one event the database refuses fails its own request
+                // only.
+                Err(_) if events.len() > 1 => {
+                    let mut stored = Vec::with_capacity(events.len());
+                    for event in &events {
+                        stored.push(written(&store, std::slice::from_ref(event)).await);
+                    }
+                    stored
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "audit event not stored");
+                    vec![false]
+                }
+            };
+            events.clear();
+            for (done, stored) in waiting.drain(..).zip(stored) {
+                // The request may be gone (client left); its event is stored all the same.
+                let _ = done.send(stored);
+            }
+        }
+        for done in flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// Whether `events` were stored; logs why not.
+async fn written(store: &Arc<dyn Store>, events: &[AuditEventRow]) -> bool {
+    match store.record_audit_events(events).await {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::error!(error = %err, events = events.len(), "audit events not stored");
+            false
+        }
+    }
+}
+
+/// The event of `principal` doing `action` to the `kind` object `id`, stamped now.
+fn event(
+    principal: &Principal,
+    action: Action,
+    kind: &str,
+    id: Uuid,
+    office_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+) -> AuditEventRow {
+    AuditEventRow {
+        id: crate::store::new_id(),
+        occurred_at: crate::store::now(),
+        actor_token_id: Some(principal.token_id),
+        actor_role: principal.role.as_str().to_owned(),
+        action: action.as_str().to_owned(),
+        object_kind: kind.to_owned(),
+        object_id: id,
+        office_id,
+        organisation_id,
+    }
+}
+
+/// Queues the event of `principal` doing `action` to the `kind` object `id`; the request may do
+/// other work before awaiting [`Audited::confirmed`], but must not answer before.
+pub async fn submit(
+    state: &AppState,
+    principal: &Principal,
+    action: Action,
+    kind: &str,
+    id: Uuid,
+    office_id: Option<Uuid>,
+    organisation_id: Option<Uuid>,
+) -> Result<Audited, ApiError> {
+    state
+        .audit
+        .submit(event(
+            principal,
+            action,
+            kind,
+            id,
+            office_id,
+            organisation_id,
+        ))
+        .await
+}
+
 /// Records that `principal` did `action` to the `kind` object `id`.
 pub async fn record(
     state: &AppState,
@@ -44,17 +227,16 @@ pub async fn record(
     office_id: Option<Uuid>,
     organisation_id: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    state
-        .store
-        .record_audit_event(&NewAuditEvent {
-            actor_token_id: Some(principal.token_id),
-            actor_role: principal.role.as_str().to_owned(),
-            action: action.as_str().to_owned(),
-            object_kind: kind.to_owned(),
-            object_id: id,
-            office_id,
-            organisation_id,
-        })
-        .await?;
-    Ok(())
+    submit(
+        state,
+        principal,
+        action,
+        kind,
+        id,
+        office_id,
+        organisation_id,
+    )
+    .await?
+    .confirmed()
+    .await
 }

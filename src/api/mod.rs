@@ -87,6 +87,8 @@ pub struct AppState {
     /// no update endpoint), and every suggestion needs it.
     pub programmes:
         Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
+    /// The audit trail's writer; [`audit::AuditWriter::flush`] it after the last request.
+    pub audit: Arc<audit::AuditWriter>,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
         Self {
             openings: Arc::new(suggestions::OpeningsCache::new(settings.openings_max_age)),
             programmes: Arc::default(),
+            audit: Arc::new(audit::AuditWriter::new(store.clone())),
             store,
             settings: Arc::new(settings),
         }

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::AppState;
 use super::audit::{self, Action};
 use super::auth::{Principal, Role};
-use super::beneficiaries::visible_beneficiary;
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
 use super::openings::Opening as OpeningView;
@@ -26,18 +26,17 @@ use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use crate::matching::{MatchingConfig, OpeningIndex, suggest};
-use crate::store::{LIVE_STATES, OpeningFilter, OpeningRow, PlacementFilter, Store};
+use crate::store::{OpeningFilter, Store};
 
 /// The in-memory index of open openings, shared by all requests.
 pub struct OpeningsCache {
     version: AtomicU64,
     slot: std::sync::Mutex<Option<Cached>>,
     /// One load at a time: requests that find the index out of date wait for that load
-    /// instead of each starting their own.
-    loading: tokio::sync::Mutex<()>,
-    /// Set while a request refreshes an index that only aged: the others keep answering from
-    /// the aged one meanwhile, so a periodic refresh never stalls the service.
-    refreshing: std::sync::atomic::AtomicBool,
+    /// instead of each starting their own. A reload of an index that only aged holds it in the
+    /// background while every request answers from the aged one, so a periodic refresh never
+    /// makes a request wait.
+    loading: Arc<tokio::sync::Mutex<()>>,
     max_age: Duration,
 }
 
@@ -47,7 +46,9 @@ struct Cached {
     loaded: Instant,
     day: time::Date,
     index: Arc<OpeningIndex>,
-    rows: Arc<HashMap<Uuid, OpeningRow>>,
+    /// Each opening as the API shows it, serialised once per load: answers copy these bytes
+    /// instead of building and serialising the same views request after request.
+    views: Arc<HashMap<Uuid, Box<RawValue>>>,
 }
 
 /// What the cache holds for a request.
@@ -63,8 +64,7 @@ impl OpeningsCache {
         Self {
             version: AtomicU64::new(0),
             slot: std::sync::Mutex::new(None),
-            loading: tokio::sync::Mutex::new(()),
-            refreshing: std::sync::atomic::AtomicBool::new(false),
+            loading: Arc::new(tokio::sync::Mutex::new(())),
             max_age,
         }
     }
@@ -89,22 +89,26 @@ impl OpeningsCache {
         }
     }
 
-    async fn get(&self, store: &Arc<dyn Store>, today: time::Date) -> Result<Cached, ApiError> {
+    async fn get(
+        self: &Arc<Self>,
+        store: &Arc<dyn Store>,
+        today: time::Date,
+    ) -> Result<Cached, ApiError> {
         match self.peek(today) {
             Freshness::Fresh(c) => return Ok(c),
             Freshness::Aged(c) => {
-                if self.refreshing.swap(true, Ordering::SeqCst) {
-                    return Ok(c); // another request is refreshing it
+                // Taken here, before the task starts: no second reload begins meanwhile.
+                if let Ok(one_load) = self.loading.clone().try_lock_owned() {
+                    let (cache, store) = (self.clone(), store.clone());
+                    tokio::spawn(async move {
+                        let _one_load = one_load;
+                        if let Err(err) = cache.load(&store, today).await {
+                            // The aged index stays; the next request tries again.
+                            tracing::warn!(error = ?err, "openings index not refreshed");
+                        }
+                    });
                 }
-                // Cleared however the refresh ends, a dropped request included.
-                struct Done<'a>(&'a std::sync::atomic::AtomicBool);
-                impl Drop for Done<'_> {
-                    fn drop(&mut self) {
-                        self.0.store(false, Ordering::SeqCst);
-                    }
-                }
-                let _done = Done(&self.refreshing);
-                return self.load(store, today).await;
+                return Ok(c);
             }
             Freshness::Stale => {}
         }
@@ -128,23 +132,32 @@ impl OpeningsCache {
             .into_iter()
             .map(|(org, cap, used)| (org, (cap, used)))
             .collect();
-        let (index, rows) = tokio::task::spawn_blocking(move || {
+        let (index, views) = tokio::task::spawn_blocking(move || {
             let openings = rows
                 .iter()
                 .map(|r| bridge::opening(r, &intake))
-                .collect::<Result<Vec<_>, _>>()?;
-            let rows: HashMap<Uuid, OpeningRow> = rows.into_iter().map(|r| (r.id, r)).collect();
-            Ok::<_, bridge::BridgeError>((OpeningIndex::new(openings), rows))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(anyhow::Error::from)?;
+            let views = rows
+                .into_iter()
+                .map(|r| {
+                    Ok((
+                        r.id,
+                        serde_json::value::to_raw_value(&OpeningView::from(r))?,
+                    ))
+                })
+                .collect::<Result<HashMap<_, _>, serde_json::Error>>()?;
+            Ok::<_, anyhow::Error>((OpeningIndex::new(openings), views))
         })
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map_err(ApiError::Internal)?;
         let cached = Cached {
             version,
             loaded: Instant::now(),
             day: today,
             index: Arc::new(index),
-            rows: Arc::new(rows),
+            views: Arc::new(views),
         };
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(cached.clone());
         Ok(cached)
@@ -164,7 +177,8 @@ pub struct BreakdownPart {
 /// A suggested opening.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestionItem {
-    pub opening: OpeningView,
+    #[schema(value_type = OpeningView)]
+    pub opening: Box<RawValue>,
     /// Higher is better; the sum of the breakdown's points.
     pub score: i64,
     pub breakdown: Vec<BreakdownPart>,
@@ -183,7 +197,8 @@ pub struct Reason {
 /// An opening within reach that a hard rule excluded.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExcludedItem {
-    pub opening: OpeningView,
+    #[schema(value_type = OpeningView)]
+    pub opening: Box<RawValue>,
     pub reasons: Vec<Reason>,
 }
 
@@ -298,8 +313,16 @@ pub async fn list_suggestions(
 ) -> Result<Json<SuggestionList>, ApiError> {
     let limit = bounded("limit", q.limit, 10, 1..=50)?;
     let excluded_limit = bounded("excluded_limit", q.excluded_limit, 20, 0..=100)?;
-    let row = visible_beneficiary(&state, &principal, id).await?;
-    audit::record(
+    principal.require(&[Role::Admin, Role::Caseworker])?;
+    // The file, its languages and its live placement in one round trip.
+    let (row, current) = state
+        .store
+        .get_beneficiary_with_live_placement(id)
+        .await?
+        .filter(|(b, _)| principal.sees_office(b.office_id))
+        .ok_or(ApiError::NotFound("beneficiary"))?;
+    // Stored while the suggestions are computed; confirmed before anything is answered.
+    let audited = audit::submit(
         &state,
         &principal,
         Action::Read,
@@ -310,16 +333,12 @@ pub async fn list_suggestions(
     )
     .await?;
     let programme = programme_of(&state, row.office_id).await?;
-    let mine = PlacementFilter {
-        beneficiary_id: Some(id),
-        ..Default::default()
-    };
-    let placements = state.store.list_placements(&mine, None, 200).await?;
-    let current = placements
-        .iter()
-        .find(|p| LIVE_STATES.contains(&p.state.as_str()));
-    let person =
-        bridge::beneficiary(&row, programme, current).map_err(|e| ApiError::Internal(e.into()))?;
+    let person = bridge::beneficiary_placed(
+        &row,
+        programme,
+        current.as_ref().map(|p| (p.opening_id, p.state.as_str())),
+    )
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let day = today();
     let cached = state.openings.get(&state.store, day).await?;
     let config = state.settings.matching.clone();
@@ -335,28 +354,27 @@ pub async fn list_suggestions(
         )
     })
     .await?;
-    let view = |opening_id: &Uuid| -> Result<OpeningView, ApiError> {
-        cached
-            .rows
-            .get(opening_id)
-            .cloned()
-            .map(OpeningView::from)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("opening missing from the cache")))
-    };
+    let view =
+        |opening_id: &Uuid| -> Result<Box<RawValue>, ApiError> {
+            cached.views.get(opening_id).cloned().ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("opening missing from the cache"))
+            })
+        };
+    // The matching's own strings move into the answer; only the opening views are copied.
     let items = found
         .items
-        .iter()
+        .into_iter()
         .map(|s| {
             Ok(SuggestionItem {
                 opening: view(&s.opening_id)?,
                 score: s.score,
                 breakdown: s
                     .breakdown
-                    .iter()
+                    .into_iter()
                     .map(|p| BreakdownPart {
                         criterion: p.criterion.as_str().to_owned(),
                         points: p.points,
-                        explanation: p.explanation.clone(),
+                        explanation: p.explanation,
                     })
                     .collect(),
                 seats_left: s.seats_left,
@@ -365,21 +383,22 @@ pub async fn list_suggestions(
         .collect::<Result<_, ApiError>>()?;
     let excluded = found
         .excluded
-        .iter()
+        .into_iter()
         .map(|x| {
             Ok(ExcludedItem {
                 opening: view(&x.opening_id)?,
                 reasons: x
                     .reasons
-                    .iter()
+                    .into_iter()
                     .map(|r| Reason {
                         code: r.code.to_owned(),
-                        explanation: r.explanation.clone(),
+                        explanation: r.explanation,
                     })
                     .collect(),
             })
         })
         .collect::<Result<_, ApiError>>()?;
+    audited.confirmed().await?;
     Ok(Json(SuggestionList { items, excluded }))
 }
 
@@ -515,4 +534,28 @@ pub async fn list_candidates(
         })
         .collect();
     Ok(Json(CandidateList { items }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DatabaseConfig;
+
+    #[tokio::test]
+    async fn an_index_that_only_aged_answers_at_once_and_is_reloaded_in_the_background() {
+        let store = crate::store::connect(&DatabaseConfig::for_url("sqlite::memory:"))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let cache = Arc::new(OpeningsCache::new(Duration::ZERO));
+        let day = today();
+        let first = cache.get(&store, day).await.unwrap();
+        // Aged at once (no time to live): answered from the loaded index, reload started.
+        let second = cache.get(&store, day).await.unwrap();
+        assert_eq!(second.loaded, first.loaded);
+        // The reload holds the lock from before it starts until it is done.
+        drop(cache.loading.lock().await);
+        let third = cache.get(&store, day).await.unwrap();
+        assert!(third.loaded > first.loaded, "the reloaded index is used");
+    }
 }

@@ -18,6 +18,7 @@ use crate::config::DatabaseConfig;
 mod shared;
 pub mod postgres;
 pub mod sqlite;
+mod token_cache;
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -261,6 +262,10 @@ pub struct AuditEventRow {
     pub organisation_id: Option<Uuid>,
 }
 
+/// Most audit events written by one statement: 9 values each stays far below both databases'
+/// limits on bound values (32,766 for SQLite, 65,535 for PostgreSQL).
+pub const AUDIT_BATCH_MAX: usize = 256;
+
 /// A new audit event.
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent {
@@ -347,6 +352,12 @@ pub trait Store: Send + Sync + 'static {
         fields: &BeneficiaryFields,
     ) -> Result<BeneficiaryRow, StoreError>;
     async fn get_beneficiary(&self, id: Uuid) -> Result<Option<BeneficiaryRow>, StoreError>;
+    /// A file with its languages and its live placement, if any, in one round trip: what a
+    /// suggestion needs.
+    async fn get_beneficiary_with_live_placement(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<(BeneficiaryRow, Option<LivePlacement>)>, StoreError>;
     /// Creates many files in one transaction (all or nothing); returns their ids in order.
     async fn create_beneficiaries(
         &self,
@@ -453,6 +464,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_rebalancing_run(&self, id: Uuid) -> Result<Option<RebalancingRunRow>, StoreError>;
 
     async fn record_audit_event(&self, new: &NewAuditEvent) -> Result<AuditEventRow, StoreError>;
+    /// Writes events whose id and time the caller chose, all or none, in one round trip per
+    /// [`AUDIT_BATCH_MAX`] events.
+    async fn record_audit_events(&self, events: &[AuditEventRow]) -> Result<(), StoreError>;
     /// Audit events in time order, after the event `after` (exclusive), at most `limit`.
     async fn list_audit_events(
         &self,
@@ -510,7 +524,7 @@ pub struct SkillRecord {
 }
 
 /// A language with a CEFR level (`A1`..`C2`) as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct LanguageRecord {
     /// ISO 639-1 code.
     pub language: String,
@@ -744,6 +758,35 @@ fn attach_languages<T>(
 
 /// States in which a placement holds a seat and blocks the person from a second placement.
 pub const LIVE_STATES: [&str; 4] = ["proposed", "accepted", "confirmed", "active"];
+
+/// The opening and state of a person's live placement (proposed, accepted, confirmed, active).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePlacement {
+    pub opening_id: Uuid,
+    pub state: String,
+}
+
+/// A file with its languages and live placement, as one query returns them.
+#[derive(sqlx::FromRow)]
+struct BeneficiaryWithLiveRow {
+    #[sqlx(flatten)]
+    file: BeneficiaryRow,
+    language_list: sqlx::types::Json<Vec<LanguageRecord>>,
+    live_opening_id: Option<Uuid>,
+    live_state: Option<String>,
+}
+
+impl BeneficiaryWithLiveRow {
+    fn split(self) -> (BeneficiaryRow, Option<LivePlacement>) {
+        let mut file = self.file;
+        file.languages = self.language_list.0;
+        let live = self
+            .live_opening_id
+            .zip(self.live_state)
+            .map(|(opening_id, state)| LivePlacement { opening_id, state });
+        (file, live)
+    }
+}
 
 /// A placement: the link between one person and one opening.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]

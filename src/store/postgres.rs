@@ -4,6 +4,7 @@
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
+use super::token_cache::TokenCache;
 use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
 use crate::config::DatabaseConfig;
 
@@ -11,6 +12,7 @@ use crate::config::DatabaseConfig;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    tokens: std::sync::Arc<TokenCache>,
 }
 
 impl PgStore {
@@ -34,11 +36,19 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(url, e))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl())),
+        })
     }
 }
 
 impl PgStore {
+    /// The languages of the file `b` as a JSON array of `{language, level}`.
+    const LANGUAGES_OF_B_AS_JSON: &str = "SELECT coalesce(json_agg(json_build_object('language', \
+         language, 'level', level) ORDER BY language), '[]'::json) FROM beneficiary_languages \
+         WHERE beneficiary_id = b.id";
+
     /// A transaction holding a row lock on the opening: concurrent proposals and transitions on
     /// one opening run one after the other, so seats are counted exactly.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {

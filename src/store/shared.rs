@@ -391,6 +391,34 @@ macro_rules! impl_store {
                 Ok(rows)
             }
 
+            /// One multi-row INSERT of `events` (at most `AUDIT_BATCH_MAX`).
+            async fn insert_audit_events(
+                &self,
+                conn: &mut $conn,
+                events: &[$crate::store::AuditEventRow],
+            ) -> Result<(), $crate::store::StoreError> {
+                if events.is_empty() {
+                    return Ok(());
+                }
+                let mut insert = sqlx::QueryBuilder::<<$conn as sqlx::Connection>::Database>::new(
+                    "INSERT INTO audit_events (id, occurred_at, actor_token_id, actor_role, action, \
+                     object_kind, object_id, office_id, organisation_id) ",
+                );
+                insert.push_values(events, |mut row, e| {
+                    row.push_bind(e.id)
+                        .push_bind(e.occurred_at)
+                        .push_bind(e.actor_token_id)
+                        .push_bind(e.actor_role.clone())
+                        .push_bind(e.action.clone())
+                        .push_bind(e.object_kind.clone())
+                        .push_bind(e.object_id)
+                        .push_bind(e.office_id)
+                        .push_bind(e.organisation_id);
+                });
+                insert.build().execute(&mut *conn).await?;
+                Ok(())
+            }
+
             /// Beneficiaries matching `filter` (and `id` when given), in id order after `after`.
             async fn select_beneficiaries(
                 &self,
@@ -550,10 +578,19 @@ macro_rules! impl_store {
                 &self,
                 hash: &str,
             ) -> Result<Option<$crate::store::TokenRow>, $crate::store::StoreError> {
-                Ok(sqlx::query_as("SELECT * FROM api_tokens WHERE token_hash = $1")
-                    .bind(hash)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                if let Some(row) = self.tokens.get(hash) {
+                    return Ok(Some(row));
+                }
+                let generation = self.tokens.generation();
+                let row: Option<$crate::store::TokenRow> =
+                    sqlx::query_as("SELECT * FROM api_tokens WHERE token_hash = $1")
+                        .bind(hash)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                if let Some(row) = &row {
+                    self.tokens.put(row, generation);
+                }
+                Ok(row)
             }
 
             async fn revoke_token(
@@ -568,6 +605,9 @@ macro_rules! impl_store {
                 .bind(at)
                 .execute(&self.pool)
                 .await?;
+                // After the write: a lookup racing with it either reads the revoked row or
+                // started before this and is not kept.
+                self.tokens.forget_all();
                 Ok(done.rows_affected() == 1)
             }
 
@@ -820,6 +860,30 @@ macro_rules! impl_store {
                 let filter = $crate::store::BeneficiaryFilter::default();
                 let mut rows = self.select_beneficiaries(&filter, Some(id), None, 1).await?;
                 Ok(rows.pop())
+            }
+
+            async fn get_beneficiary_with_live_placement(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<
+                Option<($crate::store::BeneficiaryRow, Option<$crate::store::LivePlacement>)>,
+                $crate::store::StoreError,
+            > {
+                // At most one live placement per person (a unique index), so at most one row.
+                let row: Option<$crate::store::BeneficiaryWithLiveRow> = sqlx::query_as(
+                    sqlx::AssertSqlSafe(format!(
+                        "SELECT b.*, ({}) AS language_list, \
+                         p.opening_id AS live_opening_id, p.state AS live_state \
+                         FROM beneficiaries b LEFT JOIN placements p ON p.beneficiary_id = b.id \
+                         AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') \
+                         WHERE b.id = $1",
+                        Self::LANGUAGES_OF_B_AS_JSON
+                    )),
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map($crate::store::BeneficiaryWithLiveRow::split))
             }
 
             async fn update_beneficiary(
@@ -1195,6 +1259,21 @@ macro_rules! impl_store {
                 .bind(new.organisation_id)
                 .fetch_one(&self.pool)
                 .await?)
+            }
+
+            async fn record_audit_events(
+                &self,
+                events: &[$crate::store::AuditEventRow],
+            ) -> Result<(), $crate::store::StoreError> {
+                if events.len() <= $crate::store::AUDIT_BATCH_MAX {
+                    return self.insert_audit_events(&mut *self.pool.acquire().await?, events).await;
+                }
+                let mut tx = self.pool.begin().await?;
+                for chunk in events.chunks($crate::store::AUDIT_BATCH_MAX) {
+                    self.insert_audit_events(&mut *tx, chunk).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn list_audit_events(

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+use super::token_cache::TokenCache;
 use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
 use crate::config::DatabaseConfig;
 
@@ -16,6 +17,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Folder of the database file, for run lock files; `None` in memory.
     lock_dir: Option<std::path::PathBuf>,
+    tokens: std::sync::Arc<TokenCache>,
 }
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -60,11 +62,20 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(url, e))?;
-        Ok(Self { pool, lock_dir })
+        Ok(Self {
+            pool,
+            lock_dir,
+            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl())),
+        })
     }
 }
 
 impl SqliteStore {
+    /// The languages of the file `b` as a JSON array of `{language, level}`.
+    const LANGUAGES_OF_B_AS_JSON: &str = "SELECT json_group_array(json_object('language', \
+         language, 'level', level)) FROM (SELECT language, level FROM beneficiary_languages \
+         WHERE beneficiary_id = b.id ORDER BY language)";
+
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
     /// read-then-write transactions queue on the busy timeout instead of failing on upgrade.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {

@@ -63,6 +63,30 @@ async fn a_revoked_token_stops_working_at_once() {
 }
 
 #[tokio::test]
+async fn a_token_kept_by_the_token_cache_is_refused_right_after_its_revocation_and_others_still_work()
+ {
+    let app = TestApp::new().await;
+    let (secret, row) = issue_token(app.store(), Role::Admin, None, None, None, "x")
+        .await
+        .unwrap();
+    let other = app.admin().await;
+    for _ in 0..5 {
+        expect(app.get("/v1/offices", &secret).await, 200);
+        expect(app.get("/v1/offices", &other).await, 200);
+    }
+    assert!(
+        app.store()
+            .revoke_token(row.id, placematch::store::now())
+            .await
+            .unwrap()
+    );
+    for _ in 0..3 {
+        expect(app.get("/v1/offices", &secret).await, 401);
+        expect(app.get("/v1/offices", &other).await, 200);
+    }
+}
+
+#[tokio::test]
 async fn a_scheduler_may_not_read_offices_or_audit_events() {
     let app = TestApp::new().await;
     let scheduler = app.token(Role::Scheduler, None, None).await;

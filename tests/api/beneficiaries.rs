@@ -119,7 +119,8 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
     assert_eq!(actions, vec!["create", "read", "update", "export"]);
     assert!(mine.iter().all(|e| e["actor_role"] == "caseworker"));
     let text = log.to_string();
-    for personal in ["Ferreira", "Ana", "Alzette", "1984"] {
+    // The whole birth date: "1984" alone turns up now and then in random ids and timestamps.
+    for personal in ["Ferreira", "Ana", "Alzette", "1984-03-12"] {
         assert!(!text.contains(personal), "the audit log leaks {personal}");
     }
     expect(app.get("/v1/audit-events", &w.caseworker).await, 403);

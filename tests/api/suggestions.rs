@@ -151,3 +151,149 @@ async fn a_host_sees_pseudonymised_candidates_for_its_own_opening_only() {
     expect(app.get(&uri, &w.other_host).await, 404);
     expect(app.get(&uri, &w.caseworker).await, 403);
 }
+
+/// Read events of `id` in the whole audit log, page by page.
+async fn reads_of(app: &TestApp, admin: &str) -> std::collections::HashMap<String, usize> {
+    let mut reads = std::collections::HashMap::new();
+    let mut cursor = String::new();
+    loop {
+        let page = expect(
+            app.get(&format!("/v1/audit-events?limit=200{cursor}"), admin)
+                .await,
+            200,
+        );
+        for event in page["items"].as_array().unwrap() {
+            if event["action"] == "read" && event["object_kind"] == "beneficiary" {
+                *reads
+                    .entry(event["object_id"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return reads,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_suggestion_answered_in_a_burst_of_concurrent_reads_is_in_the_audit_log() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let app = TestApp::new().await;
+    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
+        .await
+        .unwrap();
+    let caseworker = app
+        .token(Role::Caseworker, Some(loaded.office_id), None)
+        .await;
+    let admin = app.admin().await;
+    let people = expect(
+        app.get("/v1/beneficiaries?limit=20", &caseworker).await,
+        200,
+    );
+    let ids: Vec<String> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    let before = reads_of(&app, &admin).await;
+
+    let mut burst = tokio::task::JoinSet::new();
+    let mut asked = std::collections::HashMap::<String, usize>::new();
+    for k in 0..120 {
+        let id = ids[k * 7 % ids.len()].clone();
+        *asked.entry(id.clone()).or_default() += 1;
+        let app = placematch::api::router(app.state.clone());
+        let token = caseworker.clone();
+        burst.spawn(async move {
+            let request = Request::get(format!("/v1/beneficiaries/{id}/suggestions?limit=3"))
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            app.oneshot(request).await.unwrap().status()
+        });
+    }
+    while let Some(status) = burst.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+
+    // Answered means stored: no flush needed before reading the log.
+    let after = reads_of(&app, &admin).await;
+    for (id, n) in &asked {
+        assert_eq!(
+            after.get(id).copied().unwrap_or(0) - before.get(id).copied().unwrap_or(0),
+            *n,
+            "reads of {id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn audit_events_queued_by_requests_cut_short_are_stored_by_the_flush_on_shutdown() {
+    let app = TestApp::new().await;
+    let object = uuid::Uuid::new_v4();
+    let principal = placematch::api::auth::Principal {
+        token_id: uuid::Uuid::new_v4(),
+        role: Role::Caseworker,
+        office_id: None,
+        organisation_id: None,
+    };
+    for _ in 0..10 {
+        // Queued, never awaited: like a request dropped after queuing its event.
+        let _ = placematch::api::audit::submit(
+            &app.state,
+            &principal,
+            placematch::api::audit::Action::Read,
+            "beneficiary",
+            object,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    app.state.audit.flush().await;
+    let stored = app.store().list_audit_events(None, 100).await.unwrap();
+    assert_eq!(stored.len(), 10);
+    assert!(stored.iter().all(|e| e.object_id == object));
+}
+
+#[tokio::test]
+async fn an_audit_event_the_database_refuses_fails_only_its_own_request() {
+    let app = TestApp::new().await;
+    let event = |action: &str| placematch::store::AuditEventRow {
+        id: placematch::store::new_id(),
+        occurred_at: placematch::store::now(),
+        actor_token_id: None,
+        actor_role: "caseworker".into(),
+        action: action.into(),
+        object_kind: "beneficiary".into(),
+        object_id: uuid::Uuid::new_v4(),
+        office_id: None,
+        organisation_id: None,
+    };
+    // Queued together, so that they are likely written as one batch.
+    let mut queued = Vec::new();
+    for action in ["read", "read", "peek", "read", "update"] {
+        queued.push((action, app.state.audit.submit(event(action)).await.unwrap()));
+    }
+    for (action, audited) in queued {
+        assert_eq!(
+            audited.confirmed().await.is_ok(),
+            action != "peek",
+            "{action}"
+        );
+    }
+    assert_eq!(
+        app.store()
+            .list_audit_events(None, 100)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+}
