@@ -11,8 +11,8 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use super::evaluate::{
-    Assessment, CriterionPart, Exclusion, PreparedOpening, PreparedPerson, Seats, assess,
-    assess_with, explain, travel_points, waiting_points,
+    Assessment, CriterionPart, Exclusion, OpeningFacts, PreparedOpening, PreparedPerson, Seats,
+    assess, explain, score_passed, travel_points, waiting_points,
 };
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
@@ -26,17 +26,26 @@ const KM_PER_DEGREE: f64 = 111.32;
 pub struct OpeningIndex {
     openings: Vec<Opening>,
     prepared: Vec<PreparedOpening>,
-    /// Each opening's required and wanted skills as ids into `vocabulary`: openings of one
-    /// territory ask for the same few hundred skills, so a person is compared with each distinct
-    /// skill once per query, not once per opening.
-    skill_ids: Vec<(Vec<u32>, Vec<u32>)>,
+    /// The distinct skills the openings ask for: openings of one territory ask for the same few
+    /// hundred skills, so a person is compared with each distinct skill once per query, not
+    /// once per opening.
     vocabulary: Vec<NormalSkill>,
-    /// The rules that need no distance or text, packed small: a search reads these first and
-    /// touches an opening's full record only when they pass.
+    /// What a search reads of each opening, packed small and stored in the R-tree's order (the
+    /// tree's leaves point here), so that openings near in space are near in memory: a search
+    /// scores a candidate from this alone and reads an opening's full record only for the
+    /// suggestions it returns.
     hot: Vec<Hot>,
+    /// The opening ids of `hot`, for ties.
+    ids: Vec<Uuid>,
+    /// Language minimums of `hot`, each opening's a run ([`Hot::languages`]).
+    languages: Vec<LanguageLevel>,
+    /// Skill ids into `vocabulary` of `hot`, each opening's required then wanted skills a run
+    /// ([`Hot::skills`]).
+    skills: Vec<u32>,
     /// Sector ids of `hot` (0: none).
     sectors: HashMap<String, u32>,
     position: HashMap<Uuid, usize>,
+    /// Leaves hold positions in `hot`.
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Longitude is scaled by cos(mean latitude) so that the plane is locally true.
     lon_scale: f64,
@@ -63,6 +72,14 @@ impl OpeningIndex {
             .map(|(i, o)| GeomWithData::new(project(o.location, lon_scale), i))
             .collect();
         let prepared: Vec<PreparedOpening> = openings.iter().map(PreparedOpening::new).collect();
+        let mut tree = RTree::bulk_load(points);
+        // Number the leaves in the tree's own order: a depth-first walk visits near points
+        // together.
+        let mut order = Vec::with_capacity(openings.len());
+        for (slot, leaf) in tree.iter_mut().enumerate() {
+            order.push(leaf.data);
+            leaf.data = slot;
+        }
         let mut vocabulary: Vec<NormalSkill> = Vec::new();
         let mut ids: HashMap<NormalSkill, u32> = HashMap::new();
         let mut id_of = |s: &NormalSkill| {
@@ -71,27 +88,32 @@ impl OpeningIndex {
                 (vocabulary.len() - 1) as u32
             })
         };
-        let skill_ids = prepared
-            .iter()
-            .map(|po| {
-                (
-                    po.required.iter().map(&mut id_of).collect(),
-                    po.wanted.iter().map(&mut id_of).collect(),
-                )
-            })
-            .collect();
         let mut sectors: HashMap<String, u32> = HashMap::new();
-        let hot = openings
+        let mut languages = Vec::new();
+        let mut skills = Vec::new();
+        let hot = order
             .iter()
-            .zip(&prepared)
-            .map(|(o, po)| {
+            .map(|&i| {
+                let (o, po) = (&openings[i], &prepared[i]);
                 let sector = if po.sector.is_empty() {
                     0
                 } else {
                     let next = sectors.len() as u32 + 1;
                     *sectors.entry(po.sector.clone()).or_insert(next)
                 };
-                Hot::new(o, sector)
+                let language_start = languages.len();
+                languages.extend_from_slice(&o.languages);
+                let skill_start = skills.len();
+                skills.extend(po.required.iter().map(&mut id_of));
+                let required_end = skills.len();
+                skills.extend(po.wanted.iter().map(&mut id_of));
+                Hot::new(
+                    o,
+                    i,
+                    sector,
+                    (language_start, languages.len()),
+                    (skill_start, required_end, skills.len()),
+                )
             })
             .collect();
         let position = openings
@@ -101,13 +123,15 @@ impl OpeningIndex {
             .collect();
         Self {
             prepared,
-            skill_ids,
             vocabulary,
             hot,
+            ids: order.iter().map(|&i| openings[i].id).collect(),
+            languages,
+            skills,
             sectors,
             position,
             openings,
-            tree: RTree::bulk_load(points),
+            tree,
             lon_scale,
             mean_lat,
             lat_range,
@@ -169,56 +193,59 @@ impl OpeningIndex {
         &self.prepared[i]
     }
 
-    /// Assesses opening `i` for a search whose packed rules (`HotPerson::may_pass`) passed:
-    /// the first failing rule only, and the person's similarity to each skill of the index
-    /// computed once into `memo` (NaN: not yet).
-    fn assess_passed(
+    /// Scores the opening at `slot` of `hot` for a search whose packed rules
+    /// ([`HotPerson::may_pass`]) passed: `None` when another rule fails. Reads the packed copy
+    /// only, and the person's similarity to each skill of the index computed once into `memo`
+    /// (NaN: not yet). The same as [`assess`] on the full record (`score_passed` says why).
+    fn score(
         &self,
         p: &PreparedPerson<'_>,
-        i: usize,
+        slot: usize,
         config: &MatchingConfig,
-        seats: Seats,
         memo: &mut [f64],
-    ) -> Result<Assessment, Vec<Exclusion>> {
-        let (required, wanted) = &self.skill_ids[i];
-        let mut similarity = |is_required: bool, k: usize| {
+    ) -> Option<Assessment> {
+        let h = &self.hot[slot];
+        let skills = &self.skills[h.skills[0] as usize..h.skills[2] as usize];
+        let (required, wanted) = skills.split_at((h.skills[1] - h.skills[0]) as usize);
+        let facts = OpeningFacts {
+            location: h.location,
+            hours_per_week: h.hours,
+            languages: &self.languages[h.languages[0] as usize..h.languages[1] as usize],
+            required: required.len(),
+            wanted: wanted.len(),
+        };
+        score_passed(p, &facts, config, |is_required, k| {
             let id = if is_required { required[k] } else { wanted[k] } as usize;
             if memo[id].is_nan() {
                 memo[id] = best_similarity(&p.skills, &self.vocabulary[id]);
             }
             memo[id]
-        };
-        assess_with(
-            p,
-            &self.openings[i],
-            &self.prepared[i],
-            config,
-            seats,
-            false,
-            true,
-            &mut similarity,
-        )
+        })
     }
 }
 
-/// An opening's distance-free, text-free rules in a few bytes (see `check_cheap_rules`).
+/// What a search reads of one opening: its distance-free, text-free rules in a few bytes (see
+/// `check_cheap_rules`), and what scoring needs (`OpeningFacts`).
 #[derive(Debug, Clone, Copy)]
 struct Hot {
+    location: LonLat,
+    hours: f64,
+    /// Position in [`OpeningIndex::openings`].
+    index: u32,
     /// Programmes (bit per [`Programme::ALL`] index) that may take the opening, its kind
     /// allowing.
     programmes: u32,
-    hours: f64,
     /// Julian day of the end date; `i32::MAX` for none.
     end: i32,
     /// Physical demands, bit per [`PhysicalDemand::ALL`] index.
     demands: u32,
     sector: u32,
+    /// Start and end of the language minimums in [`OpeningIndex::languages`].
+    languages: [u32; 2],
+    /// Start of the required skills in [`OpeningIndex::skills`], start of the wanted ones, end.
+    skills: [u32; 3],
     /// No free seat, or the host at its monthly cap.
     full: bool,
-    /// The minimum language levels, when there are at most two (`None` past the count).
-    languages: [Option<LanguageLevel>; 2],
-    /// More than two language minimums: left to the full assessment.
-    many_languages: bool,
 }
 
 fn bit<T: PartialEq>(all: &[T], x: &T) -> u32 {
@@ -226,15 +253,26 @@ fn bit<T: PartialEq>(all: &[T], x: &T) -> u32 {
 }
 
 impl Hot {
-    fn new(o: &Opening, sector: u32) -> Self {
+    fn new(
+        o: &Opening,
+        index: usize,
+        sector: u32,
+        languages: (usize, usize),
+        skills: (usize, usize, usize),
+    ) -> Self {
+        // Positions into the index's arrays: an index of more than 4 billion entries would not
+        // fit in memory anyway.
+        let at = |n: usize| u32::try_from(n).expect("fewer than 2^32 entries");
         Self {
+            location: o.location,
+            hours: o.hours_per_week,
+            index: at(index),
             programmes: o
                 .programmes
                 .iter()
                 .filter(|p| o.kind.allowed_for(**p))
                 .map(|p| bit(Programme::ALL, p))
                 .fold(0, |a, b| a | b),
-            hours: o.hours_per_week,
             end: o.end_date.map_or(i32::MAX, |d| d.to_julian_day()),
             demands: o
                 .physical_demands
@@ -242,11 +280,11 @@ impl Hot {
                 .map(|d| bit(PhysicalDemand::ALL, d))
                 .fold(0, |a, b| a | b),
             sector,
+            languages: [at(languages.0), at(languages.1)],
+            skills: [at(skills.0), at(skills.1), at(skills.2)],
             full: o.free_seats() == 0
                 || o.host_monthly_cap
                     .is_some_and(|cap| o.host_intake_this_month >= cap),
-            languages: [o.languages.first().copied(), o.languages.get(1).copied()],
-            many_languages: o.languages.len() > 2,
         }
     }
 }
@@ -258,7 +296,6 @@ struct HotPerson {
     available_from: i32,
     health: u32,
     refused: Vec<u32>,
-    languages: Vec<LanguageLevel>,
 }
 
 impl HotPerson {
@@ -278,12 +315,10 @@ impl HotPerson {
                 .iter()
                 .filter_map(|s| index.sectors.get(s).copied())
                 .collect(),
-            languages: p.person.languages.clone(),
         }
     }
 
-    /// False only when a rule of `check_cheap_rules`, or a language minimum, surely excludes
-    /// the pair.
+    /// False only when a rule of `check_cheap_rules` surely excludes the pair.
     fn may_pass(&self, h: &Hot, seats: Seats) -> bool {
         h.programmes & self.programme != 0
             && h.hours <= self.hours + 1e-9
@@ -291,12 +326,6 @@ impl HotPerson {
             && h.demands & self.health == 0
             && (h.sector == 0 || !self.refused.contains(&h.sector))
             && !(h.full && seats == (Seats::Check { is_current: false }))
-            && (h.many_languages
-                || h.languages.iter().flatten().all(|need| {
-                    self.languages
-                        .iter()
-                        .any(|l| l.language == need.language && l.level >= need.level)
-                }))
     }
 }
 
@@ -392,6 +421,10 @@ impl<'a> SearchArea<'a> {
     }
 }
 
+/// A candidate's rank: score, then id (the lower first), then position in
+/// [`OpeningIndex::openings`] and in `hot`.
+type Ranked = (i64, Reverse<Uuid>, usize, usize);
+
 /// The `limit` best eligible openings within reach (best first; equal scores by opening id),
 /// and up to `excluded_limit` excluded ones, nearest first.
 ///
@@ -416,8 +449,9 @@ pub fn suggest(
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
     let area = SearchArea::new(&p, index, config, radius_m);
-    // Worst of the best `limit` so far on top: lowest score, then highest id.
-    let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
+    // Worst of the best `limit` so far on top: lowest score, then highest id (then position,
+    // and the slot in `hot`, which never decides).
+    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
     // Excluded openings met, with their plane distance: reasons are worked out for the nearest
     // `excluded_limit` only, at the end.
     let mut met_excluded: Vec<(f64, usize)> = Vec::new();
@@ -437,20 +471,21 @@ pub fn suggest(
         if limit > 0 && best.len() == limit && area.bound(km) < best.peek().expect("full").0.0 {
             break;
         }
-        let i = g.data;
+        let slot = g.data;
+        let h = &index.hot[slot];
+        let i = h.index as usize;
         let seats = Seats::Check {
             is_current: current_index == Some(i),
         };
-        if !hot_person.may_pass(&index.hot[i], seats) {
+        if !hot_person.may_pass(h, seats) {
             if excluded_limit > 0 {
                 met_excluded.push((d2, i));
             }
             continue;
         }
-        let o = &index.openings[i];
-        match index.assess_passed(&p, i, config, seats, &mut memo) {
-            Ok(a) => {
-                let key = Reverse((a.score(), Reverse(o.id), i));
+        match index.score(&p, slot, config, &mut memo) {
+            Some(a) => {
+                let key = Reverse((a.score(), Reverse(index.ids[slot]), i, slot));
                 if best.len() < limit {
                     best.push(key);
                 } else if limit > 0 && key < *best.peek().expect("full") {
@@ -458,25 +493,38 @@ pub fn suggest(
                     best.push(key);
                 }
             }
-            Err(_) if excluded_limit > 0 => met_excluded.push((d2, i)),
-            Err(_) => {}
+            None if excluded_limit > 0 => met_excluded.push((d2, i)),
+            None => {}
         }
     }
-    let mut ranked: Vec<(i64, Uuid, usize)> = best
+    let mut ranked: Vec<(i64, Uuid, usize, usize)> = best
         .into_iter()
-        .map(|Reverse((score, Reverse(id), i))| (score, id, i))
+        .map(|Reverse((score, Reverse(id), i, slot))| (score, id, i, slot))
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let items = ranked
         .into_iter()
-        .map(|(score, id, i)| {
+        .map(|(score, id, i, slot)| {
             let o = &index.openings[i];
-            let seats = Seats::Check {
-                is_current: current == Some(o.id),
-            };
-            let a = assess(&p, o, index.prepared(i), config, seats)
+            let a = index
+                .score(&p, slot, config, &mut memo)
                 .expect("an opening that passed once passes again");
             debug_assert_eq!(a.score(), score);
+            debug_assert_eq!(
+                assess(
+                    &p,
+                    o,
+                    index.prepared(i),
+                    config,
+                    Seats::Check {
+                        is_current: current == Some(o.id),
+                    }
+                )
+                .ok()
+                .as_ref(),
+                Some(&a),
+                "the packed copy scores as the full record"
+            );
             Suggestion {
                 opening_id: id,
                 score,
@@ -562,17 +610,18 @@ pub(crate) fn best_pairs(
                 break;
             }
         }
-        let i = g.data;
-        if !hot_person.may_pass(&index.hot[i], seats) {
+        let slot = g.data;
+        let h = &index.hot[slot];
+        if !hot_person.may_pass(h, seats) {
             continue;
         }
-        let o = &index.openings[i];
+        let i = h.index as usize;
         // An eligible pair is within the person's trip limit, hence within `radius_m` when that
         // is the reach: no second distance here.
-        let Ok(a) = index.assess_passed(p, i, config, seats, memo) else {
+        let Some(a) = index.score(p, slot, config, memo) else {
             continue;
         };
-        let key = Reverse((a.score(), Reverse(o.id), i));
+        let key = Reverse((a.score(), Reverse(index.ids[slot]), i));
         if best.len() < m {
             best.push(key);
             kept.insert(i, a);
@@ -592,5 +641,206 @@ pub(crate) fn best_pairs(
     BestPairs {
         pairs,
         left_out_max_score: left_out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The search against the straightforward way: the same nearest-first walk over the same
+    //! tree, every candidate judged by [`assess`] on its full record, as the search read it
+    //! before it had a packed copy.
+
+    use super::*;
+    use crate::domain::{CefrLevel, OpeningKind};
+    use crate::matching::model::{CurrentPlacement, CurrentState};
+    use crate::matching::synthetic::{Territory, generate};
+    use proptest::prelude::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
+
+    fn straightforward(
+        person: &Beneficiary,
+        index: &OpeningIndex,
+        config: &MatchingConfig,
+        limit: usize,
+        excluded_limit: usize,
+    ) -> Suggestions {
+        let p = PreparedPerson::new(person, TODAY);
+        let current = person.current.map(|c| c.opening_id);
+        let radius_m = config.reach_m(person) * 1.5;
+        let area = SearchArea::new(&p, index, config, radius_m);
+        let seats_of = |o: &Opening| Seats::Check {
+            is_current: current == Some(o.id),
+        };
+        let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
+        let mut met_excluded: Vec<(f64, usize)> = Vec::new();
+        for (g, d2) in index
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&area.centre)
+        {
+            let km = d2.sqrt();
+            if km > area.outer_km {
+                break;
+            }
+            if limit > 0 && best.len() == limit && area.bound(km) < best.peek().unwrap().0.0 {
+                break;
+            }
+            let i = index.hot[g.data].index as usize;
+            let o = &index.openings[i];
+            match assess(&p, o, index.prepared(i), config, seats_of(o)) {
+                Ok(a) => {
+                    let key = Reverse((a.score(), Reverse(o.id), i));
+                    if best.len() < limit {
+                        best.push(key);
+                    } else if limit > 0 && key < *best.peek().unwrap() {
+                        best.pop();
+                        best.push(key);
+                    }
+                }
+                Err(_) => met_excluded.push((d2, i)),
+            }
+        }
+        let mut ranked: Vec<(i64, Uuid, usize)> = best
+            .into_iter()
+            .map(|Reverse((score, Reverse(id), i))| (score, id, i))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let items = ranked
+            .into_iter()
+            .map(|(score, id, i)| {
+                let o = &index.openings[i];
+                let a = assess(&p, o, index.prepared(i), config, seats_of(o)).unwrap();
+                Suggestion {
+                    opening_id: id,
+                    score,
+                    breakdown: explain(&a, &p, o, config),
+                    seats_left: o.free_seats(),
+                }
+            })
+            .collect();
+        let by_plane = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        met_excluded.sort_by(by_plane);
+        met_excluded.truncate(excluded_limit * 2);
+        let mut near: Vec<(f64, usize)> = met_excluded
+            .into_iter()
+            .map(|(_, i)| (person.home.distance_m(index.openings[i].location), i))
+            .filter(|(m, _)| *m <= radius_m)
+            .collect();
+        near.sort_by(by_plane);
+        near.truncate(excluded_limit);
+        let excluded = near
+            .into_iter()
+            .map(|(_, i)| {
+                let o = &index.openings[i];
+                Excluded {
+                    opening_id: o.id,
+                    reasons: assess(&p, o, index.prepared(i), config, seats_of(o))
+                        .unwrap_err()
+                        .iter()
+                        .map(ExclusionReason::from)
+                        .collect(),
+                }
+            })
+            .collect();
+        Suggestions { items, excluded }
+    }
+
+    /// A synthetic territory with what the generator leaves out: openings at one address,
+    /// full ones, hosts at their cap, sectors refused, kinds reserved to a programme, several
+    /// languages, current placements.
+    fn varied(seed: u64, openings: usize) -> (Vec<Beneficiary>, Vec<Opening>) {
+        let (mut people, mut list) = generate(&Territory::new(6, openings, seed));
+        let mut rng = StdRng::seed_from_u64(seed);
+        let sectors = ["cleaning", "Environment", "care", ""];
+        for k in 0..list.len() {
+            if k > 0 && rng.random_bool(0.2) {
+                list[k].location = list[rng.random_range(0..k)].location;
+            }
+            let o = &mut list[k];
+            o.sector = sectors[rng.random_range(0..sectors.len())].to_owned();
+            if rng.random_bool(0.1) {
+                o.seats_taken = o.seats;
+            }
+            if rng.random_bool(0.1) {
+                o.host_monthly_cap = Some(2);
+                o.host_intake_this_month = rng.random_range(0..4);
+            }
+            if rng.random_bool(0.1) {
+                o.kind = OpeningKind::Article60;
+                o.programmes.push(Programme::CpasRis);
+            }
+            if rng.random_bool(0.1) {
+                o.end_date = None;
+            }
+            if rng.random_bool(0.15) {
+                for code in ["lb", "de", "en"] {
+                    o.languages.push(LanguageLevel {
+                        language: code.parse().unwrap(),
+                        level: CefrLevel::ALL[rng.random_range(0..3)],
+                    });
+                }
+            }
+        }
+        for b in &mut people {
+            if rng.random_bool(0.3) {
+                b.refused_sectors = vec!["cleaning".into(), "care".into()];
+            }
+            if rng.random_bool(0.3) {
+                b.programme = Programme::CpasRis;
+            }
+            if rng.random_bool(0.3) {
+                b.current = Some(CurrentPlacement {
+                    opening_id: list[rng.random_range(0..list.len())].id,
+                    state: CurrentState::Proposed,
+                });
+            }
+        }
+        (people, list)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn the_packed_search_suggests_and_excludes_exactly_what_assessing_each_record_does(
+            seed in 0u64..10_000,
+            size in prop::sample::select(vec![40usize, 300, 2_000]),
+            limit in 0usize..12,
+            excluded_limit in 0usize..30,
+        ) {
+            let (people, openings) = varied(seed, size);
+            let config = MatchingConfig::default();
+            let index = OpeningIndex::new(openings);
+            for person in &people {
+                let fast = suggest(person, &index, &config, TODAY, limit, excluded_limit);
+                let slow = straightforward(person, &index, &config, limit, excluded_limit);
+                prop_assert_eq!(fast, slow);
+            }
+        }
+
+        #[test]
+        fn the_packed_copy_scores_every_pair_as_its_full_record(seed in 0u64..10_000) {
+            let (people, openings) = varied(seed, 200);
+            let config = MatchingConfig::default();
+            let index = OpeningIndex::new(openings);
+            for person in &people {
+                let p = PreparedPerson::new(person, TODAY);
+                let hot_person = HotPerson::new(&p, &index);
+                let mut memo = vec![f64::NAN; index.vocabulary.len()];
+                for (slot, h) in index.hot.iter().enumerate() {
+                    let i = h.index as usize;
+                    let seats = Seats::Ignore;
+                    let full = assess(&p, &index.openings[i], index.prepared(i), &config, seats).ok();
+                    let packed = if hot_person.may_pass(h, seats) {
+                        index.score(&p, slot, &config, &mut memo)
+                    } else {
+                        None
+                    };
+                    prop_assert_eq!(packed, full);
+                }
+            }
+        }
     }
 }
