@@ -1,6 +1,7 @@
 //! Suggestions for one person: the best eligible openings within reach, each with its breakdown,
-//! and the openings within reach that a hard rule excluded, with the rules. Candidates come from
-//! an R-tree over the openings, never from a scan of all of them.
+//! and the openings within reach that a hard rule excluded, with the rules. Candidates come
+//! nearest first from a grid over the openings (suggestions) or an R-tree (the nightly lists,
+//! radius queries), never from a scan of all of them.
 
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -14,6 +15,7 @@ use super::evaluate::{
     Assessment, CriterionPart, Exclusion, OpeningFacts, PreparedOpening, PreparedPerson, Seats,
     assess, explain, score_passed, travel_points, waiting_points,
 };
+use super::grid::Grid;
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
 use crate::domain::{LanguageLevel, LonLat, PhysicalDemand, Programme};
@@ -30,8 +32,8 @@ pub struct OpeningIndex {
     /// hundred skills, so a person is compared with each distinct skill once per query, not
     /// once per opening.
     vocabulary: Vec<NormalSkill>,
-    /// What a search reads of each opening, packed small and stored in the R-tree's order (the
-    /// tree's leaves point here), so that openings near in space are near in memory: a search
+    /// What a search reads of each opening, packed small and stored cell by cell of `grid` (the
+    /// tree's leaves point here too), so that openings near in space are near in memory: a search
     /// scores a candidate from this alone and reads an opening's full record only for the
     /// suggestions it returns.
     hot: Vec<Hot>,
@@ -45,6 +47,10 @@ pub struct OpeningIndex {
     /// Sector ids of `hot` (0: none).
     sectors: HashMap<String, u32>,
     position: HashMap<Uuid, usize>,
+    /// Plane positions of `hot`'s openings (see [`project`]).
+    points: Vec<[f64; 2]>,
+    /// Which slots of `hot` lie in which cell.
+    grid: Grid,
     /// Leaves hold positions in `hot`.
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Longitude is scaled by cos(mean latitude) so that the plane is locally true.
@@ -66,19 +72,26 @@ impl OpeningIndex {
             (lo.min(o.location.lat()), hi.max(o.location.lat()))
         });
         let lon_scale = mean_lat.to_radians().cos() * KM_PER_DEGREE;
-        let points = openings
+        let plane: Vec<[f64; 2]> = openings
             .iter()
-            .enumerate()
-            .map(|(i, o)| GeomWithData::new(project(o.location, lon_scale), i))
+            .map(|o| project(o.location, lon_scale))
             .collect();
         let prepared: Vec<PreparedOpening> = openings.iter().map(PreparedOpening::new).collect();
-        let mut tree = RTree::bulk_load(points);
-        // Number the leaves in the tree's own order: a depth-first walk visits near points
-        // together.
-        let mut order = Vec::with_capacity(openings.len());
-        for (slot, leaf) in tree.iter_mut().enumerate() {
-            order.push(leaf.data);
-            leaf.data = slot;
+        // The packed arrays go cell by cell: openings near in space are near in memory.
+        let (grid, order) = Grid::new(&plane);
+        let mut slot_of = vec![0; openings.len()];
+        for (slot, &i) in order.iter().enumerate() {
+            slot_of[i] = slot;
+        }
+        let mut tree = RTree::bulk_load(
+            plane
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| GeomWithData::new(p, i))
+                .collect(),
+        );
+        for leaf in tree.iter_mut() {
+            leaf.data = slot_of[leaf.data];
         }
         let mut vocabulary: Vec<NormalSkill> = Vec::new();
         let mut ids: HashMap<NormalSkill, u32> = HashMap::new();
@@ -126,6 +139,8 @@ impl OpeningIndex {
             vocabulary,
             hot,
             ids: order.iter().map(|&i| openings[i].id).collect(),
+            points: order.iter().map(|&i| plane[i]).collect(),
+            grid,
             languages,
             skills,
             sectors,
@@ -421,6 +436,125 @@ impl<'a> SearchArea<'a> {
     }
 }
 
+/// One nearest-first search of [`suggest`]: what it has found so far, and the step for each
+/// opening met.
+struct Walk<'a> {
+    area: SearchArea<'a>,
+    index: &'a OpeningIndex,
+    p: &'a PreparedPerson<'a>,
+    limit: usize,
+    excluded_limit: usize,
+    /// Worst of the best `limit` so far on top: lowest score, then highest id.
+    best: BinaryHeap<Reverse<Ranked>>,
+    /// Excluded openings met, with their plane distance: reasons are worked out for the
+    /// nearest `excluded_limit` only, at the end.
+    met_excluded: Vec<(f64, usize)>,
+    memo: Vec<f64>,
+    hot_person: HotPerson,
+    current_index: Option<usize>,
+}
+
+impl Walk<'_> {
+    /// Whether the search stops before an opening at a plane distance of `km`: once a perfect
+    /// fit this far could not enter the best `limit` (an equal score with a lower id still
+    /// would, hence `<`), none farther can, openings coming nearest first.
+    fn stops(&self, km: f64) -> bool {
+        self.limit > 0
+            && self.best.len() == self.limit
+            && self.area.bound(km) < self.best.peek().expect("full").0.0
+    }
+
+    /// Judges the opening at `slot` of `hot`, at a plane distance of `sqrt(d2)`.
+    fn visit(&mut self, d2: f64, slot: usize) {
+        let index = self.index;
+        let h = &index.hot[slot];
+        let i = h.index as usize;
+        let seats = Seats::Check {
+            is_current: self.current_index == Some(i),
+        };
+        let score = if self.hot_person.may_pass(h, seats) {
+            index.score(self.p, slot, self.area.config, &mut self.memo)
+        } else {
+            None
+        };
+        let Some(a) = score else {
+            if self.excluded_limit > 0 {
+                self.met_excluded.push((d2, i));
+            }
+            return;
+        };
+        let key = Reverse((a.score(), Reverse(index.ids[slot]), i, slot));
+        if self.best.len() < self.limit {
+            self.best.push(key);
+        } else if self.limit > 0 && key < *self.best.peek().expect("full") {
+            self.best.pop();
+            self.best.push(key);
+        }
+    }
+
+    /// The search, nearest first: ring by ring of the grid, each ring's openings sorted by
+    /// plane distance once it is certain that none farther out is nearer.
+    ///
+    /// Openings at one plane distance are met in an order of the grid's own (the R-tree's
+    /// before it, for instance, had another); that never changes the result. The suggestions
+    /// are the best by a total order, whatever the order they were met in. The excluded list
+    /// holds those met before the search stopped, but no search stops among openings at one
+    /// distance: a pair's score is at most the bound at its distance, so the worst of the best
+    /// found stays at or below that bound for as long as one of them is among the best, and
+    /// the search stops only when it is above it.
+    fn by_grid(&mut self) {
+        let grid = &self.index.grid;
+        let points = &self.index.points;
+        let centre = self.area.centre;
+        let outer = self.area.outer_km;
+        let cell = grid.cell_of(centre);
+        let (first, last) = grid.rings(cell);
+        // Openings scanned but not yet visited, with their squared plane distance.
+        let mut pending: Vec<(f64, u32)> = Vec::new();
+        for r in first..=last {
+            grid.ring(cell, r, |slots| {
+                for slot in slots {
+                    let [x, y] = points[slot];
+                    let (dx, dy) = (x - centre[0], y - centre[1]);
+                    // As the R-tree has it, so that `km` is the same to the last bit.
+                    let d2 = dx * dx + dy * dy;
+                    if d2.sqrt() <= outer {
+                        pending.push((d2, slot as u32));
+                    }
+                }
+            });
+            // Nothing in a later ring is nearer than `safe`.
+            let safe = if r == last {
+                f64::INFINITY
+            } else {
+                grid.beyond(centre, cell, r)
+            };
+            let mut ready = 0;
+            if safe > 0.0 {
+                let safe2 = safe * safe;
+                for k in 0..pending.len() {
+                    if pending[k].0 < safe2 {
+                        pending.swap(ready, k);
+                        ready += 1;
+                    }
+                }
+            }
+            pending[..ready].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(d2, slot) in &pending[..ready] {
+                if self.stops(d2.sqrt()) {
+                    return;
+                }
+                self.visit(d2, slot as usize);
+            }
+            pending.drain(..ready);
+            // Everything left is farther than `safe`: out of reach, or past the stop.
+            if safe > outer || self.stops(safe) {
+                return;
+            }
+        }
+    }
+}
+
 /// A candidate's rank: score, then id (the lower first), then position in
 /// [`OpeningIndex::openings`] and in `hot`.
 type Ranked = (i64, Reverse<Uuid>, usize, usize);
@@ -448,55 +582,25 @@ pub fn suggest(
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
-    let area = SearchArea::new(&p, index, config, radius_m);
-    // Worst of the best `limit` so far on top: lowest score, then highest id (then position,
-    // and the slot in `hot`, which never decides).
-    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
-    // Excluded openings met, with their plane distance: reasons are worked out for the nearest
-    // `excluded_limit` only, at the end.
-    let mut met_excluded: Vec<(f64, usize)> = Vec::new();
-    let mut memo = vec![f64::NAN; index.vocabulary.len()];
-    let hot_person = HotPerson::new(&p, index);
-    let current_index = current.and_then(|id| index.position.get(&id).copied());
-    for (g, d2) in index
-        .tree
-        .nearest_neighbor_iter_with_distance_2(&area.centre)
-    {
-        let km = d2.sqrt();
-        if km > area.outer_km {
-            break;
-        }
-        // Openings come nearest first: once a perfect fit this far could not enter the best
-        // `limit` (an equal score with a lower id still would, hence `<`), none farther can.
-        if limit > 0 && best.len() == limit && area.bound(km) < best.peek().expect("full").0.0 {
-            break;
-        }
-        let slot = g.data;
-        let h = &index.hot[slot];
-        let i = h.index as usize;
-        let seats = Seats::Check {
-            is_current: current_index == Some(i),
-        };
-        if !hot_person.may_pass(h, seats) {
-            if excluded_limit > 0 {
-                met_excluded.push((d2, i));
-            }
-            continue;
-        }
-        match index.score(&p, slot, config, &mut memo) {
-            Some(a) => {
-                let key = Reverse((a.score(), Reverse(index.ids[slot]), i, slot));
-                if best.len() < limit {
-                    best.push(key);
-                } else if limit > 0 && key < *best.peek().expect("full") {
-                    best.pop();
-                    best.push(key);
-                }
-            }
-            None if excluded_limit > 0 => met_excluded.push((d2, i)),
-            None => {}
-        }
-    }
+    let mut walk = Walk {
+        area: SearchArea::new(&p, index, config, radius_m),
+        index,
+        p: &p,
+        limit,
+        excluded_limit,
+        best: BinaryHeap::new(),
+        met_excluded: Vec::new(),
+        memo: vec![f64::NAN; index.vocabulary.len()],
+        hot_person: HotPerson::new(&p, index),
+        current_index: current.and_then(|id| index.position.get(&id).copied()),
+    };
+    walk.by_grid();
+    let Walk {
+        best,
+        mut met_excluded,
+        mut memo,
+        ..
+    } = walk;
     let mut ranked: Vec<(i64, Uuid, usize, usize)> = best
         .into_iter()
         .map(|Reverse((score, Reverse(id), i, slot))| (score, id, i, slot))
@@ -646,9 +750,9 @@ pub(crate) fn best_pairs(
 
 #[cfg(test)]
 mod tests {
-    //! The search against the straightforward way: the same nearest-first walk over the same
-    //! tree, every candidate judged by [`assess`] on its full record, as the search read it
-    //! before it had a packed copy.
+    //! The search against the straightforward way, as it was before the grid and the packed
+    //! copy: the R-tree's nearest-first walk, every candidate judged by [`assess`] on its full
+    //! record.
 
     use super::*;
     use crate::domain::{CefrLevel, OpeningKind};
@@ -751,11 +855,19 @@ mod tests {
     /// full ones, hosts at their cap, sectors refused, kinds reserved to a programme, several
     /// languages, current placements.
     fn varied(seed: u64, openings: usize) -> (Vec<Beneficiary>, Vec<Opening>) {
-        let (mut people, mut list) = generate(&Territory::new(6, openings, seed));
+        let mut territory = Territory::new(6, openings, seed);
+        // Dense enough, now and then, that searches stop well within reach.
+        if seed.is_multiple_of(2) {
+            territory.side_km = 6.0;
+        }
+        let (mut people, mut list) = generate(&territory);
         let mut rng = StdRng::seed_from_u64(seed);
         let sectors = ["cleaning", "Environment", "care", ""];
+        // Sometimes most openings share an address with another, so that searches stop among
+        // openings at one distance.
+        let shared = if rng.random_bool(0.5) { 0.2 } else { 0.9 };
         for k in 0..list.len() {
-            if k > 0 && rng.random_bool(0.2) {
+            if k > 0 && rng.random_bool(shared) {
                 list[k].location = list[rng.random_range(0..k)].location;
             }
             let o = &mut list[k];
@@ -783,6 +895,11 @@ mod tests {
                 }
             }
         }
+        // A few openings and people far from the rest.
+        for o in list.iter_mut().filter(|_| rng.random_bool(0.05)) {
+            o.location = LonLat::new(o.location.lon() + 1.5, o.location.lat() - 0.8).unwrap();
+        }
+        people[0].home = LonLat::new(people[0].home.lon() - 2.0, people[0].home.lat()).unwrap();
         for b in &mut people {
             if rng.random_bool(0.3) {
                 b.refused_sectors = vec!["cleaning".into(), "care".into()];
