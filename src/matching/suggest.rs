@@ -535,6 +535,9 @@ impl Walk<'_> {
         let cell = grid.cell_of(centre);
         let (first, last) = grid.rings(cell);
         let mut broken = false;
+        // From this plane distance on, the search in order would surely have stopped (the
+        // best found only get better).
+        let mut skip_from = f64::INFINITY;
         for r in first..=last {
             grid.ring(cell, r, |slots| {
                 for slot in slots {
@@ -542,16 +545,20 @@ impl Walk<'_> {
                     let (dx, dy) = (x - centre[0], y - centre[1]);
                     // As the R-tree has it, so that `km` is the same to the last bit.
                     let km = (dx * dx + dy * dy).sqrt();
-                    if km > outer {
+                    if km > outer || km >= skip_from {
                         continue;
                     }
-                    let bound = self.area.bound(km);
-                    if self.full_above(bound) {
-                        continue;
+                    let mut bound = None;
+                    if self.limit > 0 && self.best.len() == self.limit {
+                        let b = self.area.bound(km);
+                        if self.full_above(b) {
+                            skip_from = km;
+                            continue;
+                        }
+                        bound = Some(b);
                     }
-                    if self
-                        .visit(dx * dx + dy * dy, slot)
-                        .is_some_and(|s| s > bound)
+                    if let Some(score) = self.visit(dx * dx + dy * dy, slot)
+                        && score > bound.unwrap_or_else(|| self.area.bound(km))
                     {
                         broken = true;
                     }
