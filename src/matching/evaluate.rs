@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
-use crate::domain::{CefrLevel, LanguageCode, PhysicalDemand, Programme, Sector};
+use crate::domain::{
+    CefrLevel, LanguageCode, LanguageLevel, LonLat, PhysicalDemand, Programme, Sector,
+};
 
 /// A scored criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -169,7 +171,7 @@ impl<'a> PreparedPerson<'a> {
         }
     }
 
-    fn level(&self, language: LanguageCode) -> Option<CefrLevel> {
+    pub(crate) fn level(&self, language: LanguageCode) -> Option<CefrLevel> {
         self.person
             .languages
             .iter()
@@ -244,126 +246,201 @@ pub fn assess(
     config: &MatchingConfig,
     seats: Seats,
 ) -> Result<Assessment, Vec<Exclusion>> {
-    assess_with(p, o, po, config, seats, true, false, &mut |required, k| {
-        let asked = if required {
-            &po.required[k]
-        } else {
-            &po.wanted[k]
-        };
+    assess_by(p, o, po, config, seats, &mut |_, _, asked| {
         best_similarity(&p.skills, asked)
     })
 }
 
-/// [`assess`] with the person's similarity to the opening's `k`-th required (or wanted) skill
-/// given by `similarity`, so that a caller can remember it across openings that ask for the same
-/// skill. Without `all_reasons`, a pair that fails a cheap rule returns at once with that rule
-/// (no distance, no text comparison). With `cheap_rules_passed`, the caller has checked the rules
-/// that need no distance or text already (the search's packed copy of them), and they are not
-/// read again from the opening's record.
-// The search's hot path: plain arguments, no options struct built per pair.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn assess_with(
+/// [`assess`] with the person's similarity to the opening's `k`-th required (`true`) or wanted
+/// skill given by `similarity`, so that a caller can remember it across openings that ask for the
+/// same skill.
+pub(crate) fn assess_by(
     p: &PreparedPerson<'_>,
     o: &Opening,
     po: &PreparedOpening,
     config: &MatchingConfig,
     seats: Seats,
-    all_reasons: bool,
-    cheap_rules_passed: bool,
-    similarity: &mut dyn FnMut(bool, usize) -> f64,
+    similarity: &mut dyn FnMut(bool, usize, &NormalSkill) -> f64,
 ) -> Result<Assessment, Vec<Exclusion>> {
     let mut why = Vec::new();
-    if !cheap_rules_passed {
-        check_cheap_rules(p, o, po, seats, &mut why);
+    check_cheap_rules(p, o, po, seats, &mut why);
+    let minutes = trip_minutes(p, o.location, config);
+    if minutes > f64::from(p.person.max_trip_minutes) {
+        why.push(Exclusion::TooFar {
+            minutes: minutes.round() as u32,
+            limit: p.person.max_trip_minutes,
+        });
     }
-    if !all_reasons && !why.is_empty() {
-        return Err(why);
-    }
-    // The trip needs a great-circle distance: with `all_reasons` it is named in rule order;
-    // otherwise it waits until the language and skill rules have passed.
-    let trip = |why: &mut Vec<Exclusion>| {
-        let minutes =
-            config.travel_minutes(p.person.home.distance_m(o.location), p.person.mobility);
-        if minutes > f64::from(p.person.max_trip_minutes) {
-            why.push(Exclusion::TooFar {
-                minutes: minutes.round() as u32,
-                limit: p.person.max_trip_minutes,
+    let mut languages = LanguageSum::default();
+    for need in &o.languages {
+        let has = p.level(need.language);
+        if !languages.add(has, need.level) {
+            why.push(Exclusion::LanguageBelowLevel {
+                language: need.language,
+                needed: need.level,
+                has,
             });
         }
-        minutes
-    };
-    let early_minutes = all_reasons.then(|| trip(&mut why));
-    let mut margin: Option<u8> = None;
-    let mut language_points_sum = 0.0;
-    for need in &o.languages {
-        match p.level(need.language) {
-            Some(has) if has >= need.level => {
-                let m = has.rank() - need.level.rank();
-                margin = Some(margin.map_or(m, |x| x.min(m)));
-                // Meeting the level earns half; each level above adds a quarter, up to two.
-                language_points_sum += 0.5 + 0.25 * f64::from(m.min(2));
-            }
-            has => {
-                why.push(Exclusion::LanguageBelowLevel {
-                    language: need.language,
-                    needed: need.level,
-                    has,
-                });
-                if !all_reasons {
-                    return Err(why);
-                }
-            }
-        }
     }
-    let mut skill_sum = 0.0;
-    let mut skill_weight = 0.0;
-    let asked = (0..po.required.len())
-        .map(|k| (true, k))
-        .chain((0..po.wanted.len()).map(|k| (false, k)));
-    for (required, k) in asked {
-        let best = similarity(required, k);
-        if required && best < config.skill_match_threshold {
+    let mut skills = SkillSum::default();
+    let asked = (po.required.iter().enumerate().map(|(k, s)| (true, k, s)))
+        .chain(po.wanted.iter().enumerate().map(|(k, s)| (false, k, s)));
+    for (required, k, asked) in asked {
+        if !skills.add(similarity(required, k, asked), required, config) {
             why.push(Exclusion::RequiredSkillMissing {
                 skill: o.required_skills[k].label.clone(),
             });
         }
-        // A required skill counts twice as much as a wanted one.
-        let w = if required { 2.0 } else { 1.0 };
-        let floor = config.skill_similarity_floor.clamp(0.0, 0.99);
-        skill_sum += w * ((best - floor) / (1.0 - floor)).clamp(0.0, 1.0);
-        skill_weight += w;
-        if !all_reasons && !why.is_empty() {
-            return Err(why);
-        }
     }
-    let minutes = match early_minutes {
-        Some(m) => m,
-        None => trip(&mut why),
-    };
     if !why.is_empty() {
         return Err(why);
     }
-    let skill_match = (skill_weight > 0.0).then(|| skill_sum / skill_weight);
-    let skills = match skill_match {
+    Ok(finish(
+        p,
+        config,
+        o.hours_per_week,
+        o.languages.len(),
+        languages,
+        skills,
+        minutes,
+    ))
+}
+
+/// What scoring reads of an opening once its cheap rules have passed: the full record's fields,
+/// or a search's packed copy of them.
+pub(crate) struct OpeningFacts<'a> {
+    pub location: LonLat,
+    pub hours_per_week: f64,
+    /// Minimum level per language.
+    pub languages: &'a [LanguageLevel],
+    /// How many required skills, then wanted ones, `similarity` is asked about.
+    pub required: usize,
+    pub wanted: usize,
+}
+
+/// [`assess`] for a pair whose rules that need no distance or text (`check_cheap_rules`) the
+/// caller has checked already: `None` as soon as one rule fails (no reasons, no distance when a
+/// language or skill rule fails first). The person's similarity to the opening's `k`-th required
+/// (or wanted) skill comes from `similarity`, so that a caller can remember it across openings
+/// that ask for the same skill. The same steps as [`assess`] in the same order, so an `Ok` is
+/// bit for bit the same.
+pub(crate) fn score_passed(
+    p: &PreparedPerson<'_>,
+    o: &OpeningFacts<'_>,
+    config: &MatchingConfig,
+    mut similarity: impl FnMut(bool, usize) -> f64,
+) -> Option<Assessment> {
+    let mut languages = LanguageSum::default();
+    for need in o.languages {
+        if !languages.add(p.level(need.language), need.level) {
+            return None;
+        }
+    }
+    let mut skills = SkillSum::default();
+    let asked = (0..o.required)
+        .map(|k| (true, k))
+        .chain((0..o.wanted).map(|k| (false, k)));
+    for (required, k) in asked {
+        if !skills.add(similarity(required, k), required, config) {
+            return None;
+        }
+    }
+    let minutes = trip_minutes(p, o.location, config);
+    if minutes > f64::from(p.person.max_trip_minutes) {
+        return None;
+    }
+    Some(finish(
+        p,
+        config,
+        o.hours_per_week,
+        o.languages.len(),
+        languages,
+        skills,
+        minutes,
+    ))
+}
+
+/// Trip time from the person's home to `location`.
+///
+/// # Units
+/// Minutes.
+fn trip_minutes(p: &PreparedPerson<'_>, location: LonLat, config: &MatchingConfig) -> f64 {
+    config.travel_minutes(p.person.home.distance_m(location), p.person.mobility)
+}
+
+/// The language criterion so far, over the asked languages in order.
+#[derive(Default)]
+struct LanguageSum {
+    /// Smallest margin in CEFR levels.
+    margin: Option<u8>,
+    points: f64,
+}
+
+impl LanguageSum {
+    /// Adds one asked language; false when the person is below the level.
+    fn add(&mut self, has: Option<CefrLevel>, needed: CefrLevel) -> bool {
+        match has {
+            Some(has) if has >= needed => {
+                let m = has.rank() - needed.rank();
+                self.margin = Some(self.margin.map_or(m, |x| x.min(m)));
+                // Meeting the level earns half; each level above adds a quarter, up to two.
+                self.points += 0.5 + 0.25 * f64::from(m.min(2));
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The skills criterion so far, over the asked skills in order (required ones first).
+#[derive(Default)]
+struct SkillSum {
+    sum: f64,
+    weight: f64,
+}
+
+impl SkillSum {
+    /// Adds one asked skill the person matches at `best`; false when it is required and missing.
+    fn add(&mut self, best: f64, required: bool, config: &MatchingConfig) -> bool {
+        // A required skill counts twice as much as a wanted one.
+        let w = if required { 2.0 } else { 1.0 };
+        let floor = config.skill_similarity_floor.clamp(0.0, 0.99);
+        self.sum += w * ((best - floor) / (1.0 - floor)).clamp(0.0, 1.0);
+        self.weight += w;
+        !(required && best < config.skill_match_threshold)
+    }
+}
+
+/// The points of a pair that passed every rule.
+fn finish(
+    p: &PreparedPerson<'_>,
+    config: &MatchingConfig,
+    hours_per_week: f64,
+    asked_languages: usize,
+    languages: LanguageSum,
+    skills: SkillSum,
+    minutes: f64,
+) -> Assessment {
+    let skill_match = (skills.weight > 0.0).then(|| skills.sum / skills.weight);
+    let skill_points = match skill_match {
         Some(m) => (config.weight_skills as f64 * m).round() as i64,
         None => config.skills_points_when_none_asked,
     };
-    let language = if o.languages.is_empty() {
+    let language = if asked_languages == 0 {
         config.weight_language
     } else {
-        (config.weight_language as f64 * language_points_sum / o.languages.len() as f64).round()
-            as i64
+        (config.weight_language as f64 * languages.points / asked_languages as f64).round() as i64
     };
     let travel = travel_points(minutes, p.person.max_trip_minutes, config);
-    let hours = (config.weight_hours as f64 * (o.hours_per_week / p.person.hours_per_week).min(1.0))
+    let hours = (config.weight_hours as f64 * (hours_per_week / p.person.hours_per_week).min(1.0))
         .round() as i64;
     let waiting = waiting_points(p, config);
-    Ok(Assessment {
-        points: [skills, language, travel, hours, waiting],
+    Assessment {
+        points: [skill_points, language, travel, hours, waiting],
         travel_minutes: minutes,
         skill_match,
-        language_margin: margin,
-    })
+        language_margin: languages.margin,
+    }
 }
 
 /// Travel points of a trip of `minutes` for a person who accepts `limit` minutes: full for no

@@ -5,7 +5,8 @@
 //!   and thresholds with their defaults in one place.
 //! - [`evaluate`]: the hard rules (named [`Exclusion`]s) and the per-criterion points of a pair.
 //! - [`skills`]: skill text normalisation and fuzzy similarity.
-//! - [`suggest`]: an R-tree of openings and the explained suggestions for one person.
+//! - [`suggest`](mod@suggest): a grid and an R-tree of openings, and the explained suggestions for one
+//!   person.
 //! - [`assign`]: the global assignment LP with good_lp + HiGHS and dual-price certification.
 //! - [`rebalance`]: a territory's nightly assignment with its stability rules and report.
 //! - [`instance`]: the plain assignment instance file format.
@@ -25,6 +26,7 @@
 
 pub mod assign;
 pub mod evaluate;
+mod grid;
 pub mod instance;
 pub mod model;
 pub mod rebalance;

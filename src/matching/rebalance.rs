@@ -455,9 +455,10 @@ pub fn rebalance(
         .map(|(i, p)| {
             let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
             if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
+                let mut memo = index.skill_memo();
                 for j in index.within(p.person.home, config.reach_m(p.person)) {
                     if let Err(rules) =
-                        assess(p, &openings[j], index.prepared(j), config, Seats::Ignore)
+                        index.assess_remembering(p, j, config, Seats::Ignore, &mut memo)
                     {
                         for rule in rules {
                             why_not

@@ -1,6 +1,7 @@
 //! Suggestions for one person: the best eligible openings within reach, each with its breakdown,
-//! and the openings within reach that a hard rule excluded, with the rules. Candidates come from
-//! an R-tree over the openings, never from a scan of all of them.
+//! and the openings within reach that a hard rule excluded, with the rules. Candidates come
+//! nearest first from a grid over the openings (suggestions) or an R-tree (the nightly lists,
+//! radius queries), never from a scan of all of them.
 
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -11,9 +12,10 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use super::evaluate::{
-    Assessment, CriterionPart, Exclusion, PreparedOpening, PreparedPerson, Seats, assess,
-    assess_with, explain, travel_points, waiting_points,
+    Assessment, CriterionPart, Exclusion, OpeningFacts, PreparedOpening, PreparedPerson, Seats,
+    assess, assess_by, explain, score_passed, travel_points, waiting_points,
 };
+use super::grid::Grid;
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
 use crate::domain::{LanguageLevel, LonLat, PhysicalDemand, Programme};
@@ -26,17 +28,32 @@ const KM_PER_DEGREE: f64 = 111.32;
 pub struct OpeningIndex {
     openings: Vec<Opening>,
     prepared: Vec<PreparedOpening>,
-    /// Each opening's required and wanted skills as ids into `vocabulary`: openings of one
-    /// territory ask for the same few hundred skills, so a person is compared with each distinct
-    /// skill once per query, not once per opening.
-    skill_ids: Vec<(Vec<u32>, Vec<u32>)>,
+    /// The distinct skills the openings ask for: openings of one territory ask for the same few
+    /// hundred skills, so a person is compared with each distinct skill once per query, not
+    /// once per opening.
     vocabulary: Vec<NormalSkill>,
-    /// The rules that need no distance or text, packed small: a search reads these first and
-    /// touches an opening's full record only when they pass.
+    /// What a search reads of each opening, packed small and stored cell by cell of `grid` (the
+    /// tree's leaves point here too), so that openings near in space are near in memory: a search
+    /// scores a candidate from this alone and reads an opening's full record only for the
+    /// suggestions it returns.
     hot: Vec<Hot>,
+    /// The opening ids of `hot`, for ties.
+    ids: Vec<Uuid>,
+    /// Language minimums of `hot`, each opening's a run ([`Hot::languages`]).
+    languages: Vec<LanguageLevel>,
+    /// Skill ids into `vocabulary` of `hot`, each opening's required then wanted skills a run
+    /// ([`Hot::skills`]).
+    skills: Vec<u32>,
     /// Sector ids of `hot` (0: none).
     sectors: HashMap<String, u32>,
     position: HashMap<Uuid, usize>,
+    /// Plane positions of `hot`'s openings (see [`project`]).
+    points: Vec<[f64; 2]>,
+    /// Which slots of `hot` lie in which cell.
+    grid: Grid,
+    /// The slot in `hot` of each opening.
+    slot_of: Vec<u32>,
+    /// Leaves hold positions in `hot`.
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Longitude is scaled by cos(mean latitude) so that the plane is locally true.
     lon_scale: f64,
@@ -57,12 +74,27 @@ impl OpeningIndex {
             (lo.min(o.location.lat()), hi.max(o.location.lat()))
         });
         let lon_scale = mean_lat.to_radians().cos() * KM_PER_DEGREE;
-        let points = openings
+        let plane: Vec<[f64; 2]> = openings
             .iter()
-            .enumerate()
-            .map(|(i, o)| GeomWithData::new(project(o.location, lon_scale), i))
+            .map(|o| project(o.location, lon_scale))
             .collect();
         let prepared: Vec<PreparedOpening> = openings.iter().map(PreparedOpening::new).collect();
+        // The packed arrays go cell by cell: openings near in space are near in memory.
+        let (grid, order) = Grid::new(&plane);
+        let mut slot_of = vec![0; openings.len()];
+        for (slot, &i) in order.iter().enumerate() {
+            slot_of[i] = slot;
+        }
+        let mut tree = RTree::bulk_load(
+            plane
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| GeomWithData::new(p, i))
+                .collect(),
+        );
+        for leaf in tree.iter_mut() {
+            leaf.data = slot_of[leaf.data];
+        }
         let mut vocabulary: Vec<NormalSkill> = Vec::new();
         let mut ids: HashMap<NormalSkill, u32> = HashMap::new();
         let mut id_of = |s: &NormalSkill| {
@@ -71,27 +103,32 @@ impl OpeningIndex {
                 (vocabulary.len() - 1) as u32
             })
         };
-        let skill_ids = prepared
-            .iter()
-            .map(|po| {
-                (
-                    po.required.iter().map(&mut id_of).collect(),
-                    po.wanted.iter().map(&mut id_of).collect(),
-                )
-            })
-            .collect();
         let mut sectors: HashMap<String, u32> = HashMap::new();
-        let hot = openings
+        let mut languages = Vec::new();
+        let mut skills = Vec::new();
+        let hot = order
             .iter()
-            .zip(&prepared)
-            .map(|(o, po)| {
+            .map(|&i| {
+                let (o, po) = (&openings[i], &prepared[i]);
                 let sector = if po.sector.is_empty() {
                     0
                 } else {
                     let next = sectors.len() as u32 + 1;
                     *sectors.entry(po.sector.clone()).or_insert(next)
                 };
-                Hot::new(o, sector)
+                let language_start = languages.len();
+                languages.extend_from_slice(&o.languages);
+                let skill_start = skills.len();
+                skills.extend(po.required.iter().map(&mut id_of));
+                let required_end = skills.len();
+                skills.extend(po.wanted.iter().map(&mut id_of));
+                Hot::new(
+                    o,
+                    i,
+                    sector,
+                    (language_start, languages.len()),
+                    (skill_start, required_end, skills.len()),
+                )
             })
             .collect();
         let position = openings
@@ -101,13 +138,18 @@ impl OpeningIndex {
             .collect();
         Self {
             prepared,
-            skill_ids,
             vocabulary,
             hot,
+            ids: order.iter().map(|&i| openings[i].id).collect(),
+            points: order.iter().map(|&i| plane[i]).collect(),
+            grid,
+            slot_of: slot_of.iter().map(|&s| s as u32).collect(),
+            languages,
+            skills,
             sectors,
             position,
             openings,
-            tree: RTree::bulk_load(points),
+            tree,
             lon_scale,
             mean_lat,
             lat_range,
@@ -156,8 +198,9 @@ impl OpeningIndex {
             .tree
             .locate_within_distance(c, r_km * r_km)
             .map(|g| {
-                let o = &self.openings[g.data];
-                (centre.distance_m(o.location), g.data)
+                // Leaves hold slots of `hot`; the answer is positions in `openings`.
+                let h = &self.hot[g.data];
+                (centre.distance_m(h.location), h.index as usize)
             })
             .filter(|(d, _)| *d <= radius_m)
             .collect();
@@ -169,10 +212,14 @@ impl OpeningIndex {
         &self.prepared[i]
     }
 
-    /// Assesses opening `i` for a search whose packed rules (`HotPerson::may_pass`) passed:
-    /// the first failing rule only, and the person's similarity to each skill of the index
-    /// computed once into `memo` (NaN: not yet).
-    fn assess_passed(
+    /// A fresh memo of a person's similarity to each skill of the index (NaN: not yet).
+    pub(crate) fn skill_memo(&self) -> Vec<f64> {
+        vec![f64::NAN; self.vocabulary.len()]
+    }
+
+    /// [`assess`] of opening `i` (every rule that fails), with the person's similarity to each
+    /// skill of the index remembered in `memo` across the person's openings.
+    pub(crate) fn assess_remembering(
         &self,
         p: &PreparedPerson<'_>,
         i: usize,
@@ -180,45 +227,78 @@ impl OpeningIndex {
         seats: Seats,
         memo: &mut [f64],
     ) -> Result<Assessment, Vec<Exclusion>> {
-        let (required, wanted) = &self.skill_ids[i];
-        let mut similarity = |is_required: bool, k: usize| {
-            let id = if is_required { required[k] } else { wanted[k] } as usize;
-            if memo[id].is_nan() {
-                memo[id] = best_similarity(&p.skills, &self.vocabulary[id]);
-            }
-            memo[id]
-        };
-        assess_with(
+        let h = &self.hot[self.slot_of[i] as usize];
+        let skills = &self.skills[h.skills[0] as usize..h.skills[2] as usize];
+        let (required, wanted) = skills.split_at((h.skills[1] - h.skills[0]) as usize);
+        assess_by(
             p,
             &self.openings[i],
             &self.prepared[i],
             config,
             seats,
-            false,
-            true,
-            &mut similarity,
+            &mut |is_required, k, _| {
+                let id = if is_required { required[k] } else { wanted[k] } as usize;
+                if memo[id].is_nan() {
+                    memo[id] = best_similarity(&p.skills, &self.vocabulary[id]);
+                }
+                memo[id]
+            },
         )
+    }
+
+    /// Scores the opening at `slot` of `hot` for a search whose packed rules
+    /// ([`HotPerson::may_pass`]) passed: `None` when another rule fails. Reads the packed copy
+    /// only, and the person's similarity to each skill of the index computed once into `memo`
+    /// (NaN: not yet). The same as [`assess`] on the full record (`score_passed` says why).
+    fn score(
+        &self,
+        p: &PreparedPerson<'_>,
+        slot: usize,
+        config: &MatchingConfig,
+        memo: &mut [f64],
+    ) -> Option<Assessment> {
+        let h = &self.hot[slot];
+        let skills = &self.skills[h.skills[0] as usize..h.skills[2] as usize];
+        let (required, wanted) = skills.split_at((h.skills[1] - h.skills[0]) as usize);
+        let facts = OpeningFacts {
+            location: h.location,
+            hours_per_week: h.hours,
+            languages: &self.languages[h.languages[0] as usize..h.languages[1] as usize],
+            required: required.len(),
+            wanted: wanted.len(),
+        };
+        score_passed(p, &facts, config, |is_required, k| {
+            let id = if is_required { required[k] } else { wanted[k] } as usize;
+            if memo[id].is_nan() {
+                memo[id] = best_similarity(&p.skills, &self.vocabulary[id]);
+            }
+            memo[id]
+        })
     }
 }
 
-/// An opening's distance-free, text-free rules in a few bytes (see `check_cheap_rules`).
+/// What a search reads of one opening: its distance-free, text-free rules in a few bytes (see
+/// `check_cheap_rules`), and what scoring needs (`OpeningFacts`).
 #[derive(Debug, Clone, Copy)]
 struct Hot {
+    location: LonLat,
+    hours: f64,
+    /// Position in [`OpeningIndex::openings`].
+    index: u32,
     /// Programmes (bit per [`Programme::ALL`] index) that may take the opening, its kind
     /// allowing.
     programmes: u32,
-    hours: f64,
     /// Julian day of the end date; `i32::MAX` for none.
     end: i32,
     /// Physical demands, bit per [`PhysicalDemand::ALL`] index.
     demands: u32,
     sector: u32,
+    /// Start and end of the language minimums in [`OpeningIndex::languages`].
+    languages: [u32; 2],
+    /// Start of the required skills in [`OpeningIndex::skills`], start of the wanted ones, end.
+    skills: [u32; 3],
     /// No free seat, or the host at its monthly cap.
     full: bool,
-    /// The minimum language levels, when there are at most two (`None` past the count).
-    languages: [Option<LanguageLevel>; 2],
-    /// More than two language minimums: left to the full assessment.
-    many_languages: bool,
 }
 
 fn bit<T: PartialEq>(all: &[T], x: &T) -> u32 {
@@ -226,15 +306,26 @@ fn bit<T: PartialEq>(all: &[T], x: &T) -> u32 {
 }
 
 impl Hot {
-    fn new(o: &Opening, sector: u32) -> Self {
+    fn new(
+        o: &Opening,
+        index: usize,
+        sector: u32,
+        languages: (usize, usize),
+        skills: (usize, usize, usize),
+    ) -> Self {
+        // Positions into the index's arrays: an index of more than 4 billion entries would not
+        // fit in memory anyway.
+        let at = |n: usize| u32::try_from(n).expect("fewer than 2^32 entries");
         Self {
+            location: o.location,
+            hours: o.hours_per_week,
+            index: at(index),
             programmes: o
                 .programmes
                 .iter()
                 .filter(|p| o.kind.allowed_for(**p))
                 .map(|p| bit(Programme::ALL, p))
                 .fold(0, |a, b| a | b),
-            hours: o.hours_per_week,
             end: o.end_date.map_or(i32::MAX, |d| d.to_julian_day()),
             demands: o
                 .physical_demands
@@ -242,11 +333,11 @@ impl Hot {
                 .map(|d| bit(PhysicalDemand::ALL, d))
                 .fold(0, |a, b| a | b),
             sector,
+            languages: [at(languages.0), at(languages.1)],
+            skills: [at(skills.0), at(skills.1), at(skills.2)],
             full: o.free_seats() == 0
                 || o.host_monthly_cap
                     .is_some_and(|cap| o.host_intake_this_month >= cap),
-            languages: [o.languages.first().copied(), o.languages.get(1).copied()],
-            many_languages: o.languages.len() > 2,
         }
     }
 }
@@ -258,7 +349,6 @@ struct HotPerson {
     available_from: i32,
     health: u32,
     refused: Vec<u32>,
-    languages: Vec<LanguageLevel>,
 }
 
 impl HotPerson {
@@ -278,12 +368,10 @@ impl HotPerson {
                 .iter()
                 .filter_map(|s| index.sectors.get(s).copied())
                 .collect(),
-            languages: p.person.languages.clone(),
         }
     }
 
-    /// False only when a rule of `check_cheap_rules`, or a language minimum, surely excludes
-    /// the pair.
+    /// False only when a rule of `check_cheap_rules` surely excludes the pair.
     fn may_pass(&self, h: &Hot, seats: Seats) -> bool {
         h.programmes & self.programme != 0
             && h.hours <= self.hours + 1e-9
@@ -291,12 +379,6 @@ impl HotPerson {
             && h.demands & self.health == 0
             && (h.sector == 0 || !self.refused.contains(&h.sector))
             && !(h.full && seats == (Seats::Check { is_current: false }))
-            && (h.many_languages
-                || h.languages.iter().flatten().all(|need| {
-                    self.languages
-                        .iter()
-                        .any(|l| l.language == need.language && l.level >= need.level)
-                }))
     }
 }
 
@@ -392,6 +474,160 @@ impl<'a> SearchArea<'a> {
     }
 }
 
+/// One nearest-first search of [`suggest`]: what it has found so far, and the step for each
+/// opening met.
+struct Walk<'a> {
+    area: SearchArea<'a>,
+    index: &'a OpeningIndex,
+    p: &'a PreparedPerson<'a>,
+    limit: usize,
+    excluded_limit: usize,
+    /// Worst of the best `limit` so far on top: lowest score, then highest id.
+    best: BinaryHeap<Reverse<Ranked>>,
+    /// Excluded openings met, with their plane distance: reasons are worked out for the
+    /// nearest `excluded_limit` only, at the end.
+    met_excluded: Vec<(f64, usize)>,
+    memo: Vec<f64>,
+    hot_person: HotPerson,
+    current_index: Option<usize>,
+}
+
+impl Walk<'_> {
+    /// Whether the search stops before an opening at a plane distance of `km`: once a perfect
+    /// fit this far could not enter the best `limit` (an equal score with a lower id still
+    /// would, hence `<`), none farther can, openings coming nearest first.
+    fn stops(&self, km: f64) -> bool {
+        self.full_above(self.area.bound(km))
+    }
+
+    /// Whether the best `limit` found all score above `bound`.
+    fn full_above(&self, bound: i64) -> bool {
+        self.limit > 0
+            && self.best.len() == self.limit
+            && bound < self.best.peek().expect("full").0.0
+    }
+
+    /// Judges the opening at `slot` of `hot`, at a plane distance of `sqrt(d2)`: its score
+    /// when it is eligible.
+    fn visit(&mut self, d2: f64, slot: usize) -> Option<i64> {
+        let index = self.index;
+        let h = &index.hot[slot];
+        let i = h.index as usize;
+        let seats = Seats::Check {
+            is_current: self.current_index == Some(i),
+        };
+        let assessed = if self.hot_person.may_pass(h, seats) {
+            index.score(self.p, slot, self.area.config, &mut self.memo)
+        } else {
+            None
+        };
+        let Some(a) = assessed else {
+            if self.excluded_limit > 0 {
+                self.met_excluded.push((d2, i));
+            }
+            return None;
+        };
+        let score = a.score();
+        let key = Reverse((score, Reverse(index.ids[slot]), i, slot));
+        if self.best.len() < self.limit {
+            self.best.push(key);
+        } else if self.limit > 0 && key < *self.best.peek().expect("full") {
+            self.best.pop();
+            self.best.push(key);
+        }
+        Some(score)
+    }
+
+    /// The search in the R-tree's nearest-first order, one opening after the other.
+    fn by_tree(&mut self) {
+        let index = self.index;
+        for (g, d2) in index
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&self.area.centre)
+        {
+            let km = d2.sqrt();
+            if km > self.area.outer_km || self.stops(km) {
+                break;
+            }
+            self.visit(d2, g.data);
+        }
+    }
+
+    /// The result of [`Self::by_tree`] without its order: ring by ring of the grid, each
+    /// opening judged as it comes unless the search in order would surely have stopped before
+    /// it, until it would surely have stopped before anything farther.
+    ///
+    /// Why that is the same: a pair's score is at most the bound at its distance (`Err` if one
+    /// is not: the caller then walks in order). So the best `limit` found have scores above
+    /// the bound at some distance only if all of them are nearer; then the search in order
+    /// found them too by the time it got there, and stopped. An opening skipped here was
+    /// skipped there. One judged here but not there scores below the best `limit` (it is out
+    /// of the suggestions), and when it is excluded, the best `limit` at the end tell: those
+    /// are the same as there, and it is met there only if they do not stop the search at its
+    /// distance.
+    fn by_grid(&mut self) -> Result<(), BoundBroken> {
+        let index = self.index;
+        let (grid, points) = (&index.grid, &index.points);
+        let centre = self.area.centre;
+        let outer = self.area.outer_km;
+        let cell = grid.cell_of(centre);
+        let (first, last) = grid.rings(cell);
+        let mut broken = false;
+        // From this plane distance on, the search in order would surely have stopped (the
+        // best found only get better).
+        let mut skip_from = f64::INFINITY;
+        for r in first..=last {
+            grid.ring(cell, r, |slots| {
+                for slot in slots {
+                    let [x, y] = points[slot];
+                    let (dx, dy) = (x - centre[0], y - centre[1]);
+                    // As the R-tree has it, so that `km` is the same to the last bit.
+                    let km = (dx * dx + dy * dy).sqrt();
+                    if km > outer || km >= skip_from {
+                        continue;
+                    }
+                    let mut bound = None;
+                    if self.limit > 0 && self.best.len() == self.limit {
+                        let b = self.area.bound(km);
+                        if self.full_above(b) {
+                            skip_from = km;
+                            continue;
+                        }
+                        bound = Some(b);
+                    }
+                    if let Some(score) = self.visit(dx * dx + dy * dy, slot)
+                        && score > bound.unwrap_or_else(|| self.area.bound(km))
+                    {
+                        broken = true;
+                    }
+                }
+            });
+            if broken {
+                return Err(BoundBroken);
+            }
+            // Nothing in a later ring is nearer than `safe`.
+            let safe = grid.beyond(centre, cell, r);
+            if safe > outer || self.stops(safe) {
+                break;
+            }
+        }
+        // The excluded openings the search in order met.
+        let met = std::mem::take(&mut self.met_excluded);
+        self.met_excluded = met
+            .into_iter()
+            .filter(|(d2, _)| !self.stops(d2.sqrt()))
+            .collect();
+        Ok(())
+    }
+}
+
+/// A pair scored above the search's bound at its distance (see [`OpeningIndex::slack`]).
+struct BoundBroken;
+
+/// A candidate's rank: score, then id (the lower first), then position in
+/// [`OpeningIndex::openings`] and in `hot`.
+type Ranked = (i64, Reverse<Uuid>, usize, usize);
+
 /// The `limit` best eligible openings within reach (best first; equal scores by opening id),
 /// and up to `excluded_limit` excluded ones, nearest first.
 ///
@@ -410,73 +646,76 @@ pub fn suggest(
     limit: usize,
     excluded_limit: usize,
 ) -> Suggestions {
+    search(person, index, config, today, limit, excluded_limit, false)
+}
+
+/// [`suggest`], over the grid unless `in_order` (the R-tree's order, which the grid's search
+/// falls back on).
+fn search(
+    person: &Beneficiary,
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    today: time::Date,
+    limit: usize,
+    excluded_limit: usize,
+    in_order: bool,
+) -> Suggestions {
     let p = PreparedPerson::new(person, today);
     let current = person.current.map(|c| c.opening_id);
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
-    let area = SearchArea::new(&p, index, config, radius_m);
-    // Worst of the best `limit` so far on top: lowest score, then highest id.
-    let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
-    // Excluded openings met, with their plane distance: reasons are worked out for the nearest
-    // `excluded_limit` only, at the end.
-    let mut met_excluded: Vec<(f64, usize)> = Vec::new();
-    let mut memo = vec![f64::NAN; index.vocabulary.len()];
-    let hot_person = HotPerson::new(&p, index);
-    let current_index = current.and_then(|id| index.position.get(&id).copied());
-    for (g, d2) in index
-        .tree
-        .nearest_neighbor_iter_with_distance_2(&area.centre)
-    {
-        let km = d2.sqrt();
-        if km > area.outer_km {
-            break;
-        }
-        // Openings come nearest first: once a perfect fit this far could not enter the best
-        // `limit` (an equal score with a lower id still would, hence `<`), none farther can.
-        if limit > 0 && best.len() == limit && area.bound(km) < best.peek().expect("full").0.0 {
-            break;
-        }
-        let i = g.data;
-        let seats = Seats::Check {
-            is_current: current_index == Some(i),
-        };
-        if !hot_person.may_pass(&index.hot[i], seats) {
-            if excluded_limit > 0 {
-                met_excluded.push((d2, i));
-            }
-            continue;
-        }
-        let o = &index.openings[i];
-        match index.assess_passed(&p, i, config, seats, &mut memo) {
-            Ok(a) => {
-                let key = Reverse((a.score(), Reverse(o.id), i));
-                if best.len() < limit {
-                    best.push(key);
-                } else if limit > 0 && key < *best.peek().expect("full") {
-                    best.pop();
-                    best.push(key);
-                }
-            }
-            Err(_) if excluded_limit > 0 => met_excluded.push((d2, i)),
-            Err(_) => {}
-        }
+    let mut walk = Walk {
+        area: SearchArea::new(&p, index, config, radius_m),
+        index,
+        p: &p,
+        limit,
+        excluded_limit,
+        best: BinaryHeap::new(),
+        met_excluded: Vec::new(),
+        memo: vec![f64::NAN; index.vocabulary.len()],
+        hot_person: HotPerson::new(&p, index),
+        current_index: current.and_then(|id| index.position.get(&id).copied()),
+    };
+    if in_order || walk.by_grid().is_err() {
+        walk.best.clear();
+        walk.met_excluded.clear();
+        walk.by_tree();
     }
-    let mut ranked: Vec<(i64, Uuid, usize)> = best
+    let Walk {
+        best,
+        mut met_excluded,
+        mut memo,
+        ..
+    } = walk;
+    let mut ranked: Vec<(i64, Uuid, usize, usize)> = best
         .into_iter()
-        .map(|Reverse((score, Reverse(id), i))| (score, id, i))
+        .map(|Reverse((score, Reverse(id), i, slot))| (score, id, i, slot))
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let items = ranked
         .into_iter()
-        .map(|(score, id, i)| {
+        .map(|(score, id, i, slot)| {
             let o = &index.openings[i];
-            let seats = Seats::Check {
-                is_current: current == Some(o.id),
-            };
-            let a = assess(&p, o, index.prepared(i), config, seats)
+            let a = index
+                .score(&p, slot, config, &mut memo)
                 .expect("an opening that passed once passes again");
             debug_assert_eq!(a.score(), score);
+            debug_assert_eq!(
+                assess(
+                    &p,
+                    o,
+                    index.prepared(i),
+                    config,
+                    Seats::Check {
+                        is_current: current == Some(o.id),
+                    }
+                )
+                .ok()
+                .as_ref(),
+                Some(&a),
+                "the packed copy scores as the full record"
+            );
             Suggestion {
                 opening_id: id,
                 score,
@@ -562,17 +801,18 @@ pub(crate) fn best_pairs(
                 break;
             }
         }
-        let i = g.data;
-        if !hot_person.may_pass(&index.hot[i], seats) {
+        let slot = g.data;
+        let h = &index.hot[slot];
+        if !hot_person.may_pass(h, seats) {
             continue;
         }
-        let o = &index.openings[i];
+        let i = h.index as usize;
         // An eligible pair is within the person's trip limit, hence within `radius_m` when that
         // is the reach: no second distance here.
-        let Ok(a) = index.assess_passed(p, i, config, seats, memo) else {
+        let Some(a) = index.score(p, slot, config, memo) else {
             continue;
         };
-        let key = Reverse((a.score(), Reverse(o.id), i));
+        let key = Reverse((a.score(), Reverse(index.ids[slot]), i));
         if best.len() < m {
             best.push(key);
             kept.insert(i, a);
@@ -595,10 +835,13 @@ pub(crate) fn best_pairs(
     }
 }
 
-/// Calls `f` with each opening of `candidates` that is eligible for a person within `radius_m`,
-/// and its assessment: the packed rules first, then the distance, then the full assessment, for
-/// the nightly pricing of pairs left out of the lists. `memo` holds the person's similarity to
-/// each skill of the index (NaN: not yet); it is reset here.
+/// Calls `f` with each opening of `candidates` (positions in [`OpeningIndex::openings`]) that
+/// is eligible for a person within `radius_m`, and its assessment: the packed rules first, then
+/// the distance, then the packed scoring, for the nightly pricing of pairs left out of the
+/// lists. `memo` holds the person's similarity to each skill of the index (NaN: not yet); it is
+/// reset here.
+// The nightly pricing's hot path: plain arguments, no options struct built per person.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn for_each_eligible(
     p: &PreparedPerson<'_>,
     index: &OpeningIndex,
@@ -613,13 +856,243 @@ pub(crate) fn for_each_eligible(
     memo.resize(index.vocabulary.len(), f64::NAN);
     let hot_person = HotPerson::new(p, index);
     for i in candidates {
-        if !hot_person.may_pass(&index.hot[i], seats)
-            || p.person.home.distance_m(index.openings[i].location) > radius_m
-        {
+        let slot = index.slot_of[i] as usize;
+        let h = &index.hot[slot];
+        if !hot_person.may_pass(h, seats) || p.person.home.distance_m(h.location) > radius_m {
             continue;
         }
-        if let Ok(a) = index.assess_passed(p, i, config, seats, memo) {
+        if let Some(a) = index.score(p, slot, config, memo) {
             f(i, a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The search against the straightforward way, as it was before the grid and the packed
+    //! copy: the R-tree's nearest-first walk, every candidate judged by [`assess`] on its full
+    //! record.
+
+    use super::*;
+    use crate::domain::{CefrLevel, OpeningKind};
+    use crate::matching::model::{CurrentPlacement, CurrentState};
+    use crate::matching::synthetic::{Territory, generate};
+    use proptest::prelude::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
+
+    fn straightforward(
+        person: &Beneficiary,
+        index: &OpeningIndex,
+        config: &MatchingConfig,
+        limit: usize,
+        excluded_limit: usize,
+    ) -> Suggestions {
+        let p = PreparedPerson::new(person, TODAY);
+        let current = person.current.map(|c| c.opening_id);
+        let radius_m = config.reach_m(person) * 1.5;
+        let area = SearchArea::new(&p, index, config, radius_m);
+        let seats_of = |o: &Opening| Seats::Check {
+            is_current: current == Some(o.id),
+        };
+        let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
+        let mut met_excluded: Vec<(f64, usize)> = Vec::new();
+        for (g, d2) in index
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&area.centre)
+        {
+            let km = d2.sqrt();
+            if km > area.outer_km {
+                break;
+            }
+            if limit > 0 && best.len() == limit && area.bound(km) < best.peek().unwrap().0.0 {
+                break;
+            }
+            let i = index.hot[g.data].index as usize;
+            let o = &index.openings[i];
+            match assess(&p, o, index.prepared(i), config, seats_of(o)) {
+                Ok(a) => {
+                    let key = Reverse((a.score(), Reverse(o.id), i));
+                    if best.len() < limit {
+                        best.push(key);
+                    } else if limit > 0 && key < *best.peek().unwrap() {
+                        best.pop();
+                        best.push(key);
+                    }
+                }
+                Err(_) => met_excluded.push((d2, i)),
+            }
+        }
+        let mut ranked: Vec<(i64, Uuid, usize)> = best
+            .into_iter()
+            .map(|Reverse((score, Reverse(id), i))| (score, id, i))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let items = ranked
+            .into_iter()
+            .map(|(score, id, i)| {
+                let o = &index.openings[i];
+                let a = assess(&p, o, index.prepared(i), config, seats_of(o)).unwrap();
+                Suggestion {
+                    opening_id: id,
+                    score,
+                    breakdown: explain(&a, &p, o, config),
+                    seats_left: o.free_seats(),
+                }
+            })
+            .collect();
+        let by_plane = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        met_excluded.sort_by(by_plane);
+        met_excluded.truncate(excluded_limit * 2);
+        let mut near: Vec<(f64, usize)> = met_excluded
+            .into_iter()
+            .map(|(_, i)| (person.home.distance_m(index.openings[i].location), i))
+            .filter(|(m, _)| *m <= radius_m)
+            .collect();
+        near.sort_by(by_plane);
+        near.truncate(excluded_limit);
+        let excluded = near
+            .into_iter()
+            .map(|(_, i)| {
+                let o = &index.openings[i];
+                Excluded {
+                    opening_id: o.id,
+                    reasons: assess(&p, o, index.prepared(i), config, seats_of(o))
+                        .unwrap_err()
+                        .iter()
+                        .map(ExclusionReason::from)
+                        .collect(),
+                }
+            })
+            .collect();
+        Suggestions { items, excluded }
+    }
+
+    /// A synthetic territory with what the generator leaves out: openings at one address,
+    /// full ones, hosts at their cap, sectors refused, kinds reserved to a programme, several
+    /// languages, current placements.
+    fn varied(seed: u64, openings: usize) -> (Vec<Beneficiary>, Vec<Opening>) {
+        let mut territory = Territory::new(6, openings, seed);
+        // Dense enough, now and then, that searches stop well within reach.
+        if seed.is_multiple_of(2) {
+            territory.side_km = 6.0;
+        }
+        let (mut people, mut list) = generate(&territory);
+        let mut rng = StdRng::seed_from_u64(seed);
+        let sectors = ["cleaning", "Environment", "care", ""];
+        // Sometimes most openings share an address with another, so that searches stop among
+        // openings at one distance.
+        let shared = if rng.random_bool(0.5) { 0.2 } else { 0.9 };
+        for k in 0..list.len() {
+            if k > 0 && rng.random_bool(shared) {
+                list[k].location = list[rng.random_range(0..k)].location;
+            }
+            let o = &mut list[k];
+            o.sector = sectors[rng.random_range(0..sectors.len())].to_owned();
+            if rng.random_bool(0.1) {
+                o.seats_taken = o.seats;
+            }
+            if rng.random_bool(0.1) {
+                o.host_monthly_cap = Some(2);
+                o.host_intake_this_month = rng.random_range(0..4);
+            }
+            if rng.random_bool(0.1) {
+                o.kind = OpeningKind::Article60;
+                o.programmes.push(Programme::CpasRis);
+            }
+            if rng.random_bool(0.1) {
+                o.end_date = None;
+            }
+            if rng.random_bool(0.15) {
+                for code in ["lb", "de", "en"] {
+                    o.languages.push(LanguageLevel {
+                        language: code.parse().unwrap(),
+                        level: CefrLevel::ALL[rng.random_range(0..3)],
+                    });
+                }
+            }
+        }
+        // A few openings and people far from the rest.
+        for o in list.iter_mut().filter(|_| rng.random_bool(0.05)) {
+            o.location = LonLat::new(o.location.lon() + 1.5, o.location.lat() - 0.8).unwrap();
+        }
+        people[0].home = LonLat::new(people[0].home.lon() - 2.0, people[0].home.lat()).unwrap();
+        for b in &mut people {
+            if rng.random_bool(0.3) {
+                b.refused_sectors = vec!["cleaning".into(), "care".into()];
+            }
+            if rng.random_bool(0.3) {
+                b.programme = Programme::CpasRis;
+            }
+            if rng.random_bool(0.3) {
+                b.current = Some(CurrentPlacement {
+                    opening_id: list[rng.random_range(0..list.len())].id,
+                    state: CurrentState::Proposed,
+                });
+            }
+        }
+        (people, list)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn the_packed_search_suggests_and_excludes_exactly_what_assessing_each_record_does(
+            seed in 0u64..10_000,
+            size in prop::sample::select(vec![40usize, 300, 2_000, 5_000]),
+            limit in 0usize..12,
+            excluded_limit in prop_oneof![0usize..30, Just(1_000)],
+            travel_only in any::<bool>(),
+        ) {
+            let (people, openings) = varied(seed, size);
+            // Travel alone makes scores close to the stopping bound, where a search that stops
+            // too early or too late shows.
+            let config = if travel_only {
+                MatchingConfig {
+                    weight_skills: 0,
+                    weight_language: 0,
+                    weight_hours: 0,
+                    weight_waiting: 0,
+                    skills_points_when_none_asked: 0,
+                    ..MatchingConfig::default()
+                }
+            } else {
+                MatchingConfig::default()
+            };
+            let index = OpeningIndex::new(openings);
+            for person in &people {
+                let fast = suggest(person, &index, &config, TODAY, limit, excluded_limit);
+                let slow = straightforward(person, &index, &config, limit, excluded_limit);
+                prop_assert_eq!(&fast, &slow);
+                let in_order = search(person, &index, &config, TODAY, limit, excluded_limit, true);
+                prop_assert_eq!(&in_order, &slow);
+            }
+        }
+
+        #[test]
+        fn the_packed_copy_scores_every_pair_as_its_full_record(seed in 0u64..10_000) {
+            let (people, openings) = varied(seed, 200);
+            let config = MatchingConfig::default();
+            let index = OpeningIndex::new(openings);
+            for person in &people {
+                let p = PreparedPerson::new(person, TODAY);
+                let hot_person = HotPerson::new(&p, &index);
+                let mut memo = vec![f64::NAN; index.vocabulary.len()];
+                for (slot, h) in index.hot.iter().enumerate() {
+                    let i = h.index as usize;
+                    let seats = Seats::Ignore;
+                    let full = assess(&p, &index.openings[i], index.prepared(i), &config, seats).ok();
+                    let packed = if hot_person.may_pass(h, seats) {
+                        index.score(&p, slot, &config, &mut memo)
+                    } else {
+                        None
+                    };
+                    prop_assert_eq!(packed, full);
+                }
+            }
         }
     }
 }
