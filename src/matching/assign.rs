@@ -348,7 +348,9 @@ pub fn solve_from(
     };
     // Seat prices from an auction make the first LP nearly right: each person brings the pairs
     // that are competitive at those prices, not a fixed number of cheapest ones.
-    let prices = (problem.group_cap.is_empty() && problem.current_edge.is_empty())
+    // Host caps are left out of the auction: its prices are only a hint, and pricing brings in
+    // what a capped host's people then lack.
+    let prices = (start.is_empty() && problem.current_edge.is_empty())
         .then(|| auction_prices(problem));
     for &e in start {
         if useful(e) {
@@ -842,9 +844,9 @@ fn check_residual(
         }
     }
     let mut group_used = vec![0u32; groups];
-    for j in 0..m {
+    for (j, &u) in used.iter().enumerate() {
         if let Some(g) = group_of(j) {
-            group_used[g] += used[j];
+            group_used[g] += u;
         }
     }
     if (0..m).any(|j| used[j] > p.capacity[j])

@@ -109,6 +109,32 @@ const MAX_PRICING_ROUNDS: usize = 30;
 /// assessment). Past it the run answers with the best assignment found, marked not certified.
 const PAIR_BUDGET: usize = 6_000_000;
 
+/// `f` of every index `0..n`, in order, on every core; each thread has its own scratch `S`.
+fn on_every_core<S: Default, T: Send>(n: usize, f: impl Fn(&mut S, usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let chunk = n.div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|from| {
+                scope.spawn(move || {
+                    let mut scratch = S::default();
+                    (from..(from + chunk).min(n))
+                        .map(|i| f(&mut scratch, i))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker thread panicked"))
+            .collect()
+    })
+}
+
 /// The `m` best pairs of every person, on every core.
 fn search_all(
     prepared: &[PreparedPerson<'_>],
@@ -116,38 +142,17 @@ fn search_all(
     config: &MatchingConfig,
     m: usize,
 ) -> Vec<BestPairs> {
-    let who: Vec<usize> = (0..prepared.len()).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
-    let chunk = who.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = who
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut memo = Vec::new();
-                    part.iter()
-                        .map(|&i| {
-                            let p = &prepared[i];
-                            best_pairs(
-                                p,
-                                index,
-                                config,
-                                Seats::Ignore,
-                                m,
-                                config.reach_m(p.person),
-                                &mut memo,
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a search thread panicked"))
-            .collect()
+    on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
+        let p = &prepared[i];
+        best_pairs(
+            p,
+            index,
+            config,
+            Seats::Ignore,
+            m,
+            config.reach_m(p.person),
+            memo,
+        )
     })
 }
 
@@ -177,60 +182,37 @@ fn price_left_out(
         .iter()
         .map(|&j| certificate.seat[j as usize])
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
-    let chunk = prepared.len().div_ceil(threads).max(1);
-    let who: Vec<usize> = (0..prepared.len()).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = who
-            .chunks(chunk)
-            .map(|part| {
-                let (by_price, prices) = (&by_price, &prices);
-                scope.spawn(move || {
-                    let mut memo = Vec::new();
-                    part.iter()
-                        .map(|&i| {
-                            if floor[i] == i64::MAX {
-                                return Vec::new();
-                            }
-                            // Seat prices below this can let a pair at the floor improve.
-                            let limit = certificate.person[i] - floor[i] as f64;
-                            let n = prices.partition_point(|&q| q < limit);
-                            let listed = &found[i].pairs;
-                            let current = prepared[i].person.current.map(|c| c.opening_id);
-                            let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
-                            for_each_eligible(
-                                &prepared[i],
-                                index,
-                                config,
-                                Seats::Ignore,
-                                config.reach_m(prepared[i].person),
-                                by_price[..n].iter().map(|&j| j as usize).filter(|&j| {
-                                    listed.binary_search_by_key(&j, |(k, _)| *k).is_err()
-                                        && current != Some(index.openings()[j].id)
-                                }),
-                                &mut memo,
-                                |j, a| {
-                                    let cost = a.cost(config) + penalty[i];
-                                    let d = certificate.reduced_cost(i, j, cost);
-                                    if certificate.improves(i, j, cost) {
-                                        better.push((d, j, a));
-                                    }
-                                },
-                            );
-                            better.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                            better.truncate(PRICED_PER_PERSON);
-                            better.into_iter().map(|(_, j, a)| (j, a)).collect()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a pricing thread panicked"))
-            .collect()
+    on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
+        if floor[i] == i64::MAX {
+            return Vec::new();
+        }
+        // Seat prices below this can let a pair at the floor improve.
+        let limit = certificate.person[i] - floor[i] as f64;
+        let n = prices.partition_point(|&q| q < limit);
+        let listed = &found[i].pairs;
+        let current = prepared[i].person.current.map(|c| c.opening_id);
+        let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
+        for_each_eligible(
+            &prepared[i],
+            index,
+            config,
+            Seats::Ignore,
+            config.reach_m(prepared[i].person),
+            by_price[..n].iter().map(|&j| j as usize).filter(|&j| {
+                listed.binary_search_by_key(&j, |(k, _)| *k).is_err()
+                    && current != Some(index.openings()[j].id)
+            }),
+            memo,
+            |j, a| {
+                let cost = a.cost(config) + penalty[i];
+                if certificate.improves(i, j, cost) {
+                    better.push((certificate.reduced_cost(i, j, cost), j, a));
+                }
+            },
+        );
+        better.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        better.truncate(PRICED_PER_PERSON);
+        better.into_iter().map(|(_, j, a)| (j, a)).collect()
     })
 }
 
@@ -449,10 +431,9 @@ pub fn rebalance(
         }
     };
     // Rules that excluded openings within reach, for the people left with no eligible pair.
-    let exclusions: Vec<HashMap<&'static str, (usize, String)>> = prepared
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
+    let exclusions: Vec<HashMap<&'static str, (usize, String)>> =
+        on_every_core(prepared.len(), |(): &mut (), i| {
+            let p = &prepared[i];
             let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
             if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
                 let mut memo = index.skill_memo();
@@ -470,9 +451,7 @@ pub fn rebalance(
                 }
             }
             why_not
-        })
-        .collect();
-
+        });
     tracing::debug!("rebalance: exclusions counted");
     // Who got each opening, for the "out-competed" explanations.
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); openings.len()];
