@@ -1,9 +1,14 @@
 //! The global assignment against brute force on small random instances, plus the edge cases a
 //! territory produces: zero seats, a person with no eligible opening, all costs equal, one
-//! opening for everyone, host caps and a move limit.
+//! opening for everyone, host caps and a move limit; and the certificate of a certified result,
+//! which must price in every pair left out that would improve it.
 
-use placematch::matching::assign::{Options, Problem, objective_of, solve};
+use placematch::matching::assign::{Certificate, Options, Problem, objective_of, solve};
 use proptest::prelude::*;
+
+#[path = "support/min_cost_flow.rs"]
+mod min_cost_flow;
+use min_cost_flow::optimum_by_flow;
 
 /// A problem from (person, opening, cost) triples.
 fn problem(unassigned: Vec<i64>, capacity: Vec<u32>, mut edges: Vec<(usize, u32, i64)>) -> Problem {
@@ -208,4 +213,174 @@ fn one_opening_for_everyone_goes_to_the_cheapest_pairs() {
 fn zero_seats_and_people_without_edges_are_all_unassigned() {
     let p = problem(vec![7, 8, 9], vec![0, 0], vec![(0, 0, 1), (1, 1, 1)]);
     assert_eq!(check(&p, &Options::default()), 24);
+}
+
+/// `p` with one more pair, kept in person order.
+fn with_pair(p: &Problem, i: usize, j: u32, cost: i64) -> Problem {
+    let mut q = p.clone();
+    let at = q.start[i + 1];
+    q.edge_opening.insert(at, j);
+    q.edge_cost.insert(at, cost);
+    for s in &mut q.start[i + 1..] {
+        *s += 1;
+    }
+    q
+}
+
+/// Every listed pair that could lower the cost (cheaper than leaving its person out) has a
+/// non-negative reduced cost at the certificate's prices: the prices prove the listed optimum.
+fn assert_prices_every_listed_pair(p: &Problem, c: &Certificate) {
+    assert_eq!(c.seat.len(), p.openings());
+    assert_eq!(c.person.len(), p.people());
+    for i in 0..p.people() {
+        for e in p.start[i]..p.start[i + 1] {
+            if p.edge_cost[e] >= p.unassigned_cost[i] {
+                continue;
+            }
+            let j = p.edge_opening[e] as usize;
+            assert!(
+                p.edge_cost[e] as f64 + c.seat[j] >= c.person[i] - 1e-6,
+                "listed pair ({i}, {j}) of cost {} has a negative reduced cost: seat {} person {}",
+                p.edge_cost[e],
+                c.seat[j],
+                c.person[i]
+            );
+        }
+    }
+}
+
+/// Three people want opening 0 (2 seats); opening 1 shares its host's cap of 2 with it, so the
+/// third person stays out; opening 2 has a free seat nobody lists, opening 3 none.
+fn capped_host() -> Problem {
+    let mut p = problem(
+        vec![100, 100, 100],
+        vec![2, 1, 1, 0],
+        vec![(0, 0, 10), (1, 0, 20), (2, 0, 30), (2, 1, 40)],
+    );
+    p.group_of = vec![Some(0), Some(0), None, None];
+    p.group_cap = vec![2];
+    p
+}
+
+#[test]
+fn a_host_cap_result_is_certified_and_its_prices_flag_a_cheap_pair_to_a_free_seat() {
+    let p = capped_host();
+    let a = solve(&p, &Options::default()).unwrap();
+    assert!(a.certified_optimal);
+    assert_eq!(
+        a.objective,
+        10 + 20 + 100,
+        "the host's cap leaves person 2 out"
+    );
+    assert_eq!(a.opening_of, vec![Some(0), Some(0), None]);
+    let c = a
+        .certificate
+        .as_ref()
+        .expect("a certified result carries its prices");
+    assert_prices_every_listed_pair(&p, c);
+    // Person 2 to the free seat of opening 2 at 50 saves 50; person 0 there at 15 lets person 2
+    // take its seat at opening 0 and saves 65. Both would improve and must be flagged.
+    assert!(c.improves(2, 2, 50));
+    assert_eq!(objective_of_best(&with_pair(&p, 2, 2, 50)), 80);
+    assert!(c.improves(0, 2, 15));
+    assert_eq!(objective_of_best(&with_pair(&p, 0, 2, 15)), 65);
+    // A seatless opening never improves anything, and nothing beats staying out at its cost.
+    assert!(!c.improves(2, 3, 0));
+    assert!(!c.improves(2, 2, 100));
+}
+
+/// The brute-force optimum, checked against the flow optimum.
+fn objective_of_best(p: &Problem) -> i64 {
+    let best = brute_force(p);
+    assert_eq!(best, optimum_by_flow(p));
+    best
+}
+
+/// A random small problem whose openings belong to up to two hosts with intake caps.
+fn small_capped_problem() -> impl Strategy<Value = Problem> {
+    (
+        small_problem(),
+        prop::collection::vec(prop::option::of(0u32..2), 4),
+        prop::collection::vec(0u32..=3, 2),
+    )
+        .prop_map(|(mut p, groups, caps)| {
+            p.group_of = groups[..p.openings()].to_vec();
+            p.group_cap = caps;
+            p
+        })
+}
+
+/// `p` with each person's pairs cut to those `listed` marks.
+fn listed_only(p: &Problem, listed: &[bool]) -> Problem {
+    let mut q = Problem {
+        start: vec![0],
+        edge_opening: vec![],
+        edge_cost: vec![],
+        ..p.clone()
+    };
+    for i in 0..p.people() {
+        for e in (p.start[i]..p.start[i + 1]).filter(|&e| listed[e]) {
+            q.edge_opening.push(p.edge_opening[e]);
+            q.edge_cost.push(p.edge_cost[e]);
+        }
+        q.start.push(q.edge_opening.len());
+    }
+    q
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// What the nightly run does, on small problems with host caps: list each person's
+    /// cheapest pairs only, solve, add the pairs left out that the certificate flags, until it
+    /// flags none. The result must then be the optimum over every pair, and at every round a
+    /// pair left out that would improve the listed optimum must have been flagged.
+    #[test]
+    fn pricing_the_pairs_left_out_with_the_certificate_reaches_the_optimum_over_every_pair(
+        p in small_capped_problem(),
+        first in 0usize..3,
+        k in 1usize..4,
+    ) {
+        let best = brute_force(&p);
+        prop_assert_eq!(optimum_by_flow(&p), best);
+        let options = Options { candidates_per_person: k, ..Options::default() };
+        let mut listed = vec![false; p.edges()];
+        for i in 0..p.people() {
+            let mut edges: Vec<usize> = (p.start[i]..p.start[i + 1]).collect();
+            edges.sort_by_key(|&e| (p.edge_cost[e], p.edge_opening[e]));
+            for e in edges.into_iter().take(first) {
+                listed[e] = true;
+            }
+        }
+        let owner: Vec<usize> = (0..p.people())
+            .flat_map(|i| (p.start[i]..p.start[i + 1]).map(move |_| i))
+            .collect();
+        for round in 0.. {
+            prop_assert!(round <= p.edges(), "pricing did not converge");
+            let q = listed_only(&p, &listed);
+            let a = solve(&q, &options).unwrap();
+            prop_assert!(a.certified_optimal, "small capped problems are certified");
+            prop_assert_eq!(a.objective, brute_force(&q));
+            let c = a.certificate.as_ref().expect("a certified result carries its prices");
+            assert_prices_every_listed_pair(&q, c);
+            let mut flagged = Vec::new();
+            for e in (0..p.edges()).filter(|&e| !listed[e]) {
+                let (i, j, cost) = (owner[e], p.edge_opening[e], p.edge_cost[e]);
+                let improves = c.improves(i, j as usize, cost);
+                if brute_force(&with_pair(&q, i, j, cost)) < a.objective {
+                    prop_assert!(improves, "pair ({}, {}) of cost {} improves but is not flagged", i, j, cost);
+                }
+                if improves {
+                    flagged.push(e);
+                }
+            }
+            if flagged.is_empty() {
+                prop_assert_eq!(a.objective, best, "certified and nothing flagged, yet not the optimum");
+                break;
+            }
+            for e in flagged {
+                listed[e] = true;
+            }
+        }
+    }
 }

@@ -337,4 +337,33 @@ proptest! {
             prop_assert_eq!(&again, &found);
         }
     }
+
+    /// The radius query answers positions in `openings()` (its tree's leaves hold packed slots):
+    /// exactly the openings within the radius, nearest first, ties by position.
+    #[test]
+    fn within_answers_the_positions_of_the_openings_inside_the_radius_nearest_first(
+        seed in 0u64..1000,
+        count in 1usize..300,
+        east_km in -25.0f64..25.0,
+        north_km in -25.0f64..25.0,
+        radius_m in 0.0f64..20_000.0,
+    ) {
+        let (_, openings) = generate(&Territory::new(0, count, seed));
+        let index = OpeningIndex::new(openings);
+        let centre = LonLat::new(
+            6.05 + east_km / (111.32 * 49.6f64.to_radians().cos()),
+            49.60 + north_km / 111.32,
+        )
+        .unwrap();
+        let mut expected: Vec<(f64, usize)> = index
+            .openings()
+            .iter()
+            .enumerate()
+            .map(|(j, o)| (centre.distance_m(o.location), j))
+            .filter(|(d, _)| *d <= radius_m)
+            .collect();
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let expected: Vec<usize> = expected.into_iter().map(|(_, j)| j).collect();
+        prop_assert_eq!(index.within(centre, radius_m), expected);
+    }
 }

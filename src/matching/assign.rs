@@ -1174,6 +1174,39 @@ mod tests {
     }
 
     #[test]
+    fn the_residual_network_certifies_a_host_capped_optimum_with_prices_that_hold() {
+        // Opening 0 (2 seats) and opening 1 share a host capped at 2; three people want opening
+        // 0, so the third stays out. Opening 2 has a free seat nobody lists; opening 3 none.
+        let mut p = problem(
+            &[100, 100, 100],
+            &[2, 1, 1, 0],
+            &[(0, 0, 10), (1, 0, 20), (2, 0, 30), (2, 1, 40)],
+        );
+        p.group_of = vec![Some(0), Some(0), None, None];
+        p.group_cap = vec![2];
+        let Residual::Optimal(c) = check_residual(&p, &[Some(0), Some(1), None], &|_| true) else {
+            panic!("the optimum must be certified");
+        };
+        for i in 0..p.people() {
+            for e in p.start[i]..p.start[i + 1] {
+                let j = p.edge_opening[e] as usize;
+                assert!(
+                    c.reduced_cost(i, j, p.edge_cost[e]) >= -1e-6,
+                    "pair ({i}, {j})"
+                );
+            }
+        }
+        // Person 2 into opening 2's free seat at 50 would save 50.
+        assert!(c.improves(2, 2, 50));
+        assert!(!c.improves(2, 3, 0), "a seatless opening never improves");
+        // Person 2 at opening 1 and person 1 out is not optimal: the exchange is a cycle.
+        assert!(matches!(
+            check_residual(&p, &[Some(0), None, Some(3)], &|_| true),
+            Residual::Improving(_)
+        ));
+    }
+
+    #[test]
     fn malformed_offsets_are_an_error_not_a_panic() {
         let mut p = problem(&[1], &[1], &[(0, 0, 1)]);
         p.start = vec![0, 5];

@@ -223,6 +223,19 @@ pub fn rebalance(
     config: &MatchingConfig,
     today: time::Date,
 ) -> Result<Rebalancing, AssignError> {
+    rebalance_listing(people, openings, config, today, LISTED_PAIRS)
+}
+
+/// [`rebalance`] with `listed` pairs per person at first instead of [`LISTED_PAIRS`]: tests
+/// list one or two so that the pricing of the pairs left out has work to do.
+#[doc(hidden)]
+pub fn rebalance_listing(
+    people: &[Beneficiary],
+    openings: Vec<Opening>,
+    config: &MatchingConfig,
+    today: time::Date,
+    listed: usize,
+) -> Result<Rebalancing, AssignError> {
     let mut people: Vec<&Beneficiary> = people
         .iter()
         .filter(|b| b.current.is_none_or(|c| c.state != CurrentState::Active))
@@ -278,7 +291,7 @@ pub fn rebalance(
         .map(|b| PreparedPerson::new(b, today))
         .collect();
     let clock = std::time::Instant::now();
-    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, LISTED_PAIRS);
+    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, listed);
     tracing::debug!(
         people = people.len(),
         seconds = clock.elapsed().as_secs_f64(),
