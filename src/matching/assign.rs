@@ -350,8 +350,8 @@ pub fn solve_from(
     // that are competitive at those prices, not a fixed number of cheapest ones.
     // Host caps are left out of the auction: its prices are only a hint, and pricing brings in
     // what a capped host's people then lack.
-    let prices = (start.is_empty() && problem.current_edge.is_empty())
-        .then(|| auction_prices(problem));
+    let prices =
+        (start.is_empty() && problem.current_edge.is_empty()).then(|| auction_prices(problem));
     for &e in start {
         if useful(e) {
             add(e, &mut in_lp, &mut columns);
