@@ -2,6 +2,14 @@
 //! people at work never move; keeping a current proposal costs nothing extra while moving or
 //! withdrawing it costs [`MatchingConfig::move_penalty`]; an optional cap on moves. The result
 //! says, person by person, what would change and why, and why anyone is left without a seat.
+//!
+//! Exact without listing every pair: each person's best [`LISTED_PAIRS`] pairs are listed (a
+//! nearest-first search that also gives a floor on the cost of every pair it left out), the
+//! optimiser solves over them and returns the prices that prove its optimum
+//! ([`assign::Certificate`]); every pair left out is then priced against its opening's own seat
+//! price (openings in order of price, so that a person whose floor is far from winning a seat
+//! looks at few), the improving ones join the lists, and the optimiser solves again from the
+//! nearly tight pairs. The result is certified only when no pair left out improves.
 
 use std::collections::HashMap;
 
@@ -91,7 +99,8 @@ impl Rebalancing {
 }
 
 /// Pairs listed per person at first: enough that most people's optimum is among them (the
-/// nearest-first search then stops early); the certificate asks for more where it is not.
+/// nearest-first search then stops early); pricing adds the others that matter. Measured on the
+/// 50,000 x 10,000 Brussels office: 8 and 16 take the same time (8 needs more pricing rounds).
 const LISTED_PAIRS: usize = 16;
 
 /// Most pairs left out of a person's list that one round of pricing adds to it (the most
