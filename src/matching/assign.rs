@@ -340,11 +340,14 @@ pub fn solve_from(
     let holders = problem.current_edge.iter().flatten().count();
     let mut in_lp = vec![false; problem.edges()];
     let mut columns: Vec<usize> = Vec::new();
+    // Adds edge `e` as a column unless it is one already; true when it was added.
     let add = |e: usize, in_lp: &mut Vec<bool>, columns: &mut Vec<usize>| {
-        if !in_lp[e] {
+        let new = !in_lp[e];
+        if new {
             in_lp[e] = true;
             columns.push(e);
         }
+        new
     };
     // Seat prices from an auction make the first LP nearly right: each person brings the pairs
     // that are competitive at those prices, not a fixed number of cheapest ones.
@@ -434,11 +437,7 @@ pub fn solve_from(
                 }
                 Residual::Improving(pairs) => {
                     for e in pairs {
-                        if !in_lp[e] {
-                            in_lp[e] = true;
-                            columns.push(e);
-                            cycle_columns += 1;
-                        }
+                        cycle_columns += usize::from(add(e, &mut in_lp, &mut columns));
                     }
                 }
                 // The duals then price the pairs in as well: one search finds few cycles.
@@ -478,9 +477,7 @@ pub fn solve_from(
         }
         chosen.sort_unstable_by_key(|&(_, e)| e);
         for (_, e) in chosen {
-            in_lp[e] = true;
-            columns.push(e);
-            added += 1;
+            added += usize::from(add(e, &mut in_lp, &mut columns));
         }
         added += cycle_columns;
         if added == 0 {
