@@ -144,6 +144,16 @@ fn on_every_core<S: Default, T: Send>(n: usize, f: impl Fn(&mut S, usize) -> T +
     })
 }
 
+/// What every pair but the held one costs extra for a person who holds the proposal `current`
+/// (an opening of the run), and leaving them out too: a move.
+fn move_penalty(current: Option<usize>, config: &MatchingConfig) -> i64 {
+    if current.is_some() {
+        config.move_penalty
+    } else {
+        0
+    }
+}
+
 /// The `m` best pairs of every person, on every core.
 fn search_all(
     prepared: &[PreparedPerson<'_>],
@@ -177,8 +187,8 @@ fn price_left_out(
     index: &OpeningIndex,
     config: &MatchingConfig,
     found: &[BestPairs],
+    current: &[Option<usize>],
     floor: &[i64],
-    penalty: &[i64],
     certificate: &Certificate,
 ) -> Vec<Vec<(usize, Assessment)>> {
     let mut by_price: Vec<u32> = (0..index.len() as u32).collect();
@@ -199,7 +209,7 @@ fn price_left_out(
         let limit = certificate.person[i] - floor[i] as f64;
         let n = prices.partition_point(|&q| q < limit);
         let listed = &found[i].pairs;
-        let current = prepared[i].person.current.map(|c| c.opening_id);
+        let current = current[i];
         let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
         for_each_eligible(
             &prepared[i],
@@ -208,12 +218,11 @@ fn price_left_out(
             Seats::Ignore,
             config.reach_m(prepared[i].person),
             by_price[..n].iter().map(|&j| j as usize).filter(|&j| {
-                listed.binary_search_by_key(&j, |(k, _)| *k).is_err()
-                    && current != Some(index.openings()[j].id)
+                listed.binary_search_by_key(&j, |(k, _)| *k).is_err() && current != Some(j)
             }),
             memo,
             |j, a| {
-                let cost = a.cost(config) + penalty[i];
+                let cost = a.cost(config) + move_penalty(current, config);
                 if certificate.improves(i, j, cost) {
                     better.push((certificate.reduced_cost(i, j, cost), j, a));
                 }
@@ -306,28 +315,38 @@ pub fn rebalance_listing(
         seconds = clock.elapsed().as_secs_f64(),
         "rebalance: pairs listed"
     );
-    let penalty: Vec<i64> = people
+    let current: Vec<Option<usize>> = people
         .iter()
         .map(|b| {
-            if b.current
-                .is_some_and(|c| position.contains_key(&c.opening_id))
-            {
-                config.move_penalty
-            } else {
-                0
-            }
+            b.current
+                .and_then(|c| position.get(&c.opening_id))
+                .map(|&j| j as usize)
         })
         .collect();
     // Every pair left out of a person's list costs at least this (`i64::MAX`: none left out).
     let floor: Vec<i64> = found
         .iter()
-        .zip(&penalty)
-        .map(|(f, pen)| {
-            f.left_out_max_score
-                .map_or(i64::MAX, |s| config.max_score() - s + pen)
+        .zip(&current)
+        .map(|(f, &c)| {
+            f.left_out_max_score.map_or(i64::MAX, |s| {
+                config.max_score() - s + move_penalty(c, config)
+            })
         })
         .collect();
-    let mut assessments: Vec<Assessment>;
+    // The held proposal is always listed, among the best or not (when it still fits the rules).
+    for ((f, p), &current) in found.iter_mut().zip(&prepared).zip(&current) {
+        if let Some(j) = current
+            && f.pairs.binary_search_by_key(&j, |(k, _)| *k).is_err()
+            && let Ok(a) = assess(p, &openings[j], index.prepared(j), config, Seats::Ignore)
+        {
+            f.pairs.push((j, a));
+            f.pairs.sort_by_key(|(k, _)| *k);
+        }
+    }
+    let options = Options {
+        candidates_per_person: config.candidates_per_person,
+        ..Options::default()
+    };
     let mut pricing_rounds = 0;
     let mut start_pairs: Vec<(u32, u32)> = Vec::new();
     let solved = loop {
@@ -336,40 +355,23 @@ pub fn rebalance_listing(
         problem.edge_cost.clear();
         problem.unassigned_cost.clear();
         problem.current_edge.clear();
-        assessments = Vec::new();
-        for ((b, penalty), (p, f)) in people.iter().zip(&penalty).zip(prepared.iter().zip(&found)) {
-            let current = b.current.and_then(|c| position.get(&c.opening_id).copied());
+        for (f, &current) in found.iter().zip(&current) {
+            let penalty = move_penalty(current, config);
             let mut current_edge = None;
-            let mut pairs: Vec<(usize, Assessment)> = f.pairs.clone();
-            // The held proposal is always a column, listed among the best or not.
-            if let Some(j) = current
-                && !pairs.iter().any(|(k, _)| *k == j as usize)
-                && let Ok(a) = assess(
-                    p,
-                    &openings[j as usize],
-                    index.prepared(j as usize),
-                    config,
-                    Seats::Ignore,
-                )
-            {
-                pairs.push((j as usize, a));
-                pairs.sort_by_key(|(k, _)| *k);
-            }
-            for (j, a) in pairs {
-                let is_current = current == Some(j as u32);
+            for (j, a) in &f.pairs {
+                let is_current = current == Some(*j);
                 if is_current {
                     current_edge = Some(problem.edge_cost.len());
                 }
-                problem.edge_opening.push(j as u32);
+                problem.edge_opening.push(*j as u32);
                 problem
                     .edge_cost
-                    .push(a.cost(config) + if is_current { 0 } else { *penalty });
-                assessments.push(a);
+                    .push(a.cost(config) + if is_current { 0 } else { penalty });
             }
             problem.start.push(problem.edge_cost.len());
             problem
                 .unassigned_cost
-                .push(config.unassigned_cost + *penalty);
+                .push(config.unassigned_cost + penalty);
             problem.current_edge.push(current_edge);
         }
         if problem.current_edge.iter().all(Option::is_none) {
@@ -383,10 +385,6 @@ pub fn rebalance_listing(
                 Some(range.start + k)
             })
             .collect();
-        let options = Options {
-            candidates_per_person: config.candidates_per_person,
-            ..Options::default()
-        };
         let clock = std::time::Instant::now();
         let solved = assign::solve_from(&problem, &options, &start)?;
         tracing::debug!(
@@ -408,8 +406,8 @@ pub fn rebalance_listing(
             &index,
             config,
             &found,
+            &current,
             &floor,
-            &penalty,
             certificate,
         );
         let added: usize = more.iter().map(Vec::len).sum();
@@ -452,6 +450,11 @@ pub fn rebalance_listing(
             }
         }
     };
+    // The listed pairs' assessments, in the order of the problem's edges.
+    let assessments: Vec<Assessment> = found
+        .into_iter()
+        .flat_map(|f| f.pairs.into_iter().map(|(_, a)| a))
+        .collect();
     // Rules that excluded openings within reach, for the people left with no eligible pair.
     let exclusions: Vec<HashMap<&'static str, (usize, String)>> =
         on_every_core(prepared.len(), |(): &mut (), i| {
