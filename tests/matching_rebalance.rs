@@ -5,7 +5,7 @@ use placematch::domain::{CefrLevel, LanguageLevel, LonLat, Mobility, Programme, 
 use placematch::matching::assign::Problem;
 use placematch::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use placematch::matching::rebalance::{
-    Outcome, Rebalancing, Unassigned, rebalance, rebalance_listing,
+    EXPLAINED_NEAREST, Outcome, Rebalancing, Unassigned, rebalance, rebalance_listing,
 };
 use placematch::matching::synthetic::{Territory, generate};
 use placematch::matching::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};
@@ -148,8 +148,15 @@ fn every_person_left_out_gets_a_reason() {
                         explanation == "No opening is within reach of the person's trip limit."
                             || explanation
                                 .strip_prefix(
-                                    "No opening within reach passes the hard rules; most often: "
+                                    "No opening within reach passes the hard rules; most often",
                                 )
+                                .map(|rest| {
+                                    rest.strip_prefix(&format!(
+                                        " among the {EXPLAINED_NEAREST} nearest"
+                                    ))
+                                    .unwrap_or(rest)
+                                })
+                                .and_then(|rest| rest.strip_prefix(": "))
                                 .is_some_and(|named| named.split(", ").all(|rule| {
                                     RULE_CODES.iter().any(|code| {
                                         rule.starts_with(&format!("{code} ("))

@@ -8,8 +8,9 @@
 //! optimiser solves over them and returns the prices that prove its optimum
 //! ([`assign::Certificate`]); every pair left out is then priced against its opening's own seat
 //! price (openings in order of price, so that a person whose floor is far from winning a seat
-//! looks at few), the improving ones join the lists, and the optimiser solves again from the
-//! nearly tight pairs. The result is certified only when no pair left out improves.
+//! looks at few), the improving ones join the lists, and the optimiser solves again from its
+//! last basis ([`assign::Session`]: the LP stays in HiGHS between rounds). The result is
+//! certified only when no pair left out improves.
 
 use std::collections::HashMap;
 
@@ -107,8 +108,10 @@ const LISTED_PAIRS: usize = 16;
 /// improving first); the others come back in a later round if they still improve.
 const PRICED_PER_PERSON: usize = 4;
 
-/// Pairs within this reduced cost of tight at a round's prices start the next round's LP.
-const START_MARGIN: f64 = 10.0;
+/// A person with no eligible opening is told which rules exclude the openings within reach,
+/// counted over this many of the nearest: in a crowded territory every opening of the city is
+/// within a car's reach, and the nearest tell the caseworker as much as all of them.
+pub const EXPLAINED_NEAREST: usize = 100;
 
 /// Most rounds of pricing the pairs left out. Past it the run answers with the best assignment
 /// found, marked not certified.
@@ -348,7 +351,10 @@ pub fn rebalance_listing(
         ..Options::default()
     };
     let mut pricing_rounds = 0;
-    let mut start_pairs: Vec<(u32, u32)> = Vec::new();
+    // One LP for every round: HiGHS keeps its basis, and each round adds the pairs that the
+    // last one's pricing found, as (person, opening).
+    let mut session = assign::Session::new();
+    let mut priced_in: Vec<(u32, u32)> = Vec::new();
     let solved = loop {
         problem.start = vec![0];
         problem.edge_opening.clear();
@@ -377,7 +383,7 @@ pub fn rebalance_listing(
         if problem.current_edge.iter().all(Option::is_none) {
             problem.current_edge.clear();
         }
-        let start: Vec<usize> = start_pairs
+        let extra: Vec<usize> = priced_in
             .iter()
             .filter_map(|&(i, j)| {
                 let range = problem.start[i as usize]..problem.start[i as usize + 1];
@@ -386,7 +392,7 @@ pub fn rebalance_listing(
             })
             .collect();
         let clock = std::time::Instant::now();
-        let solved = assign::solve_from(&problem, &options, &start)?;
+        let solved = session.solve(&problem, &options, &extra)?;
         tracing::debug!(
             pairs = problem.edges(),
             rounds = solved.rounds,
@@ -427,24 +433,10 @@ pub fn rebalance_listing(
             };
         }
         pricing_rounds += 1;
-        // The next LP starts from the pairs that are nearly tight at this round's prices, the
-        // chosen ones and the new ones, as (person, opening): it is then nearly right at once.
-        let (edge_opening, edge_cost) = (&problem.edge_opening, &problem.edge_cost);
-        start_pairs = (0..problem.people())
-            .flat_map(|i| {
-                let chosen = solved.edge_of[i];
-                (problem.start[i]..problem.start[i + 1])
-                    .filter(move |&e| {
-                        Some(e) == chosen
-                            || certificate.reduced_cost(i, edge_opening[e] as usize, edge_cost[e])
-                                <= START_MARGIN
-                    })
-                    .map(move |e| (i as u32, edge_opening[e]))
-            })
-            .collect();
+        priced_in.clear();
         for (i, (f, more)) in found.iter_mut().zip(more).enumerate() {
             if !more.is_empty() {
-                start_pairs.extend(more.iter().map(|(j, _)| (i as u32, *j as u32)));
+                priced_in.extend(more.iter().map(|(j, _)| (i as u32, *j as u32)));
                 f.pairs.extend(more);
                 f.pairs.sort_by_key(|(j, _)| *j);
             }
@@ -456,13 +448,19 @@ pub fn rebalance_listing(
         .flat_map(|f| f.pairs.into_iter().map(|(_, a)| a))
         .collect();
     // Rules that excluded openings within reach, for the people left with no eligible pair.
-    let exclusions: Vec<HashMap<&'static str, (usize, String)>> =
+    // For each person: how many openings were looked at, and the rules that excluded them.
+    type WhyNot = (usize, HashMap<&'static str, (usize, String)>);
+    let exclusions: Vec<WhyNot> =
         on_every_core(prepared.len(), |(): &mut (), i| {
             let p = &prepared[i];
             let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
+            let mut looked_at = 0;
             if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
                 let mut memo = index.skill_memo();
-                for j in index.within(p.person.home, config.reach_m(p.person)) {
+                let nearest =
+                    index.nearest_within(p.person.home, config.reach_m(p.person), EXPLAINED_NEAREST);
+                looked_at = nearest.len();
+                for j in nearest {
                     if let Err(rules) =
                         index.assess_remembering(p, j, config, Seats::Ignore, &mut memo)
                     {
@@ -475,7 +473,7 @@ pub fn rebalance_listing(
                     }
                 }
             }
-            why_not
+            (looked_at, why_not)
         });
     tracing::debug!("rebalance: exclusions counted");
     // Who got each opening, for the "out-competed" explanations.
@@ -578,7 +576,7 @@ fn unassigned_reason(
     assessments: &[Assessment],
     holders: &[Vec<usize>],
     openings: &[Opening],
-    exclusions: &HashMap<&'static str, (usize, String)>,
+    (looked_at, exclusions): &(usize, HashMap<&'static str, (usize, String)>),
 ) -> Unassigned {
     // The person's best eligible opening, by score then id.
     let best = edges.clone().max_by(|&a, &b| {
@@ -598,8 +596,13 @@ fn unassigned_reason(
                 .take(3)
                 .map(|(code, (n, _))| format!("{code} ({n} openings)"))
                 .collect();
+            let among = if *looked_at >= EXPLAINED_NEAREST {
+                format!(" among the {looked_at} nearest")
+            } else {
+                String::new()
+            };
             format!(
-                "No opening within reach passes the hard rules; most often: {}.",
+                "No opening within reach passes the hard rules; most often{among}: {}.",
                 named.join(", ")
             )
         };

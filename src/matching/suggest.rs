@@ -208,6 +208,25 @@ impl OpeningIndex {
         found.into_iter().map(|(_, i)| i).collect()
     }
 
+    /// Indices of the `n` openings nearest to `centre` among those within `radius_m` (straight
+    /// line), nearest first on the plane (see [`project`]): the tree is walked only as far as
+    /// it takes, for callers that look at a few openings of a crowded territory.
+    pub fn nearest_within(&self, centre: LonLat, radius_m: f64, n: usize) -> Vec<usize> {
+        let c = project(centre, self.lon_scale);
+        let r_km = radius_m / 1000.0 * self.slack(centre);
+        let mut found = Vec::with_capacity(n.min(self.hot.len()));
+        for (g, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&c) {
+            if found.len() >= n || d2 > r_km * r_km {
+                break;
+            }
+            let h = &self.hot[g.data];
+            if centre.distance_m(h.location) <= radius_m {
+                found.push(h.index as usize);
+            }
+        }
+        found
+    }
+
     pub(crate) fn prepared(&self, i: usize) -> &PreparedOpening {
         &self.prepared[i]
     }
