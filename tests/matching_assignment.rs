@@ -3,7 +3,9 @@
 //! opening for everyone, host caps and a move limit; and the certificate of a certified result,
 //! which must price in every pair left out that would improve it.
 
-use placematch::matching::assign::{Certificate, Options, Problem, objective_of, solve};
+use placematch::matching::assign::{
+    AssignError, Certificate, Options, Problem, Session, objective_of, solve,
+};
 use proptest::prelude::*;
 
 #[path = "support/min_cost_flow.rs"]
@@ -383,4 +385,82 @@ proptest! {
             }
         }
     }
+}
+
+/// The positions in `q` (some of `p`'s pairs, see [`listed_only`]) of the pairs marked `new`.
+fn positions_in(p: &Problem, listed: &[bool], new: &[bool]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut position = 0;
+    for e in 0..p.edges() {
+        if listed[e] {
+            if new[e] {
+                found.push(position);
+            }
+            position += 1;
+        }
+    }
+    found
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The nightly run keeps one LP for all its rounds: a session that solved some pairs and is
+    /// then given more (some named as its new columns, the others left to its pricing) must
+    /// reach the optimum over every pair, as a fresh solve does, and keep its prices valid.
+    #[test]
+    fn a_session_solving_again_after_gaining_pairs_reaches_the_optimum_of_a_fresh_solve(
+        p in small_capped_problem(),
+        first in 0usize..3,
+        named in prop::collection::vec(any::<bool>(), 24),
+    ) {
+        let best = brute_force(&p);
+        let options = Options { candidates_per_person: 1, ..Options::default() };
+        let mut listed = vec![false; p.edges()];
+        for i in 0..p.people() {
+            let mut edges: Vec<usize> = (p.start[i]..p.start[i + 1]).collect();
+            edges.sort_by_key(|&e| (p.edge_cost[e], p.edge_opening[e]));
+            for e in edges.into_iter().take(first) {
+                listed[e] = true;
+            }
+        }
+        let mut session = Session::new();
+        let q = listed_only(&p, &listed);
+        let a = session.solve(&q, &options, &[]).unwrap();
+        prop_assert_eq!(a.objective, brute_force(&q));
+        let new: Vec<bool> = (0..p.edges()).map(|e| !listed[e] && named[e % named.len()]).collect();
+        let everything = vec![true; p.edges()];
+        let extra = positions_in(&p, &everything, &new);
+        let b = session.solve(&p, &options, &extra).unwrap();
+        prop_assert!(b.certified_optimal);
+        prop_assert_eq!(b.objective, best);
+        prop_assert_eq!(b.objective, solve(&p, &options).unwrap().objective);
+        assert_prices_every_listed_pair(&p, b.certificate.as_ref().expect("certified"));
+    }
+}
+
+#[test]
+fn a_session_refuses_a_problem_that_changed_more_than_by_gaining_pairs() {
+    let p = problem(vec![100, 100], vec![1, 1], vec![(0, 0, 10), (1, 1, 20)]);
+    let mut session = Session::new();
+    assert_eq!(
+        session
+            .solve(&p, &Options::default(), &[])
+            .unwrap()
+            .objective,
+        30
+    );
+    let fewer_seats = Problem {
+        capacity: vec![1, 0],
+        ..p.clone()
+    };
+    assert!(matches!(
+        session.solve(&fewer_seats, &Options::default(), &[]),
+        Err(AssignError::Malformed(_))
+    ));
+    let lost_a_pair = problem(vec![100, 100], vec![1, 1], vec![(0, 0, 10)]);
+    assert!(matches!(
+        session.solve(&lost_a_pair, &Options::default(), &[]),
+        Err(AssignError::Malformed(_))
+    ));
 }

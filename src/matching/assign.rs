@@ -371,7 +371,15 @@ impl Session {
         let holders = problem.current_edge.iter().flatten().count();
         let mut lp = match self.lp.take() {
             Some(lp) => {
-                let mut restricted = lp.on(problem)?;
+                // A refused problem leaves the session as it was.
+                let edges = match lp.edges_in(problem) {
+                    Ok(edges) => edges,
+                    Err(e) => {
+                        self.lp = Some(lp);
+                        return Err(e);
+                    }
+                };
+                let mut restricted = Restricted::of(lp, problem, edges);
                 for &e in extra {
                     if useful(e) {
                         restricted.add(problem, &owner, e)?;
@@ -382,7 +390,8 @@ impl Session {
             None => Restricted::first(problem, options, &owner, &useful)?,
         };
         let result = column_generation(problem, options, &owner, &useful, holders, &mut lp);
-        self.lp = Some(lp.lp);
+        // After a solver failure the next solve starts afresh.
+        self.lp = result.is_ok().then_some(lp.lp);
         result
     }
 }
@@ -501,6 +510,15 @@ struct Restricted {
 }
 
 impl Restricted {
+    /// `lp` on problem `p`, its columns being the edges `edges` of `p`.
+    fn of(lp: ColumnLp, p: &Problem, edges: Vec<usize>) -> Self {
+        let mut in_lp = vec![false; p.edges()];
+        for &e in &edges {
+            in_lp[e] = true;
+        }
+        Self { lp, in_lp, edges }
+    }
+
     /// A new LP with the first columns: seat prices from an auction make it nearly right, each
     /// person bringing the pairs that are competitive at those prices, not a fixed number of
     /// cheapest ones. Host caps are left out of the auction: its prices are only a hint, and
@@ -592,7 +610,11 @@ impl ColumnLp {
         let mut rows = Vec::with_capacity(p.people() + p.openings() + p.group_cap.len() + 1);
         rows.extend((0..p.people()).map(|_| rows_of.add_row(..=1.0)));
         rows.extend(p.capacity.iter().map(|&c| rows_of.add_row(..=f64::from(c))));
-        rows.extend(p.group_cap.iter().map(|&c| rows_of.add_row(..=f64::from(c))));
+        rows.extend(
+            p.group_cap
+                .iter()
+                .map(|&c| rows_of.add_row(..=f64::from(c))),
+        );
         // At most M moves: at least (holders - M) people keep their current edge. Every
         // current edge is a column from the start, so the row is feasible.
         let holders = p.current_edge.iter().flatten().count();
@@ -627,9 +649,12 @@ impl ColumnLp {
         })
     }
 
-    /// The LP as columns of `p`, which must have the rows' shape and every pair solved before.
-    fn on(self, p: &Problem) -> Result<Restricted, AssignError> {
-        let moves = p.max_moves.is_some_and(|m| (m as usize) < p.current_edge.iter().flatten().count());
+    /// The LP's columns as edges of `p`, which must have the rows' shape and every pair solved
+    /// before.
+    fn edges_in(&self, p: &Problem) -> Result<Vec<usize>, AssignError> {
+        let moves = p
+            .max_moves
+            .is_some_and(|m| (m as usize) < p.current_edge.iter().flatten().count());
         if p.people() + p.openings() + p.group_cap.len() + usize::from(moves) != self.rows.len()
             || p.capacity != self.capacity
             || p.group_of != self.group_of
@@ -655,11 +680,7 @@ impl ColumnLp {
             in_lp[e] = true;
             edges.push(e);
         }
-        Ok(Restricted {
-            lp: self,
-            in_lp,
-            edges,
-        })
+        Ok(edges)
     }
 
     /// Adds edge `e` of person `i` as a column.
@@ -701,7 +722,10 @@ impl ColumnLp {
                 objective: constant as f64,
             });
         }
-        let model = self.model.take().expect("the model is back after every solve");
+        let model = self
+            .model
+            .take()
+            .expect("the model is back after every solve");
         let solved = model
             .try_solve()
             .map_err(|e| AssignError::Solver(format!("{e:?}")));

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::assign::{self, AssignError, Certificate, Options, Problem};
 use super::evaluate::{Assessment, Criterion, Exclusion, PreparedPerson, Seats, assess};
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
-use super::suggest::{BestPairs, OpeningIndex, best_pairs, for_each_eligible};
+use super::suggest::{BestPairs, OpeningIndex, PriceTest, best_pairs, for_each_affordable};
 
 /// What the run proposes for one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -101,12 +101,14 @@ impl Rebalancing {
 
 /// Pairs listed per person at first: enough that most people's optimum is among them (the
 /// nearest-first search then stops early); pricing adds the others that matter. Measured on the
-/// 50,000 x 10,000 Brussels office: 8 and 16 take the same time (8 needs more pricing rounds).
+/// 50,000 x 10,000 Brussels office: 8 lists faster but needs more pricing and a larger LP; the
+/// whole run takes about the same.
 const LISTED_PAIRS: usize = 16;
 
 /// Most pairs left out of a person's list that one round of pricing adds to it (the most
-/// improving first); the others come back in a later round if they still improve.
-const PRICED_PER_PERSON: usize = 4;
+/// improving first); the others come back in a later round if they still improve. Measured on
+/// the same office: 8 needs one round fewer than 4 and the LP stays as fast.
+const PRICED_PER_PERSON: usize = 8;
 
 /// A person with no eligible opening is told which rules exclude the openings within reach,
 /// counted over this many of the nearest: in a crowded territory every opening of the city is
@@ -181,10 +183,11 @@ fn search_all(
 /// The pairs left out of the lists that would lower the optimum at the certificate's prices,
 /// at most [`PRICED_PER_PERSON`] per person, the most improving first, on every core.
 ///
-/// A pair left out of person `i`'s list costs at least `floor[i]`, so only openings whose
-/// seat price is below `certificate.person[i] - floor[i]` can improve: openings are taken in
-/// order of seat price, and full openings in demand (high prices) are never looked at for
-/// people whose best pairs are far from winning one.
+/// A pair left out of person `i`'s list costs at least `floor[i]`, and at least what a perfect
+/// fit at its distance costs; it can improve only if its opening's seat price is below
+/// `certificate.person[i]` minus that. The openings around the person are walked ring by ring
+/// ([`for_each_affordable`]), so full openings in demand (high prices) and far ones are never
+/// assessed for people whose best pairs are far from winning a seat.
 fn price_left_out(
     prepared: &[PreparedPerson<'_>],
     index: &OpeningIndex,
@@ -194,38 +197,34 @@ fn price_left_out(
     floor: &[i64],
     certificate: &Certificate,
 ) -> Vec<Vec<(usize, Assessment)>> {
-    let mut by_price: Vec<u32> = (0..index.len() as u32).collect();
-    by_price.sort_by(|&a, &b| {
-        certificate.seat[a as usize]
-            .total_cmp(&certificate.seat[b as usize])
-            .then(a.cmp(&b))
-    });
-    let prices: Vec<f64> = by_price
-        .iter()
-        .map(|&j| certificate.seat[j as usize])
-        .collect();
-    on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
+    let price = index.by_slot(&certificate.seat);
+    let lowest = price.iter().copied().fold(f64::INFINITY, f64::min);
+    let per_person = on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
         if floor[i] == i64::MAX {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
-        // Seat prices below this can let a pair at the floor improve.
-        let limit = certificate.person[i] - floor[i] as f64;
-        let n = prices.partition_point(|&q| q < limit);
         let listed = &found[i].pairs;
         let current = current[i];
+        let test = PriceTest {
+            threshold: certificate.person[i],
+            floor: floor[i],
+            extra_cost: move_penalty(current, config),
+        };
         let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
-        for_each_eligible(
+        let mut assessed = 0usize;
+        for_each_affordable(
             &prepared[i],
             index,
             config,
-            Seats::Ignore,
             config.reach_m(prepared[i].person),
-            by_price[..n].iter().map(|&j| j as usize).filter(|&j| {
-                listed.binary_search_by_key(&j, |(k, _)| *k).is_err() && current != Some(j)
-            }),
+            test,
+            &price,
+            lowest,
+            |j| listed.binary_search_by_key(&j, |(k, _)| *k).is_ok() || current == Some(j),
             memo,
             |j, a| {
-                let cost = a.cost(config) + move_penalty(current, config);
+                assessed += 1;
+                let cost = a.cost(config) + test.extra_cost;
                 if certificate.improves(i, j, cost) {
                     better.push((certificate.reduced_cost(i, j, cost), j, a));
                 }
@@ -233,8 +232,14 @@ fn price_left_out(
         );
         better.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         better.truncate(PRICED_PER_PERSON);
-        better.into_iter().map(|(_, j, a)| (j, a)).collect()
-    })
+        (
+            better.into_iter().map(|(_, j, a)| (j, a)).collect(),
+            assessed,
+        )
+    });
+    let assessed: usize = per_person.iter().map(|(_, n)| n).sum();
+    tracing::debug!(assessed, "rebalance: eligible pairs left out assessed");
+    per_person.into_iter().map(|(more, _)| more).collect()
 }
 
 /// Computes the global assignment of `people` to `openings` on `today`.
@@ -450,31 +455,29 @@ pub fn rebalance_listing(
     // Rules that excluded openings within reach, for the people left with no eligible pair.
     // For each person: how many openings were looked at, and the rules that excluded them.
     type WhyNot = (usize, HashMap<&'static str, (usize, String)>);
-    let exclusions: Vec<WhyNot> =
-        on_every_core(prepared.len(), |(): &mut (), i| {
-            let p = &prepared[i];
-            let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
-            let mut looked_at = 0;
-            if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
-                let mut memo = index.skill_memo();
-                let nearest =
-                    index.nearest_within(p.person.home, config.reach_m(p.person), EXPLAINED_NEAREST);
-                looked_at = nearest.len();
-                for j in nearest {
-                    if let Err(rules) =
-                        index.assess_remembering(p, j, config, Seats::Ignore, &mut memo)
-                    {
-                        for rule in rules {
-                            why_not
-                                .entry(rule.code())
-                                .or_insert_with(|| (0, rule.explanation()))
-                                .0 += 1;
-                        }
+    let exclusions: Vec<WhyNot> = on_every_core(prepared.len(), |(): &mut (), i| {
+        let p = &prepared[i];
+        let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
+        let mut looked_at = 0;
+        if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
+            let mut memo = index.skill_memo();
+            let nearest =
+                index.nearest_within(p.person.home, config.reach_m(p.person), EXPLAINED_NEAREST);
+            looked_at = nearest.len();
+            for j in nearest {
+                if let Err(rules) = index.assess_remembering(p, j, config, Seats::Ignore, &mut memo)
+                {
+                    for rule in rules {
+                        why_not
+                            .entry(rule.code())
+                            .or_insert_with(|| (0, rule.explanation()))
+                            .0 += 1;
                     }
                 }
             }
-            (looked_at, why_not)
-        });
+        }
+        (looked_at, why_not)
+    });
     tracing::debug!("rebalance: exclusions counted");
     // Who got each opening, for the "out-competed" explanations.
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); openings.len()];

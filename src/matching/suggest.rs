@@ -227,6 +227,15 @@ impl OpeningIndex {
         found
     }
 
+    /// `per_opening` (one value per opening, in the order of [`Self::openings`]) in the order
+    /// of the index's slots, for [`for_each_affordable`].
+    pub(crate) fn by_slot(&self, per_opening: &[f64]) -> Vec<f64> {
+        self.hot
+            .iter()
+            .map(|h| per_opening[h.index as usize])
+            .collect()
+    }
+
     pub(crate) fn prepared(&self, i: usize) -> &PreparedOpening {
         &self.prepared[i]
     }
@@ -854,35 +863,92 @@ pub(crate) fn best_pairs(
     }
 }
 
-/// Calls `f` with each opening of `candidates` (positions in [`OpeningIndex::openings`]) that
-/// is eligible for a person within `radius_m`, and its assessment: the packed rules first, then
-/// the distance, then the packed scoring, for the nightly pricing of pairs left out of the
-/// lists. `memo` holds the person's similarity to each skill of the index (NaN: not yet); it is
-/// reset here.
+/// What a pair left out of a person's list must beat for the nightly pricing
+/// ([`for_each_affordable`]): its cost plus its opening's seat price must fall below
+/// `threshold` to improve the optimum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PriceTest {
+    /// The person's threshold (cost units).
+    pub threshold: f64,
+    /// A floor on the cost of every pair left out (from the listing search).
+    pub floor: i64,
+    /// Cost that every pair left out carries on top of its assessment (a move's penalty).
+    pub extra_cost: i64,
+}
+
+/// Calls `f` with each opening of a person within `radius_m` that passes the hard rules and
+/// could improve the nightly optimum at seat prices `price` (one per slot of the index, see
+/// [`OpeningIndex::by_slot`]), with its assessment; `skip` names openings not to look at
+/// (those listed already). `lowest` is the lowest of the prices.
+///
+/// A pair's cost is at least that of a perfect fit at its distance (travel points only fall
+/// with distance) and at least `test.floor`, so an opening whose seat price is at or above
+/// `test.threshold` minus that cost cannot improve: the grid is walked ring by ring, each
+/// ring's distance giving a price above which none of its openings is looked at, and the walk
+/// stops at the ring from which no price is low enough. Only the openings left are judged by
+/// the packed rules, the true distance and the packed scoring.
 // The nightly pricing's hot path: plain arguments, no options struct built per person.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn for_each_eligible(
+pub(crate) fn for_each_affordable(
     p: &PreparedPerson<'_>,
     index: &OpeningIndex,
     config: &MatchingConfig,
-    seats: Seats,
     radius_m: f64,
-    candidates: impl IntoIterator<Item = usize>,
+    test: PriceTest,
+    price: &[f64],
+    lowest: f64,
+    skip: impl Fn(usize) -> bool,
     memo: &mut Vec<f64>,
     mut f: impl FnMut(usize, Assessment),
 ) {
     memo.clear();
     memo.resize(index.vocabulary.len(), f64::NAN);
+    let area = SearchArea::new(p, index, config, radius_m);
     let hot_person = HotPerson::new(p, index);
-    for i in candidates {
-        let slot = index.slot_of[i] as usize;
-        let h = &index.hot[slot];
-        if !hot_person.may_pass(h, seats) || p.person.home.distance_m(h.location) > radius_m {
-            continue;
+    let max_score = config.max_score();
+    // The highest seat price at which a pair at plane distance `km` could still improve.
+    let affordable = |km: f64| {
+        let least_cost = (max_score - area.bound(km) + test.extra_cost).max(test.floor);
+        test.threshold - least_cost as f64
+    };
+    let (grid, points) = (&index.grid, &index.points);
+    let centre = area.centre;
+    let cell = grid.cell_of(centre);
+    let (first, last) = grid.rings(cell);
+    for r in first..=last {
+        let near = if r == 0 {
+            0.0
+        } else {
+            grid.beyond(centre, cell, r - 1).max(0.0)
+        };
+        let ring_price = affordable(near);
+        if near > area.outer_km || ring_price <= lowest {
+            break;
         }
-        if let Some(a) = index.score(p, slot, config, memo) {
-            f(i, a);
-        }
+        grid.ring(cell, r, |slots| {
+            for slot in slots {
+                if price[slot] >= ring_price {
+                    continue;
+                }
+                let [x, y] = points[slot];
+                let (dx, dy) = (x - centre[0], y - centre[1]);
+                let km = (dx * dx + dy * dy).sqrt();
+                if km > area.outer_km || price[slot] >= affordable(km) {
+                    continue;
+                }
+                let h = &index.hot[slot];
+                let i = h.index as usize;
+                if skip(i)
+                    || !hot_person.may_pass(h, Seats::Ignore)
+                    || p.person.home.distance_m(h.location) > radius_m
+                {
+                    continue;
+                }
+                if let Some(a) = index.score(p, slot, config, memo) {
+                    f(i, a);
+                }
+            }
+        });
     }
 }
 
@@ -1110,6 +1176,68 @@ mod tests {
                         None
                     };
                     prop_assert_eq!(packed, full);
+                }
+            }
+        }
+
+        /// The nightly pricing's walk must yield every eligible opening within reach whose
+        /// cost plus seat price beats the person's threshold, each with its own assessment, and
+        /// skip what it is told to; it may yield more (it prices on bounds), never fewer.
+        #[test]
+        fn the_pricing_walk_yields_every_opening_that_beats_the_threshold(
+            seed in 0u64..10_000,
+            size in prop::sample::select(vec![40usize, 300, 2_000]),
+            threshold in 0.0f64..1_600.0,
+            extra_cost in prop_oneof![Just(0i64), 0i64..300],
+            travel_only in any::<bool>(),
+        ) {
+            let (people, openings) = varied(seed, size);
+            let config = if travel_only {
+                MatchingConfig {
+                    weight_skills: 0,
+                    weight_language: 0,
+                    weight_hours: 0,
+                    weight_waiting: 0,
+                    skills_points_when_none_asked: 0,
+                    ..MatchingConfig::default()
+                }
+            } else {
+                MatchingConfig::default()
+            };
+            let index = OpeningIndex::new(openings);
+            let mut rng = StdRng::seed_from_u64(seed);
+            // Seat prices from free to dear, a few seatless (infinite).
+            let per_opening: Vec<f64> = (0..index.len())
+                .map(|_| match rng.random_range(0..10) {
+                    0 => f64::INFINITY,
+                    1..=3 => 0.0,
+                    _ => rng.random_range(0.0..1_200.0),
+                })
+                .collect();
+            let price = index.by_slot(&per_opening);
+            let lowest = price.iter().copied().fold(f64::INFINITY, f64::min);
+            for person in &people {
+                let p = PreparedPerson::new(person, TODAY);
+                let radius_m = config.reach_m(person);
+                let skipped = |j: usize| j % 7 == 3;
+                let test = PriceTest { threshold, floor: 0, extra_cost };
+                let mut yielded: HashMap<usize, Assessment> = HashMap::new();
+                let mut memo = Vec::new();
+                for_each_affordable(&p, &index, &config, radius_m, test, &price, lowest, skipped,
+                    &mut memo, |j, a| {
+                        assert!(yielded.insert(j, a).is_none(), "opening {j} yielded twice");
+                    });
+                for (j, o) in index.openings().iter().enumerate() {
+                    let full = assess(&p, o, index.prepared(j), &config, Seats::Ignore).ok();
+                    if let Some(a) = yielded.get(&j) {
+                        prop_assert!(!skipped(j), "opening {} was to be skipped", j);
+                        prop_assert_eq!(Some(a), full.as_ref(), "opening {} assessed wrongly", j);
+                    } else if let Some(a) = full
+                        && !skipped(j)
+                    {
+                        let beats = (a.cost(&config) + extra_cost) as f64 + per_opening[j] < threshold;
+                        prop_assert!(!beats, "opening {} beats the threshold but was not yielded", j);
+                    }
                 }
             }
         }
