@@ -18,8 +18,10 @@
 //! - [`domain`]: plain value types with validating constructors (CEFR level, language code,
 //!   `LonLat`, mobility, programme…). No I/O.
 //! - [`matching`]: the pure core. Eligibility, explained scores, candidate index and the LP model
-//!   solved with good_lp on HiGHS. No tokio, sqlx, axum, clock or environment: everything comes in
-//!   as arguments, so the same input always gives the same output.
+//!   solved on HiGHS (column generation on one HiGHS model kept between rounds, through the
+//!   `highs` crate; the integer fallback through good_lp). No tokio, sqlx, axum, clock or
+//!   environment: everything comes in as arguments, so the same input always gives the same
+//!   output.
 //! - [`store`]: the [`store::Store`] trait and its two backends. The backend is picked once from the
 //!   database URL scheme; connection pools never leave that module.
 //! - [`api`]: the HTTP layer: router, state, error type, one module per resource.

@@ -79,7 +79,8 @@ pub struct Options {
     pub added_per_person: usize,
     /// Most rounds of pricing before giving up the certificate.
     pub max_rounds: usize,
-    /// Time limit of one LP solve, in seconds.
+    /// Time limit of the LP solves, in seconds. HiGHS keeps one clock for its model, so the limit
+    /// covers every LP solve of one [`Session`] together.
     pub time_limit_seconds: Option<f64>,
 }
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Mutex;
 
 use super::evaluate::{
     Assessment, CriterionPart, Exclusion, OpeningFacts, PreparedOpening, PreparedPerson, Seats,
@@ -17,7 +18,7 @@ use super::evaluate::{
 };
 use super::grid::Grid;
 use super::model::{Beneficiary, MatchingConfig, Opening};
-use super::skills::{NormalSkill, best_similarity};
+use super::skills::{NormalSkill, best_similarity, similarity};
 use crate::domain::{LanguageLevel, LonLat, PhysicalDemand, Programme};
 
 /// Kilometres per degree of latitude (and of longitude at the equator).
@@ -60,7 +61,17 @@ pub struct OpeningIndex {
     mean_lat: f64,
     /// Latitude range of the openings, for the projection's error bound.
     lat_range: (f64, f64),
+    /// Each person skill's similarity to each skill of `vocabulary`, as far as suggestions
+    /// have needed it (NaN: not yet). People's skills repeat across a territory ("jardinage",
+    /// "nettoyage"), and comparing texts is otherwise a third of a suggestion's work; the
+    /// numbers are the same whether remembered or not. Emptied when it holds
+    /// [`REMEMBERED_SKILLS`] skills.
+    similarities: Mutex<HashMap<NormalSkill, Vec<f64>>>,
 }
+
+/// Most distinct person skills whose similarities an index remembers (at a few hundred skills
+/// in the vocabulary, a few kilobytes each).
+const REMEMBERED_SKILLS: usize = 16_384;
 
 impl OpeningIndex {
     /// Builds the index. Openings keep their order; ties between equal scores go to the lower id.
@@ -153,6 +164,76 @@ impl OpeningIndex {
             lon_scale,
             mean_lat,
             lat_range,
+            similarities: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A search's memo for a person with `skills`: the best similarity to each skill of the
+    /// vocabulary where every one of the person's skills has it remembered (NaN: not yet); and
+    /// whether it is complete (nothing left to remember).
+    fn remembered(&self, skills: &[NormalSkill]) -> (Vec<f64>, bool) {
+        let known = self.similarities.lock().unwrap_or_else(|e| e.into_inner());
+        // As `best_similarity` folds: from 0, skill by skill, so the numbers are the same.
+        let mut memo = vec![0.0; self.vocabulary.len()];
+        for s in skills {
+            let Some(row) = known.get(s) else {
+                memo.fill(f64::NAN);
+                break;
+            };
+            for (m, r) in memo.iter_mut().zip(row) {
+                *m = if r.is_nan() { f64::NAN } else { m.max(*r) };
+            }
+        }
+        let complete = !memo.iter().any(|m| m.is_nan());
+        (memo, complete)
+    }
+
+    /// Remembers each of `skills`' similarity to the vocabulary's skills that a search needed
+    /// (those its memo holds).
+    fn remember(&self, skills: &[NormalSkill], memo: &[f64]) {
+        let needed: Vec<usize> = (0..memo.len()).filter(|&k| !memo[k].is_nan()).collect();
+        let missing: Vec<(usize, Vec<usize>)> = {
+            let known = self.similarities.lock().unwrap_or_else(|e| e.into_inner());
+            skills
+                .iter()
+                .enumerate()
+                .map(|(n, s)| {
+                    let row = known.get(s);
+                    let lacks = needed
+                        .iter()
+                        .copied()
+                        .filter(|&k| row.is_none_or(|row| row[k].is_nan()))
+                        .collect();
+                    (n, lacks)
+                })
+                .filter(|(_, lacks): &(usize, Vec<usize>)| !lacks.is_empty())
+                .collect()
+        };
+        if missing.is_empty() {
+            return;
+        }
+        // The texts are compared outside the lock: other searches go on meanwhile.
+        let found: Vec<(usize, Vec<(usize, f64)>)> = missing
+            .into_iter()
+            .map(|(n, lacks)| {
+                let values = lacks
+                    .into_iter()
+                    .map(|k| (k, similarity(&skills[n], &self.vocabulary[k])))
+                    .collect();
+                (n, values)
+            })
+            .collect();
+        let mut known = self.similarities.lock().unwrap_or_else(|e| e.into_inner());
+        if known.len() + found.len() > REMEMBERED_SKILLS {
+            known.clear();
+        }
+        for (n, values) in found {
+            let row = known
+                .entry(skills[n].clone())
+                .or_insert_with(|| vec![f64::NAN; self.vocabulary.len()]);
+            for (k, v) in values {
+                row[k] = v;
+            }
         }
     }
 
@@ -693,6 +774,7 @@ fn search(
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
+    let (memo, remembered_all) = index.remembered(&p.skills);
     let mut walk = Walk {
         area: SearchArea::new(&p, index, config, radius_m),
         index,
@@ -701,7 +783,7 @@ fn search(
         excluded_limit,
         best: BinaryHeap::new(),
         met_excluded: Vec::new(),
-        memo: vec![f64::NAN; index.vocabulary.len()],
+        memo,
         hot_person: HotPerson::new(&p, index),
         current_index: current.and_then(|id| index.position.get(&id).copied()),
     };
@@ -752,6 +834,9 @@ fn search(
             }
         })
         .collect();
+    if !remembered_all {
+        index.remember(&p.skills, &memo);
+    }
     // The nearest excluded openings, with every rule that excludes each.
     let by_plane = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if met_excluded.len() > excluded_limit * 2 {
@@ -1176,6 +1261,24 @@ mod tests {
                         None
                     };
                     prop_assert_eq!(packed, full);
+                }
+            }
+        }
+
+        /// Suggestions remember people's skill similarities across searches: a search that
+        /// finds them remembered (the same person again, or others with the same skills) must
+        /// answer exactly what a search on a fresh index answers.
+        #[test]
+        fn remembered_similarities_change_no_suggestion(seed in 0u64..10_000) {
+            let (people, openings) = varied(seed, 300);
+            let config = MatchingConfig::default();
+            let warm = OpeningIndex::new(openings.clone());
+            for round in 0..2 {
+                for person in &people {
+                    let fresh = OpeningIndex::new(openings.clone());
+                    let expected = suggest(person, &fresh, &config, TODAY, 10, 20);
+                    let got = suggest(person, &warm, &config, TODAY, 10, 20);
+                    prop_assert_eq!(&got, &expected, "round {}", round);
                 }
             }
         }
