@@ -455,11 +455,10 @@ fn column_generation(
         let mut added = 0usize;
         let mut best_per_person: Vec<Vec<(f64, usize)>> = Vec::new();
         let mut last_person = u32::MAX;
-        for e in 0..problem.edges() {
+        for (e, &i) in owner.iter().enumerate() {
             if lp.in_lp[e] || !useful(e) {
                 continue;
             }
-            let i = owner[e];
             let d = result.reduced_cost(problem, e, i as usize);
             if d < -EPS {
                 if i != last_person {
@@ -727,13 +726,10 @@ impl ColumnLp {
             .model
             .take()
             .expect("the model is back after every solve");
+        // On failure the model is gone with it: the session starts afresh.
         let solved = model
             .try_solve()
-            .map_err(|e| AssignError::Solver(format!("{e:?}")));
-        let solved = match solved {
-            Ok(s) => s,
-            Err(e) => return Err(e), // the model is gone with the failed solve
-        };
+            .map_err(|e| AssignError::Solver(format!("{e:?}")))?;
         let status = solved.status();
         let solution = solved.get_solution();
         self.model = Some(solved.into());

@@ -1206,6 +1206,23 @@ mod tests {
         (people, list)
     }
 
+    /// The default weights, or travel alone: travel alone makes scores close to the stopping
+    /// bound, where a search that stops too early or too late shows.
+    fn weights(travel_only: bool) -> MatchingConfig {
+        if travel_only {
+            MatchingConfig {
+                weight_skills: 0,
+                weight_language: 0,
+                weight_hours: 0,
+                weight_waiting: 0,
+                skills_points_when_none_asked: 0,
+                ..MatchingConfig::default()
+            }
+        } else {
+            MatchingConfig::default()
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -1218,20 +1235,7 @@ mod tests {
             travel_only in any::<bool>(),
         ) {
             let (people, openings) = varied(seed, size);
-            // Travel alone makes scores close to the stopping bound, where a search that stops
-            // too early or too late shows.
-            let config = if travel_only {
-                MatchingConfig {
-                    weight_skills: 0,
-                    weight_language: 0,
-                    weight_hours: 0,
-                    weight_waiting: 0,
-                    skills_points_when_none_asked: 0,
-                    ..MatchingConfig::default()
-                }
-            } else {
-                MatchingConfig::default()
-            };
+            let config = weights(travel_only);
             let index = OpeningIndex::new(openings);
             for person in &people {
                 let fast = suggest(person, &index, &config, TODAY, limit, excluded_limit);
@@ -1295,18 +1299,7 @@ mod tests {
             travel_only in any::<bool>(),
         ) {
             let (people, openings) = varied(seed, size);
-            let config = if travel_only {
-                MatchingConfig {
-                    weight_skills: 0,
-                    weight_language: 0,
-                    weight_hours: 0,
-                    weight_waiting: 0,
-                    skills_points_when_none_asked: 0,
-                    ..MatchingConfig::default()
-                }
-            } else {
-                MatchingConfig::default()
-            };
+            let config = weights(travel_only);
             let index = OpeningIndex::new(openings);
             let mut rng = StdRng::seed_from_u64(seed);
             // Seat prices from free to dear, a few seatless (infinite).
