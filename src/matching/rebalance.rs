@@ -7,8 +7,9 @@
 //! nearest-first search that also gives a floor on the cost of every pair it left out), the
 //! optimiser solves over them and returns the prices that prove its optimum
 //! ([`assign::Certificate`]); every pair left out is then priced against its opening's own seat
-//! price (openings in order of price, so that a person whose floor is far from winning a seat
-//! looks at few), the improving ones join the lists, and the optimiser solves again from its
+//! price (the openings around each person ring by ring, each ring with the highest seat price a
+//! pair that far could pay, so that a person far from winning a seat looks at few), the
+//! improving ones join the lists, and the optimiser solves again from its
 //! last basis ([`assign::Session`]: the LP stays in HiGHS between rounds). The result is
 //! certified only when no pair left out improves.
 
