@@ -181,7 +181,12 @@ impl OpeningIndex {
                 break;
             };
             for (m, r) in memo.iter_mut().zip(row) {
-                *m = if r.is_nan() { f64::NAN } else { m.max(*r) };
+                // `f64::max` drops a NaN: an entry unknown for one skill stays unknown.
+                *m = if m.is_nan() || r.is_nan() {
+                    f64::NAN
+                } else {
+                    m.max(*r)
+                };
             }
         }
         let complete = !memo.iter().any(|m| m.is_nan());
