@@ -373,14 +373,14 @@ impl Session {
         let mut lp = match self.lp.take() {
             Some(lp) => {
                 // A refused problem leaves the session as it was.
-                let edges = match lp.edges_in(problem) {
-                    Ok(edges) => edges,
+                let (in_lp, edges) = match lp.edges_in(problem) {
+                    Ok(found) => found,
                     Err(e) => {
                         self.lp = Some(lp);
                         return Err(e);
                     }
                 };
-                let mut restricted = Restricted::of(lp, problem, edges);
+                let mut restricted = Restricted { lp, in_lp, edges };
                 for &e in extra {
                     if useful(e) {
                         restricted.add(problem, &owner, e)?;
@@ -510,15 +510,6 @@ struct Restricted {
 }
 
 impl Restricted {
-    /// `lp` on problem `p`, its columns being the edges `edges` of `p`.
-    fn of(lp: ColumnLp, p: &Problem, edges: Vec<usize>) -> Self {
-        let mut in_lp = vec![false; p.edges()];
-        for &e in &edges {
-            in_lp[e] = true;
-        }
-        Self { lp, in_lp, edges }
-    }
-
     /// A new LP with the first columns: seat prices from an auction make it nearly right, each
     /// person bringing the pairs that are competitive at those prices, not a fixed number of
     /// cheapest ones. Host caps are left out of the auction: its prices are only a hint, and
@@ -649,9 +640,9 @@ impl ColumnLp {
         })
     }
 
-    /// The LP's columns as edges of `p`, which must have the rows' shape and every pair solved
-    /// before.
-    fn edges_in(&self, p: &Problem) -> Result<Vec<usize>, AssignError> {
+    /// The LP's columns as edges of `p` (which edges are columns, and the columns in order);
+    /// `p` must have the rows' shape and every pair solved before.
+    fn edges_in(&self, p: &Problem) -> Result<(Vec<bool>, Vec<usize>), AssignError> {
         let moves = p
             .max_moves
             .is_some_and(|m| (m as usize) < p.current_edge.iter().flatten().count());
@@ -680,7 +671,7 @@ impl ColumnLp {
             in_lp[e] = true;
             edges.push(e);
         }
-        Ok(edges)
+        Ok((in_lp, edges))
     }
 
     /// Adds edge `e` of person `i` as a column.
@@ -713,14 +704,7 @@ impl ColumnLp {
         let constant: i64 = p.unassigned_cost.iter().sum();
         let (n, m, g) = (p.people(), p.openings(), p.group_cap.len());
         if self.pairs.is_empty() {
-            return Ok(LpResult {
-                values: vec![],
-                person_dual: vec![0.0; n],
-                opening_dual: vec![0.0; m],
-                group_dual: vec![0.0; g],
-                move_dual: 0.0,
-                objective: constant as f64,
-            });
+            return Ok(LpResult::empty(p));
         }
         let model = self
             .model
@@ -828,6 +812,18 @@ struct LpResult {
 }
 
 impl LpResult {
+    /// The optimum of an LP without columns: everyone unassigned, every dual 0.
+    fn empty(p: &Problem) -> Self {
+        Self {
+            values: vec![],
+            person_dual: vec![0.0; p.people()],
+            opening_dual: vec![0.0; p.openings()],
+            group_dual: vec![0.0; p.group_cap.len()],
+            move_dual: 0.0,
+            objective: p.unassigned_cost.iter().sum::<i64>() as f64,
+        }
+    }
+
     /// A lower bound on the optimum over all pairs, from the LP's opening, group and move duals
     /// with each person's dual set to its best feasible value (weak duality); and those values.
     fn lagrangian_bound(
@@ -922,14 +918,7 @@ fn solve_mip(
     options: &Options,
 ) -> Result<LpResult, AssignError> {
     let constant: i64 = p.unassigned_cost.iter().sum();
-    let empty = LpResult {
-        values: vec![],
-        person_dual: vec![0.0; p.people()],
-        opening_dual: vec![0.0; p.openings()],
-        group_dual: vec![0.0; p.group_cap.len()],
-        move_dual: 0.0,
-        objective: constant as f64,
-    };
+    let empty = LpResult::empty(p);
     if columns.is_empty() {
         return Ok(empty);
     }
