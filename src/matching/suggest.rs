@@ -313,13 +313,33 @@ impl OpeningIndex {
         found
     }
 
-    /// `per_opening` (one value per opening, in the order of [`Self::openings`]) in the order
-    /// of the index's slots, for [`for_each_affordable`].
-    pub(crate) fn by_slot(&self, per_opening: &[f64]) -> Vec<f64> {
-        self.hot
+    /// The openings `keep` names (by position in [`Self::openings`]) with their seat prices
+    /// `per_opening`, in a grid of their own, for [`for_each_affordable`]: a walk over them
+    /// meets none of the others.
+    pub(crate) fn priced_slots(
+        &self,
+        per_opening: &[f64],
+        keep: impl Fn(usize) -> bool,
+    ) -> PricedSlots {
+        let kept: Vec<u32> = (0..self.hot.len() as u32)
+            .filter(|&slot| keep(self.hot[slot as usize].index as usize))
+            .collect();
+        let plane: Vec<[f64; 2]> = kept.iter().map(|&s| self.points[s as usize]).collect();
+        let (grid, order) = Grid::new(&plane);
+        let slots: Vec<u32> = order.iter().map(|&k| kept[k]).collect();
+        let points = order.iter().map(|&k| plane[k]).collect();
+        let price: Vec<f64> = slots
             .iter()
-            .map(|h| per_opening[h.index as usize])
-            .collect()
+            .map(|&s| per_opening[self.hot[s as usize].index as usize])
+            .collect();
+        let lowest = price.iter().copied().fold(f64::INFINITY, f64::min);
+        PricedSlots {
+            grid,
+            slots,
+            points,
+            price,
+            lowest,
+        }
     }
 
     pub(crate) fn prepared(&self, i: usize) -> &PreparedOpening {
@@ -884,8 +904,9 @@ pub(crate) struct BestPairs {
 }
 
 /// The `m` best eligible openings within `radius_m` of a person (seats as `seats` says), by
-/// the same nearest-first search as [`suggest`], and a ceiling on the score of every other one:
-/// the optimiser lists these pairs only, and its certificate covers the others through the
+/// the same search as [`suggest`] (the grid ring by ring, the R-tree's nearest-first order when
+/// a score breaks the grid's bound), and a ceiling on the score of every other one: the
+/// optimiser lists these pairs only, and its certificate covers the others through the
 /// ceiling. `memo` holds the person's similarity to each skill of the index (NaN: not yet).
 pub(crate) fn best_pairs(
     p: &PreparedPerson<'_>,
@@ -898,58 +919,201 @@ pub(crate) fn best_pairs(
 ) -> BestPairs {
     memo.clear();
     memo.resize(index.vocabulary.len(), f64::NAN);
-    let area = SearchArea::new(p, index, config, radius_m);
-    let m = m.max(1);
-    let hot_person = HotPerson::new(p, index);
-    let mut best: BinaryHeap<Reverse<(i64, Reverse<Uuid>, usize)>> = BinaryHeap::new();
-    let mut kept: HashMap<usize, Assessment> = HashMap::new();
-    let mut left_out: Option<i64> = None;
-    for (g, d2) in index
-        .tree
-        .nearest_neighbor_iter_with_distance_2(&area.centre)
-    {
-        let km = d2.sqrt();
-        if km > area.outer_km {
-            break;
+    let mut search = PairSearch {
+        area: SearchArea::new(p, index, config, radius_m),
+        hot_person: HotPerson::new(p, index),
+        index,
+        p,
+        seats,
+        top: TopPairs::new(m.max(1)),
+    };
+    if search.by_grid(memo).is_err() {
+        search.top = TopPairs::new(m.max(1));
+        search.by_tree(memo);
+    }
+    let TopPairs {
+        mut pairs,
+        left_out,
+        ..
+    } = search.top;
+    pairs.sort_by_key(|(key, _)| key.2);
+    BestPairs {
+        pairs: pairs.into_iter().map(|((_, _, i), a)| (i, a)).collect(),
+        left_out_max_score: left_out,
+    }
+}
+
+/// The best `m` pairs found so far, by score then the lower opening id, and the highest score
+/// of the eligible pairs they leave out.
+struct TopPairs {
+    m: usize,
+    pairs: Vec<(PairKey, Assessment)>,
+    /// The lowest key of `pairs` and where it is, once they are `m`.
+    worst: Option<(PairKey, usize)>,
+    left_out: Option<i64>,
+}
+
+/// A pair's rank: score, then the lower opening id, then the opening's index.
+type PairKey = (i64, Reverse<Uuid>, usize);
+
+impl TopPairs {
+    fn new(m: usize) -> Self {
+        Self {
+            m,
+            pairs: Vec::with_capacity(m),
+            worst: None,
+            left_out: None,
         }
-        if best.len() == m {
-            let b = area.bound(km);
-            if b < best.peek().expect("full").0.0 {
-                left_out = Some(left_out.map_or(b, |x| x.max(b)));
+    }
+
+    /// A pair scoring at most `score` is left out.
+    fn leave_out(&mut self, score: i64) {
+        self.left_out = Some(self.left_out.map_or(score, |x| x.max(score)));
+    }
+
+    /// Whether the best `m` all score above `bound` (an equal score with a lower id could
+    /// still enter, hence the strict comparison).
+    fn full_above(&self, bound: i64) -> bool {
+        self.worst.is_some_and(|(w, _)| w.0 > bound)
+    }
+
+    fn offer(&mut self, key: PairKey, a: Assessment) {
+        match self.worst {
+            None => self.pairs.push((key, a)),
+            Some((worst, at)) if key > worst => {
+                self.pairs[at] = (key, a);
+                self.leave_out(worst.0);
+            }
+            Some(_) => {
+                self.leave_out(key.0);
+                return;
+            }
+        }
+        if self.pairs.len() == self.m {
+            self.worst = self
+                .pairs
+                .iter()
+                .enumerate()
+                .map(|(at, (k, _))| (*k, at))
+                .min();
+        }
+    }
+}
+
+/// One person's search of [`best_pairs`].
+struct PairSearch<'a> {
+    area: SearchArea<'a>,
+    hot_person: HotPerson,
+    index: &'a OpeningIndex,
+    p: &'a PreparedPerson<'a>,
+    seats: Seats,
+    top: TopPairs,
+}
+
+impl PairSearch<'_> {
+    /// Scores the opening at `slot` when it passes the rules; its score.
+    fn visit(&mut self, slot: usize, memo: &mut [f64]) -> Option<i64> {
+        let index = self.index;
+        let h = &index.hot[slot];
+        if !self.hot_person.may_pass(h, self.seats) {
+            return None;
+        }
+        // An eligible pair is within the person's trip limit, hence within the radius when
+        // that is the reach: no second distance here.
+        let a = index.score(self.p, slot, self.area.config, memo)?;
+        let score = a.score();
+        self.top
+            .offer((score, Reverse(index.ids[slot]), h.index as usize), a);
+        Some(score)
+    }
+
+    /// Nearest first by the R-tree, stopping once a perfect fit at the distance reached could
+    /// not enter the best.
+    fn by_tree(&mut self, memo: &mut [f64]) {
+        let index = self.index;
+        for (g, d2) in index
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&self.area.centre)
+        {
+            let km = d2.sqrt();
+            if km > self.area.outer_km {
+                break;
+            }
+            let b = self.area.bound(km);
+            if self.top.full_above(b) {
+                self.top.leave_out(b);
+                break;
+            }
+            self.visit(g.data, memo);
+        }
+    }
+
+    /// The same best pairs ring by ring of the grid: an opening whose bound at its distance
+    /// cannot enter the best found so far is left out at that bound, and the walk stops at
+    /// the ring from which none could. `Err` when a score breaks its bound (the caller then
+    /// searches in order).
+    fn by_grid(&mut self, memo: &mut [f64]) -> Result<(), BoundBroken> {
+        let index = self.index;
+        let (grid, points) = (&index.grid, &index.points);
+        let centre = self.area.centre;
+        let outer = self.area.outer_km;
+        let cell = grid.cell_of(centre);
+        let (first, last) = grid.rings(cell);
+        let mut broken = false;
+        for r in first..=last {
+            grid.ring(cell, r, |slots| {
+                for slot in slots {
+                    let [x, y] = points[slot];
+                    let (dx, dy) = (x - centre[0], y - centre[1]);
+                    let km = (dx * dx + dy * dy).sqrt();
+                    if km > outer {
+                        continue;
+                    }
+                    let b = self.area.bound(km);
+                    if self.top.full_above(b) {
+                        self.top.leave_out(b);
+                        continue;
+                    }
+                    if self.visit(slot, memo).is_some_and(|score| score > b) {
+                        broken = true;
+                    }
+                }
+            });
+            if broken {
+                return Err(BoundBroken);
+            }
+            // Nothing in a later ring is nearer than `safe`.
+            let safe = grid.beyond(centre, cell, r);
+            if safe > outer {
+                break;
+            }
+            let b = self.area.bound(safe);
+            if self.top.full_above(b) {
+                self.top.leave_out(b);
                 break;
             }
         }
-        let slot = g.data;
-        let h = &index.hot[slot];
-        if !hot_person.may_pass(h, seats) {
-            continue;
-        }
-        let i = h.index as usize;
-        // An eligible pair is within the person's trip limit, hence within `radius_m` when that
-        // is the reach: no second distance here.
-        let Some(a) = index.score(p, slot, config, memo) else {
-            continue;
-        };
-        let key = Reverse((a.score(), Reverse(index.ids[slot]), i));
-        if best.len() < m {
-            best.push(key);
-            kept.insert(i, a);
-        } else if key < *best.peek().expect("full") {
-            let Reverse((out_score, _, out)) = best.pop().expect("full");
-            kept.remove(&out);
-            left_out = Some(left_out.map_or(out_score, |x| x.max(out_score)));
-            best.push(key);
-            kept.insert(i, a);
-        } else {
-            let s = a.score();
-            left_out = Some(left_out.map_or(s, |x| x.max(s)));
-        }
+        Ok(())
     }
-    let mut pairs: Vec<(usize, Assessment)> = kept.into_iter().collect();
-    pairs.sort_by_key(|(i, _)| *i);
-    BestPairs {
-        pairs,
-        left_out_max_score: left_out,
+}
+
+/// Some openings of an index with their seat prices, bucketed by a grid of their own
+/// ([`OpeningIndex::priced_slots`]).
+pub(crate) struct PricedSlots {
+    grid: Grid,
+    /// The index's slot of each of this grid's slots.
+    slots: Vec<u32>,
+    /// Plane positions, by this grid's slots.
+    points: Vec<[f64; 2]>,
+    /// Seat prices, by this grid's slots.
+    price: Vec<f64>,
+    /// The lowest of `price` (infinite when there is none).
+    lowest: f64,
+}
+
+impl PricedSlots {
+    pub fn len(&self) -> usize {
+        self.slots.len()
     }
 }
 
@@ -966,17 +1130,16 @@ pub(crate) struct PriceTest {
     pub extra_cost: i64,
 }
 
-/// Calls `f` with each opening of a person within `radius_m` that passes the hard rules and
-/// could improve the nightly optimum at seat prices `price` (one per slot of the index, see
-/// [`OpeningIndex::by_slot`]), with its assessment; `skip` names openings not to look at
-/// (those listed already). `lowest` is the lowest of the prices.
+/// Calls `f` with each opening of `priced` within `radius_m` of a person that passes the hard
+/// rules and could improve the nightly optimum at its seat price, with its assessment; `skip`
+/// names openings not to look at (those listed already).
 ///
 /// A pair's cost is at least that of a perfect fit at its distance (travel points only fall
 /// with distance) and at least `test.floor`, so an opening whose seat price is at or above
 /// `test.threshold` minus that cost cannot improve: the grid is walked ring by ring, each
 /// ring's distance giving a price above which none of its openings is looked at, and the walk
 /// stops at the ring from which no price is low enough. Only the openings left are judged by
-/// the packed rules, the true distance and the packed scoring.
+/// the packed rules and the packed scoring (whose trip limit is the reach: no second distance).
 // The nightly pricing's hot path: plain arguments, no options struct built per person.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn for_each_affordable(
@@ -985,12 +1148,14 @@ pub(crate) fn for_each_affordable(
     config: &MatchingConfig,
     radius_m: f64,
     test: PriceTest,
-    price: &[f64],
-    lowest: f64,
+    priced: &PricedSlots,
     skip: impl Fn(usize) -> bool,
     memo: &mut Vec<f64>,
     mut f: impl FnMut(usize, Assessment),
 ) {
+    if priced.slots.is_empty() {
+        return;
+    }
     memo.clear();
     memo.resize(index.vocabulary.len(), f64::NAN);
     let area = SearchArea::new(p, index, config, radius_m);
@@ -1001,7 +1166,13 @@ pub(crate) fn for_each_affordable(
         let least_cost = (max_score - area.bound(km) + test.extra_cost).max(test.floor);
         test.threshold - least_cost as f64
     };
-    let (grid, points) = (&index.grid, &index.points);
+    let PricedSlots {
+        grid,
+        slots: slot_of,
+        points,
+        price,
+        lowest,
+    } = priced;
     let centre = area.centre;
     let cell = grid.cell_of(centre);
     let (first, last) = grid.rings(cell);
@@ -1012,26 +1183,24 @@ pub(crate) fn for_each_affordable(
             grid.beyond(centre, cell, r - 1).max(0.0)
         };
         let ring_price = affordable(near);
-        if near > area.outer_km || ring_price <= lowest {
+        if near > area.outer_km || ring_price <= *lowest {
             break;
         }
-        grid.ring(cell, r, |slots| {
-            for slot in slots {
-                if price[slot] >= ring_price {
+        grid.ring(cell, r, |run| {
+            for k in run {
+                if price[k] >= ring_price {
                     continue;
                 }
-                let [x, y] = points[slot];
+                let [x, y] = points[k];
                 let (dx, dy) = (x - centre[0], y - centre[1]);
                 let km = (dx * dx + dy * dy).sqrt();
-                if km > area.outer_km || price[slot] >= affordable(km) {
+                if km > area.outer_km || price[k] >= affordable(km) {
                     continue;
                 }
+                let slot = slot_of[k] as usize;
                 let h = &index.hot[slot];
                 let i = h.index as usize;
-                if skip(i)
-                    || !hot_person.may_pass(h, Seats::Ignore)
-                    || p.person.home.distance_m(h.location) > radius_m
-                {
+                if skip(i) || !hot_person.may_pass(h, Seats::Ignore) {
                     continue;
                 }
                 if let Some(a) = index.score(p, slot, config, memo) {
@@ -1309,6 +1478,7 @@ mod tests {
             threshold in 0.0f64..1_600.0,
             extra_cost in prop_oneof![Just(0i64), 0i64..300],
             travel_only in any::<bool>(),
+            only_some in any::<bool>(),
         ) {
             let (people, openings) = varied(seed, size);
             let config = weights(travel_only);
@@ -1322,8 +1492,9 @@ mod tests {
                     _ => rng.random_range(0.0..1_200.0),
                 })
                 .collect();
-            let price = index.by_slot(&per_opening);
-            let lowest = price.iter().copied().fold(f64::INFINITY, f64::min);
+            // Either every opening or some only (the others not to be met).
+            let kept = |j: usize| !only_some || j % 5 != 1;
+            let priced = index.priced_slots(&per_opening, kept);
             for person in &people {
                 let p = PreparedPerson::new(person, TODAY);
                 let radius_m = config.reach_m(person);
@@ -1331,7 +1502,7 @@ mod tests {
                 let test = PriceTest { threshold, floor: 0, extra_cost };
                 let mut yielded: HashMap<usize, Assessment> = HashMap::new();
                 let mut memo = Vec::new();
-                for_each_affordable(&p, &index, &config, radius_m, test, &price, lowest, skipped,
+                for_each_affordable(&p, &index, &config, radius_m, test, &priced, skipped,
                     &mut memo, |j, a| {
                         assert!(yielded.insert(j, a).is_none(), "opening {j} yielded twice");
                     });
@@ -1339,9 +1510,11 @@ mod tests {
                     let full = assess(&p, o, index.prepared(j), &config, Seats::Ignore).ok();
                     if let Some(a) = yielded.get(&j) {
                         prop_assert!(!skipped(j), "opening {} was to be skipped", j);
+                        prop_assert!(kept(j), "opening {} is not among those priced", j);
                         prop_assert_eq!(Some(a), full.as_ref(), "opening {} assessed wrongly", j);
                     } else if let Some(a) = full
                         && !skipped(j)
+                        && kept(j)
                     {
                         let beats = (a.cost(&config) + extra_cost) as f64 + per_opening[j] < threshold;
                         prop_assert!(!beats, "opening {} beats the threshold but was not yielded", j);
