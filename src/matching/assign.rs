@@ -310,6 +310,11 @@ pub enum AssignError {
 const PRICED_SHARE: usize = 4;
 /// …and never fewer than this many (when that many price in).
 const PRICED_MIN: usize = 1024;
+/// The residual network is searched for a certificate only when a round's pricing brings in at
+/// most this many pairs: with more, the LP is far from the optimum over every pair, and the
+/// search (a second or more on a large office) would only find cycles that the priced pairs
+/// mend anyway. Measured on the 50,000 x 10,000 office: 3 s less over the night's solves.
+const RESIDUAL_WHEN_PRICED_AT_MOST: usize = 1_000;
 
 /// Tolerance on reduced costs and on integrality.
 const EPS: f64 = 1e-7;
@@ -429,28 +434,6 @@ fn column_generation(
             return finish(problem, owner, &lp.edges, options, result, rounds)
                 .map(|a| a.with_certificate(certificate));
         }
-        // Without a move limit the LP is a min-cost flow: an integral LP optimum is optimal
-        // over every pair exactly when its residual network has no negative cycle, which
-        // shortest-path potentials over all pairs prove; a negative cycle found instead names
-        // the pairs the LP lacks.
-        if problem.max_moves.is_none_or(|m| m as usize >= holders)
-            && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
-        {
-            match check_residual(problem, &edge_of, useful) {
-                Residual::Optimal(certificate) => {
-                    tracing::debug!("assignment: certified by the residual network");
-                    return finish(problem, owner, &lp.edges, options, result, rounds)
-                        .map(|a| a.with_certificate(certificate));
-                }
-                Residual::Improving(pairs) => {
-                    for e in pairs {
-                        cycle_columns += usize::from(lp.add(problem, owner, e)?);
-                    }
-                }
-                // The duals then price the pairs in as well: one search finds few cycles.
-                Residual::Unknown => {}
-            }
-        }
         // Price every pair left out.
         let mut added = 0usize;
         let mut best_per_person: Vec<Vec<(f64, usize)>> = Vec::new();
@@ -480,6 +463,29 @@ fn column_generation(
         if chosen.len() > cap {
             chosen.select_nth_unstable_by(cap, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             chosen.truncate(cap);
+        }
+        // Without a move limit the LP is a min-cost flow: an integral LP optimum is optimal
+        // over every pair exactly when its residual network has no negative cycle, which
+        // shortest-path potentials over all pairs prove; a negative cycle found instead names
+        // the pairs the LP lacks.
+        if problem.max_moves.is_none_or(|m| m as usize >= holders)
+            && chosen.len() <= RESIDUAL_WHEN_PRICED_AT_MOST
+            && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
+        {
+            match check_residual(problem, &edge_of, useful) {
+                Residual::Optimal(certificate) => {
+                    tracing::debug!("assignment: certified by the residual network");
+                    return finish(problem, owner, &lp.edges, options, result, rounds)
+                        .map(|a| a.with_certificate(certificate));
+                }
+                Residual::Improving(pairs) => {
+                    for e in pairs {
+                        cycle_columns += usize::from(lp.add(problem, owner, e)?);
+                    }
+                }
+                // The duals then price the pairs in as well: one search finds few cycles.
+                Residual::Unknown => {}
+            }
         }
         chosen.sort_unstable_by_key(|&(_, e)| e);
         for (_, e) in chosen {

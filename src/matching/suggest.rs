@@ -347,8 +347,65 @@ impl OpeningIndex {
     }
 
     /// A fresh memo of a person's similarity to each skill of the index (NaN: not yet).
+    #[cfg(test)]
     pub(crate) fn skill_memo(&self) -> Vec<f64> {
         vec![f64::NAN; self.vocabulary.len()]
+    }
+
+    /// The distinct skills among `skills` (at most `max_rows` of them) compared once with the
+    /// whole vocabulary, for the nightly run: its tens of thousands of people share a few
+    /// hundred skills, and its searches then read similarities instead of comparing texts.
+    pub(crate) fn skill_table<'s>(
+        &self,
+        skills: impl IntoIterator<Item = &'s NormalSkill>,
+        max_rows: usize,
+    ) -> SkillTable {
+        let mut row_of: HashMap<NormalSkill, usize> = HashMap::new();
+        for s in skills {
+            if row_of.len() >= max_rows {
+                break;
+            }
+            if !row_of.contains_key(s) {
+                row_of.insert(s.clone(), row_of.len());
+            }
+        }
+        let mut rows: Vec<(&NormalSkill, usize)> = row_of.iter().map(|(s, &r)| (s, r)).collect();
+        rows.sort_unstable_by_key(|&(_, r)| r);
+        let values = rows
+            .iter()
+            .flat_map(|(s, _)| self.vocabulary.iter().map(|k| similarity(s, k)))
+            .collect();
+        SkillTable { row_of, values }
+    }
+
+    /// Fills `memo` with a person's similarity to each skill of the vocabulary from `table`,
+    /// as [`best_similarity`] folds them (the same numbers); all NaN (not yet known) when one
+    /// of the person's skills is not in the table.
+    pub(crate) fn memo_from(
+        &self,
+        table: &SkillTable,
+        skills: &[NormalSkill],
+        memo: &mut Vec<f64>,
+    ) {
+        let width = self.vocabulary.len();
+        memo.clear();
+        let rows: Option<Vec<usize>> = skills
+            .iter()
+            .map(|s| table.row_of.get(s).copied())
+            .collect();
+        let Some(rows) = rows else {
+            memo.resize(width, f64::NAN);
+            return;
+        };
+        memo.resize(width, 0.0);
+        for r in rows {
+            for (m, x) in memo
+                .iter_mut()
+                .zip(&table.values[r * width..(r + 1) * width])
+            {
+                *m = m.max(*x);
+            }
+        }
     }
 
     /// [`assess`] of opening `i` (every rule that fails), with the person's similarity to each
@@ -907,7 +964,8 @@ pub(crate) struct BestPairs {
 /// the same search as [`suggest`] (the grid ring by ring, the R-tree's nearest-first order when
 /// a score breaks the grid's bound), and a ceiling on the score of every other one: the
 /// optimiser lists these pairs only, and its certificate covers the others through the
-/// ceiling. `memo` holds the person's similarity to each skill of the index (NaN: not yet).
+/// ceiling. `memo` holds the person's similarity to each skill of the index (NaN: not yet;
+/// [`OpeningIndex::skill_memo`], [`OpeningIndex::memo_from`]).
 pub(crate) fn best_pairs(
     p: &PreparedPerson<'_>,
     index: &OpeningIndex,
@@ -915,10 +973,24 @@ pub(crate) fn best_pairs(
     seats: Seats,
     m: usize,
     radius_m: f64,
-    memo: &mut Vec<f64>,
+    memo: &mut [f64],
 ) -> BestPairs {
-    memo.clear();
-    memo.resize(index.vocabulary.len(), f64::NAN);
+    pairs_by(p, index, config, seats, m, radius_m, memo, false)
+}
+
+/// [`best_pairs`], over the grid unless `in_order` (the R-tree's order, which the grid's
+/// search falls back on).
+#[allow(clippy::too_many_arguments)]
+fn pairs_by(
+    p: &PreparedPerson<'_>,
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    seats: Seats,
+    m: usize,
+    radius_m: f64,
+    memo: &mut [f64],
+    in_order: bool,
+) -> BestPairs {
     let mut search = PairSearch {
         area: SearchArea::new(p, index, config, radius_m),
         hot_person: HotPerson::new(p, index),
@@ -927,7 +999,7 @@ pub(crate) fn best_pairs(
         seats,
         top: TopPairs::new(m.max(1)),
     };
-    if search.by_grid(memo).is_err() {
+    if in_order || search.by_grid(memo).is_err() {
         search.top = TopPairs::new(m.max(1));
         search.by_tree(memo);
     }
@@ -1097,6 +1169,19 @@ impl PairSearch<'_> {
     }
 }
 
+/// Distinct person skills against an index's vocabulary ([`OpeningIndex::skill_table`]).
+pub(crate) struct SkillTable {
+    row_of: HashMap<NormalSkill, usize>,
+    /// Row by row, one value per skill of the vocabulary.
+    values: Vec<f64>,
+}
+
+impl SkillTable {
+    pub fn rows(&self) -> usize {
+        self.row_of.len()
+    }
+}
+
 /// Some openings of an index with their seat prices, bucketed by a grid of their own
 /// ([`OpeningIndex::priced_slots`]).
 pub(crate) struct PricedSlots {
@@ -1132,7 +1217,8 @@ pub(crate) struct PriceTest {
 
 /// Calls `f` with each opening of `priced` within `radius_m` of a person that passes the hard
 /// rules and could improve the nightly optimum at its seat price, with its assessment; `skip`
-/// names openings not to look at (those listed already).
+/// names openings not to look at (those listed already); `memo` holds the person's similarity
+/// to each skill of the index, as for [`best_pairs`].
 ///
 /// A pair's cost is at least that of a perfect fit at its distance (travel points only fall
 /// with distance) and at least `test.floor`, so an opening whose seat price is at or above
@@ -1150,14 +1236,12 @@ pub(crate) fn for_each_affordable(
     test: PriceTest,
     priced: &PricedSlots,
     skip: impl Fn(usize) -> bool,
-    memo: &mut Vec<f64>,
+    memo: &mut [f64],
     mut f: impl FnMut(usize, Assessment),
 ) {
     if priced.slots.is_empty() {
         return;
     }
-    memo.clear();
-    memo.resize(index.vocabulary.len(), f64::NAN);
     let area = SearchArea::new(p, index, config, radius_m);
     let hot_person = HotPerson::new(p, index);
     let max_score = config.max_score();
@@ -1468,6 +1552,69 @@ mod tests {
             }
         }
 
+        /// The nightly listing walks the grid: it must list the same best pairs as the walk
+        /// in order, and its ceiling must hold for every eligible pair it leaves out.
+        #[test]
+        fn the_listing_lists_the_best_pairs_and_caps_every_other(
+            seed in 0u64..10_000,
+            size in prop::sample::select(vec![40usize, 300, 2_000]),
+            m in prop::sample::select(vec![1usize, 3, 16]),
+            travel_only in any::<bool>(),
+        ) {
+            let (people, openings) = varied(seed, size);
+            let config = weights(travel_only);
+            let index = OpeningIndex::new(openings);
+            for person in people.iter().take(40) {
+                let p = PreparedPerson::new(person, TODAY);
+                let radius_m = config.reach_m(person);
+                let mut memo = index.skill_memo();
+                let grid = pairs_by(&p, &index, &config, Seats::Ignore, m, radius_m, &mut memo, false);
+                let in_order = pairs_by(&p, &index, &config, Seats::Ignore, m, radius_m, &mut memo, true);
+                prop_assert_eq!(&grid.pairs, &in_order.pairs);
+                for (j, o) in index.openings().iter().enumerate() {
+                    let Ok(a) = assess(&p, o, index.prepared(j), &config, Seats::Ignore) else {
+                        continue;
+                    };
+                    if grid.pairs.iter().all(|(k, _)| *k != j) {
+                        prop_assert!(
+                            grid.left_out_max_score.is_some_and(|s| a.score() <= s),
+                            "opening {} scores {} but the ceiling is {:?}",
+                            j, a.score(), grid.left_out_max_score
+                        );
+                    }
+                }
+            }
+        }
+
+        /// The nightly run reads people's similarities from a table of their distinct skills:
+        /// each must be what comparing the person's skills with the asked one gives, and a
+        /// person with a skill left out of the table gets nothing (unknown) from it.
+        #[test]
+        fn a_skill_table_gives_each_person_the_similarities_of_their_skills(
+            seed in 0u64..10_000,
+            max_rows in prop_oneof![Just(usize::MAX), 0usize..6],
+        ) {
+            let (people, openings) = varied(seed, 60);
+            let index = OpeningIndex::new(openings);
+            let prepared: Vec<PreparedPerson<'_>> =
+                people.iter().map(|b| PreparedPerson::new(b, TODAY)).collect();
+            let table = index.skill_table(prepared.iter().flat_map(|p| &p.skills), max_rows);
+            let mut memo = Vec::new();
+            for p in &prepared {
+                index.memo_from(&table, &p.skills, &mut memo);
+                prop_assert_eq!(memo.len(), index.vocabulary.len());
+                let in_table = p.skills.iter().all(|s| table.row_of.contains_key(s));
+                for (k, asked) in index.vocabulary.iter().enumerate() {
+                    if in_table {
+                        prop_assert_eq!(memo[k], best_similarity(&p.skills, asked));
+                    } else {
+                        prop_assert!(memo[k].is_nan());
+                    }
+                }
+            }
+            prop_assert!(table.rows() <= max_rows);
+        }
+
         /// The nightly pricing's walk must yield every eligible opening within reach whose
         /// cost plus seat price beats the person's threshold, each with its own assessment, and
         /// skip what it is told to; it may yield more (it prices on bounds), never fewer.
@@ -1501,7 +1648,7 @@ mod tests {
                 let skipped = |j: usize| j % 7 == 3;
                 let test = PriceTest { threshold, floor: 0, extra_cost };
                 let mut yielded: HashMap<usize, Assessment> = HashMap::new();
-                let mut memo = Vec::new();
+                let mut memo = index.skill_memo();
                 for_each_affordable(&p, &index, &config, radius_m, test, &priced, skipped,
                     &mut memo, |j, a| {
                         assert!(yielded.insert(j, a).is_none(), "opening {j} yielded twice");

@@ -879,6 +879,21 @@ pub struct NewRebalancingRun {
     pub started_at: OffsetDateTime,
 }
 
+/// Openings whose seats one statement of an applied plan checks (one bound parameter each).
+pub(crate) const PLAN_OPENINGS_PER_STATEMENT: usize = 500;
+
+/// Proposals one statement of an applied plan inserts (three bound parameters each, well under
+/// SQLite's 32,766 and PostgreSQL's 65,535).
+pub(crate) const PLAN_ROWS_PER_STATEMENT: usize = 1_000;
+
+/// `$from, $from+1, ...`: `n` numbered parameters for an `IN (...)` list.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What applying a run changes: proposals withdrawn (declined with a reason) and made.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplyPlan {

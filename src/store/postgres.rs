@@ -67,6 +67,19 @@ impl PgStore {
             .await?;
         Ok(())
     }
+
+    /// [`Self::lock_opening`] for many openings in one statement, taken in id order (as every
+    /// caller that locks several does) so that two such transactions cannot deadlock.
+    async fn lock_openings(
+        conn: &mut sqlx::PgConnection,
+        openings: &[uuid::Uuid],
+    ) -> Result<(), StoreError> {
+        sqlx::query("SELECT id FROM openings WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind(openings)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
 }
 
 impl_store!(PgStore, sqlx::PgConnection, {

@@ -294,11 +294,15 @@ macro_rules! impl_store {
             }
 
             /// Applies `plan` inside `conn`'s transaction. Anything that no longer fits (a
-            /// proposal answered meanwhile, a seat gone) makes the whole plan stale.
+            /// proposal answered meanwhile, a seat gone) makes the whole plan stale. Proposals
+            /// go in by batches: the openings' seats are checked a batch of openings at a time
+            /// (locked first, in id order) and the rows inserted many to a statement, so that a
+            /// night's thousands of proposals take a few dozen statements.
             async fn execute_plan(
                 conn: &mut $conn,
                 plan: &$crate::store::ApplyPlan,
             ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::StoreError;
                 let now = $crate::store::now();
                 for (placement, reason) in &plan.withdraw {
                     let done = sqlx::query(
@@ -311,16 +315,71 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await?;
                     if done.rows_affected() != 1 {
-                        return Err($crate::store::StoreError::Stale);
+                        return Err(StoreError::Stale);
                     }
                 }
-                for (beneficiary, opening) in &plan.propose {
-                    match Self::insert_proposal(&mut *conn, *beneficiary, *opening, "rebalancing").await {
+                let mut wanted: std::collections::BTreeMap<uuid::Uuid, i64> =
+                    std::collections::BTreeMap::new();
+                for (_, opening) in &plan.propose {
+                    *wanted.entry(*opening).or_default() += 1;
+                }
+                let openings: Vec<uuid::Uuid> = wanted.keys().copied().collect();
+                for batch in openings.chunks($crate::store::PLAN_OPENINGS_PER_STATEMENT) {
+                    Self::lock_openings(&mut *conn, batch).await?;
+                    let sql = format!(
+                        "SELECT o.id, o.seats, o.status, (SELECT COUNT(*) FROM placements p \
+                         WHERE p.opening_id = o.id \
+                         AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
+                         FROM openings o WHERE o.id IN ({})",
+                        $crate::store::placeholders(1, batch.len()),
+                    );
+                    // Only numbered parameters are formatted in: no value enters the text.
+                    let mut query = sqlx::query_as::<_, (uuid::Uuid, i32, String, i64)>(
+                        sqlx::AssertSqlSafe(sql),
+                    );
+                    for id in batch {
+                        query = query.bind(*id);
+                    }
+                    let found = query.fetch_all(&mut *conn).await?;
+                    if found.len() != batch.len() {
+                        return Err(StoreError::Stale);
+                    }
+                    for (id, seats, status, taken) in found {
+                        if status != "open" || taken + wanted[&id] > i64::from(seats) {
+                            return Err(StoreError::Stale);
+                        }
+                    }
+                }
+                for batch in plan.propose.chunks($crate::store::PLAN_ROWS_PER_STATEMENT) {
+                    // $1 is the time; each row binds its id, person and opening.
+                    let rows: Vec<String> = (0..batch.len())
+                        .map(|k| {
+                            let at = 2 + 3 * k;
+                            format!(
+                                "(${}, ${}, ${}, 'proposed', 'rebalancing', $1, $1)",
+                                at,
+                                at + 1,
+                                at + 2
+                            )
+                        })
+                        .collect();
+                    let sql = format!(
+                        "INSERT INTO placements (id, beneficiary_id, opening_id, state, \
+                         proposed_by, created_at, updated_at) VALUES {}",
+                        rows.join(", ")
+                    );
+                    // Only numbered parameters are formatted in, as above.
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+                    for (beneficiary, opening) in batch {
+                        query = query
+                            .bind($crate::store::new_id())
+                            .bind(*beneficiary)
+                            .bind(*opening);
+                    }
+                    match query.execute(&mut *conn).await.map_err(StoreError::from) {
                         Ok(_) => {}
-                        Err($crate::store::StoreError::NoSeatLeft)
-                        | Err($crate::store::StoreError::Conflict(_))
-                        | Err($crate::store::StoreError::Constraint(_)) => {
-                            return Err($crate::store::StoreError::Stale)
+                        Err(StoreError::Conflict(_)) | Err(StoreError::Constraint(_)) => {
+                            return Err(StoreError::Stale)
                         }
                         Err(other) => return Err(other),
                     }

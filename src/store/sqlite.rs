@@ -89,6 +89,14 @@ impl SqliteStore {
     ) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Nothing to do, as for [`Self::lock_opening`].
+    async fn lock_openings(
+        _conn: &mut sqlx::SqliteConnection,
+        _openings: &[uuid::Uuid],
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 fn create_dir(dir: &Path) -> Result<(), ConnectError> {
