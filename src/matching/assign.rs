@@ -360,6 +360,33 @@ impl Session {
         options: &Options,
         extra: &[usize],
     ) -> Result<Assignment, AssignError> {
+        match self.run(problem, options, extra, false)? {
+            Step::Solved(a) => Ok(a),
+            Step::Priced(_) => unreachable!("a full solve runs its rounds to the end"),
+        }
+    }
+
+    /// One round of [`Self::solve`]: the LP is solved once and its pricing's columns added; the
+    /// result when that round proves it optimal over the problem's pairs, else the LP's prices
+    /// (each person's dual repaired as for the Lagrangian bound), for a caller that lists only
+    /// some pairs to price more in before solving again. Solving the listed pairs to the end
+    /// before every such pricing spends LP rounds on duals that the new pairs change anyway.
+    pub fn step(
+        &mut self,
+        problem: &Problem,
+        options: &Options,
+        extra: &[usize],
+    ) -> Result<Step, AssignError> {
+        self.run(problem, options, extra, true)
+    }
+
+    fn run(
+        &mut self,
+        problem: &Problem,
+        options: &Options,
+        extra: &[usize],
+        one_round: bool,
+    ) -> Result<Step, AssignError> {
         validate(problem)?;
         if let Some(&e) = extra.iter().find(|&&e| e >= problem.edges()) {
             return Err(AssignError::Malformed(format!(
@@ -395,14 +422,26 @@ impl Session {
             }
             None => Restricted::first(problem, options, &owner, &useful)?,
         };
-        let result = column_generation(problem, options, &owner, &useful, holders, &mut lp);
+        let result = column_generation(
+            problem, options, &owner, &useful, holders, &mut lp, one_round,
+        );
         // After a solver failure the next solve starts afresh.
         self.lp = result.is_ok().then_some(lp.lp);
         result
     }
 }
 
-/// The LP's rounds: solve, certify or price the pairs left out, add the improving ones, again.
+/// What one round of a session gives ([`Session::step`]).
+#[derive(Debug)]
+pub enum Step {
+    /// The optimum over the problem's pairs, as [`Session::solve`] gives it.
+    Solved(Assignment),
+    /// Not proven optimal yet: the LP's prices, to price pairs against.
+    Priced(Certificate),
+}
+
+/// The LP's rounds: solve, certify or price the pairs left out, add the improving ones, again
+/// (once only with `one_round`: then the prices when not certified).
 fn column_generation(
     problem: &Problem,
     options: &Options,
@@ -410,7 +449,8 @@ fn column_generation(
     useful: &dyn Fn(usize) -> bool,
     holders: usize,
     lp: &mut Restricted,
-) -> Result<Assignment, AssignError> {
+    one_round: bool,
+) -> Result<Step, AssignError> {
     let mut rounds = 0;
     loop {
         rounds += 1;
@@ -432,7 +472,7 @@ fn column_generation(
             tracing::debug!("assignment: certified by the Lagrangian bound");
             let certificate = result.certificate(problem, &person_term);
             return finish(problem, owner, &lp.edges, options, result, rounds)
-                .map(|a| a.with_certificate(certificate));
+                .map(|a| Step::Solved(a.with_certificate(certificate)));
         }
         // Price every pair left out.
         let mut added = 0usize;
@@ -467,8 +507,9 @@ fn column_generation(
         // Without a move limit the LP is a min-cost flow: an integral LP optimum is optimal
         // over every pair exactly when its residual network has no negative cycle, which
         // shortest-path potentials over all pairs prove; a negative cycle found instead names
-        // the pairs the LP lacks.
+        // the pairs the LP lacks. A single round (whose caller wants prices) skips it.
         if problem.max_moves.is_none_or(|m| m as usize >= holders)
+            && !one_round
             && chosen.len() <= RESIDUAL_WHEN_PRICED_AT_MOST
             && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
         {
@@ -476,7 +517,7 @@ fn column_generation(
                 Residual::Optimal(certificate) => {
                     tracing::debug!("assignment: certified by the residual network");
                     return finish(problem, owner, &lp.edges, options, result, rounds)
-                        .map(|a| a.with_certificate(certificate));
+                        .map(|a| Step::Solved(a.with_certificate(certificate)));
                 }
                 Residual::Improving(pairs) => {
                     for e in pairs {
@@ -497,13 +538,16 @@ fn column_generation(
             tracing::debug!("assignment: certified by the LP duals");
             let certificate = result.certificate(problem, &result.person_dual);
             return finish(problem, owner, &lp.edges, options, result, rounds)
-                .map(|a| a.with_certificate(certificate));
+                .map(|a| Step::Solved(a.with_certificate(certificate)));
+        }
+        if one_round {
+            return Ok(Step::Priced(result.certificate(problem, &person_term)));
         }
         if rounds >= options.max_rounds {
             // Give an honest answer: feasible, not certified.
             let mut result = finish(problem, owner, &lp.edges, options, result, rounds)?;
             result.certified_optimal = false;
-            return Ok(result);
+            return Ok(Step::Solved(result));
         }
     }
 }

@@ -10,8 +10,11 @@
 //! price (the openings around each person ring by ring, each ring with the highest seat price a
 //! pair that far could pay, so that a person far from winning a seat looks at few), the
 //! improving ones join the lists, and the optimiser solves again from its
-//! last basis ([`assign::Session`]: the LP stays in HiGHS between rounds). The result is
-//! certified only when no pair left out improves.
+//! last basis ([`assign::Session`]: the LP stays in HiGHS between rounds). While pricing still
+//! finds pairs, each round solves the LP once and prices against its (repaired) duals
+//! ([`assign::Session::step`]); a later round walks, for a person whose threshold has not risen,
+//! only the openings whose seat price fell. The result is certified only when the listed pairs
+//! are solved to a proven optimum and no pair left out improves at its prices.
 
 use std::collections::HashMap;
 
@@ -416,6 +419,7 @@ pub fn rebalance_listing(
     let mut session = assign::Session::new();
     let mut priced_in: Vec<(u32, u32)> = Vec::new();
     let mut last_priced: Option<Priced> = None;
+    let mut to_the_end = false;
     let solved = loop {
         problem.start = vec![0];
         problem.edge_opening.clear();
@@ -453,19 +457,38 @@ pub fn rebalance_listing(
             })
             .collect();
         let clock = std::time::Instant::now();
-        let solved = session.solve(&problem, &options, &extra)?;
-        tracing::debug!(
-            pairs = problem.edges(),
-            rounds = solved.rounds,
-            columns = solved.columns,
-            certified = solved.certified_optimal,
-            seconds = clock.elapsed().as_secs_f64(),
-            "rebalance: solved"
-        );
-        // Optimal over the listed pairs: the certificate's prices now check every pair left
-        // out; those that would improve the optimum join their person's list.
-        let Some(certificate) = &solved.certificate else {
-            break solved;
+        // One LP round while pricing still finds pairs; the listed pairs solved to the end once
+        // it finds none under prices that were not yet proven.
+        let step = if to_the_end {
+            assign::Step::Solved(session.solve(&problem, &options, &extra)?)
+        } else {
+            session.step(&problem, &options, &extra)?
+        };
+        let (solved, certificate) = match step {
+            assign::Step::Solved(solved) => {
+                tracing::debug!(
+                    pairs = problem.edges(),
+                    rounds = solved.rounds,
+                    columns = solved.columns,
+                    certified = solved.certified_optimal,
+                    seconds = clock.elapsed().as_secs_f64(),
+                    "rebalance: solved"
+                );
+                // Optimal over the listed pairs: the certificate's prices now check every pair
+                // left out; those that would improve the optimum join their person's list.
+                let Some(certificate) = solved.certificate.clone() else {
+                    break solved;
+                };
+                (Some(solved), certificate)
+            }
+            assign::Step::Priced(prices) => {
+                tracing::debug!(
+                    pairs = problem.edges(),
+                    seconds = clock.elapsed().as_secs_f64(),
+                    "rebalance: one LP round"
+                );
+                (None, prices)
+            }
         };
         let clock = std::time::Instant::now();
         let (more, truncated) = price_left_out(
@@ -476,11 +499,11 @@ pub fn rebalance_listing(
             &found,
             &current,
             &floor,
-            certificate,
+            &certificate,
             last_priced.as_ref(),
         );
         last_priced = Some(Priced {
-            certificate: certificate.clone(),
+            certificate,
             truncated,
         });
         let added: usize = more.iter().map(Vec::len).sum();
@@ -489,10 +512,21 @@ pub fn rebalance_listing(
             seconds = clock.elapsed().as_secs_f64(),
             "rebalance: pairs left out priced"
         );
+        priced_in.clear();
         if added == 0 {
-            break solved;
+            match solved {
+                Some(solved) => break solved,
+                None => {
+                    to_the_end = true;
+                    continue;
+                }
+            }
         }
         if pricing_rounds >= MAX_PRICING_ROUNDS || problem.edges() + added > PAIR_BUDGET {
+            let solved = match solved {
+                Some(solved) => solved,
+                None => session.solve(&problem, &options, &[])?,
+            };
             break assign::Assignment {
                 certified_optimal: false,
                 certificate: None,
@@ -500,7 +534,7 @@ pub fn rebalance_listing(
             };
         }
         pricing_rounds += 1;
-        priced_in.clear();
+        to_the_end = false;
         for (i, (f, more)) in found.iter_mut().zip(more).enumerate() {
             if !more.is_empty() {
                 priced_in.extend(
