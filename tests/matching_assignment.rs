@@ -4,7 +4,7 @@
 //! which must price in every pair left out that would improve it.
 
 use placematch::matching::assign::{
-    AssignError, Certificate, Options, Problem, Session, objective_of, solve,
+    AssignError, Certificate, Options, Problem, Session, Step, objective_of, solve,
 };
 use proptest::prelude::*;
 
@@ -421,6 +421,39 @@ proptest! {
         prop_assert_eq!(b.objective, best);
         prop_assert_eq!(b.objective, solve(&p, &options).unwrap().objective);
         assert_prices_every_listed_pair(&p, b.certificate.as_ref().expect("certified"));
+    }
+
+    /// The nightly run steps its session one LP round at a time while it still finds pairs: a
+    /// round that is not proven optimal gives prices, never a result, and stepping on until a
+    /// round is proven (or solving to the end) must reach the optimum over every pair.
+    #[test]
+    fn stepping_a_session_until_it_is_proven_reaches_the_optimum(
+        p in small_capped_problem(),
+        first in 0usize..3,
+    ) {
+        let best = brute_force(&p);
+        let options = Options { candidates_per_person: 1, ..Options::default() };
+        let listed = cheapest(&p, first);
+        let mut session = Session::new();
+        let q = listed_only(&p, &listed);
+        prop_assert!(session.step(&q, &options, &[]).is_ok());
+        let mut steps = 0;
+        let solved = loop {
+            match session.step(&p, &options, &[]).unwrap() {
+                Step::Solved(a) => break a,
+                Step::Priced(prices) => {
+                    prop_assert_eq!(prices.person.len(), p.people());
+                    prop_assert_eq!(prices.seat.len(), p.openings());
+                    steps += 1;
+                    if steps == 3 {
+                        break session.solve(&p, &options, &[]).unwrap();
+                    }
+                }
+            }
+        };
+        prop_assert!(solved.certified_optimal);
+        prop_assert_eq!(solved.objective, best);
+        assert_prices_every_listed_pair(&p, solved.certificate.as_ref().expect("certified"));
     }
 }
 
