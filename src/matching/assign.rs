@@ -310,11 +310,6 @@ pub enum AssignError {
 const PRICED_SHARE: usize = 4;
 /// …and never fewer than this many (when that many price in).
 const PRICED_MIN: usize = 1024;
-/// The residual network is searched for a certificate only when a round's pricing brings in at
-/// most this many pairs: with more, the LP is far from the optimum over every pair, and the
-/// search (a second or more on a large office) would only find cycles that the priced pairs
-/// mend anyway. Measured on the 50,000 x 10,000 office: 3 s less over the night's solves.
-const RESIDUAL_WHEN_PRICED_AT_MOST: usize = 1_000;
 
 /// Tolerance on reduced costs and on integrality.
 const EPS: f64 = 1e-7;
@@ -507,10 +502,11 @@ fn column_generation(
         // Without a move limit the LP is a min-cost flow: an integral LP optimum is optimal
         // over every pair exactly when its residual network has no negative cycle, which
         // shortest-path potentials over all pairs prove; a negative cycle found instead names
-        // the pairs the LP lacks. A single round (whose caller wants prices) skips it.
+        // the pairs the LP lacks. A single round (whose caller wants prices, and goes on pricing
+        // pairs in) skips it: on the nightly office the search takes a second and finds only
+        // cycles that the priced pairs mend anyway.
         if problem.max_moves.is_none_or(|m| m as usize >= holders)
             && !one_round
-            && chosen.len() <= RESIDUAL_WHEN_PRICED_AT_MOST
             && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
         {
             match check_residual(problem, &edge_of, useful) {
