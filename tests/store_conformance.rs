@@ -1108,6 +1108,93 @@ mod scenarios {
         assert!(store.get_rebalancing_run(run.id).await.unwrap().is_none());
     }
 
+    /// A night's plan goes in by batches of openings and of rows: one larger than a batch of
+    /// each must still be applied whole, or (one seat short at its very end) not at all.
+    pub async fn a_plan_larger_than_one_statement_is_applied_whole_or_not_at_all(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.seats = 2;
+        let mut openings = Vec::new();
+        for _ in 0..520 {
+            openings.push(store.create_opening(org.id, &fields).await.unwrap().id);
+        }
+        let mut people = Vec::new();
+        for k in 0..openings.len() * 2 {
+            let b = store
+                .create_beneficiary(office.id, &person(&format!("BIG-{k}")))
+                .await
+                .unwrap();
+            people.push(b.id);
+        }
+        let snapshot = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        let run = |id| NewRebalancingRun {
+            id,
+            office_id: office.id,
+            mode: "apply".into(),
+            data_digest: snapshot.digest.clone(),
+            report: serde_json::json!({}),
+            started_at: placematch::store::now(),
+        };
+        // Two people per opening, but the last opening's second seat given twice.
+        let mut propose: Vec<(Uuid, Uuid)> = people
+            .iter()
+            .enumerate()
+            .map(|(k, &b)| (b, openings[k / 2]))
+            .collect();
+        let fits = propose.clone();
+        propose[people.len() - 3].1 = *openings.last().unwrap();
+        let too_many = ApplyPlan {
+            withdraw: vec![],
+            propose,
+        };
+        let refused = run(Uuid::now_v7());
+        assert!(matches!(
+            store.save_rebalancing_run(&refused, Some(&too_many)).await,
+            Err(StoreError::Stale)
+        ));
+        let after = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        assert!(after.placements.is_empty(), "a refused plan left proposals");
+        assert!(
+            store
+                .get_rebalancing_run(refused.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let plan = ApplyPlan {
+            withdraw: vec![],
+            propose: fits,
+        };
+        let applied = run(Uuid::now_v7());
+        store
+            .save_rebalancing_run(&applied, Some(&plan))
+            .await
+            .unwrap();
+        let after = store
+            .load_office_snapshot(office.id, date!(2026 - 11 - 24))
+            .await
+            .unwrap();
+        let mut written: Vec<(Uuid, Uuid)> = after
+            .placements
+            .iter()
+            .map(|p| (p.beneficiary_id, p.opening_id))
+            .collect();
+        written.sort();
+        let mut expected = plan.propose.clone();
+        expected.sort();
+        assert_eq!(written, expected);
+        assert!(after.placements.iter().all(|p| p.state == "proposed"));
+    }
+
     pub async fn housekeeping_expires_old_proposals_and_pauses_stale_openings_once(
         store: Arc<dyn Store>,
     ) {
@@ -1227,5 +1314,6 @@ conformance!(
     an_applied_run_writes_its_proposals_and_report_in_one_go,
     a_dry_run_applied_after_the_data_changed_is_refused_and_changes_nothing,
     a_plan_that_no_longer_fits_leaves_no_trace,
+    a_plan_larger_than_one_statement_is_applied_whole_or_not_at_all,
     housekeeping_expires_old_proposals_and_pauses_stale_openings_once,
 );
