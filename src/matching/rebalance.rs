@@ -24,9 +24,7 @@ use uuid::Uuid;
 use super::assign::{self, AssignError, Certificate, Options, Problem};
 use super::evaluate::{Assessment, Criterion, Exclusion, PreparedPerson, Seats, assess};
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
-use super::suggest::{
-    BestPairs, OpeningIndex, PriceTest, SkillTable, best_pairs, for_each_affordable,
-};
+use super::suggest::{BestPairs, OpeningIndex, PriceTest, best_pairs, for_each_affordable};
 
 /// What the run proposes for one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,11 +124,6 @@ const COLUMNS_PER_PERSON: usize = 2;
 /// within a car's reach, and the nearest tell the caseworker as much as all of them.
 pub const EXPLAINED_NEAREST: usize = 100;
 
-/// Most distinct people's skills compared once with the openings' for a run (a few hundred
-/// in a territory; at 300 skills asked, 2.4 kB each). People with a skill beyond it have their
-/// texts compared as their searches go.
-const SKILL_TABLE_ROWS: usize = 20_000;
-
 /// Most rounds of pricing the pairs left out. Past it the run answers with the best assignment
 /// found, marked not certified.
 const MAX_PRICING_ROUNDS: usize = 30;
@@ -179,13 +172,12 @@ fn move_penalty(current: Option<usize>, config: &MatchingConfig) -> i64 {
 fn search_all(
     prepared: &[PreparedPerson<'_>],
     index: &OpeningIndex,
-    skills: &SkillTable,
     config: &MatchingConfig,
     m: usize,
 ) -> Vec<BestPairs> {
     on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
         let p = &prepared[i];
-        index.memo_from(skills, &p.skills, memo);
+        index.remembered(&p.skills, memo);
         best_pairs(
             p,
             index,
@@ -222,7 +214,6 @@ struct Priced {
 fn price_left_out(
     prepared: &[PreparedPerson<'_>],
     index: &OpeningIndex,
-    skills: &SkillTable,
     config: &MatchingConfig,
     found: &[BestPairs],
     current: &[Option<usize>],
@@ -254,7 +245,7 @@ fn price_left_out(
         };
         let mut better: Vec<(f64, usize, Assessment)> = Vec::new();
         let mut assessed = 0usize;
-        index.memo_from(skills, &prepared[i].skills, memo);
+        index.remembered(&prepared[i].skills, memo);
         for_each_affordable(
             &prepared[i],
             index,
@@ -369,13 +360,9 @@ pub fn rebalance_listing(
         .map(|b| PreparedPerson::new(b, today))
         .collect();
     let clock = std::time::Instant::now();
-    let skills = index.skill_table(prepared.iter().flat_map(|p| &p.skills), SKILL_TABLE_ROWS);
-    tracing::debug!(
-        skills = skills.rows(),
-        seconds = clock.elapsed().as_secs_f64(),
-        "rebalance: people's skills compared with the openings'"
-    );
-    let mut found: Vec<BestPairs> = search_all(&prepared, &index, &skills, config, listed);
+    // The people's skills compared with the openings' once, for every search of the run.
+    index.remember_all(prepared.iter().flat_map(|p| &p.skills));
+    let mut found: Vec<BestPairs> = search_all(&prepared, &index, config, listed);
     tracing::debug!(
         people = people.len(),
         seconds = clock.elapsed().as_secs_f64(),
@@ -494,7 +481,6 @@ pub fn rebalance_listing(
         let (more, truncated) = price_left_out(
             &prepared,
             &index,
-            &skills,
             config,
             &found,
             &current,
@@ -561,7 +547,7 @@ pub fn rebalance_listing(
         let mut looked_at = 0;
         if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
             let mut memo = Vec::new();
-            index.memo_from(&skills, &p.skills, &mut memo);
+            index.remembered(&p.skills, &mut memo);
             let nearest =
                 index.nearest_within(p.person.home, config.reach_m(p.person), EXPLAINED_NEAREST);
             looked_at = nearest.len();

@@ -168,13 +168,14 @@ impl OpeningIndex {
         }
     }
 
-    /// A search's memo for a person with `skills`: the best similarity to each skill of the
-    /// vocabulary where every one of the person's skills has it remembered (NaN: not yet); and
-    /// whether it is complete (nothing left to remember).
-    fn remembered(&self, skills: &[NormalSkill]) -> (Vec<f64>, bool) {
+    /// Fills `memo`, a search's memo for a person with `skills`, with the best similarity to
+    /// each skill of the vocabulary where every one of the person's skills has it remembered
+    /// (NaN: not yet); true when it is complete (nothing left to remember).
+    pub(crate) fn remembered(&self, skills: &[NormalSkill], memo: &mut Vec<f64>) -> bool {
         let known = self.similarities.lock().unwrap_or_else(|e| e.into_inner());
         // As `best_similarity` folds: from 0, skill by skill, so the numbers are the same.
-        let mut memo = vec![0.0; self.vocabulary.len()];
+        memo.clear();
+        memo.resize(self.vocabulary.len(), 0.0);
         for s in skills {
             let Some(row) = known.get(s) else {
                 memo.fill(f64::NAN);
@@ -189,8 +190,27 @@ impl OpeningIndex {
                 };
             }
         }
-        let complete = !memo.iter().any(|m| m.is_nan());
-        (memo, complete)
+        !memo.iter().any(|m| m.is_nan())
+    }
+
+    /// Remembers every one of `skills`' similarities to the whole vocabulary, for the nightly
+    /// run: its tens of thousands of people share a few hundred skills, and its searches then
+    /// read similarities ([`Self::remembered`]) instead of comparing texts. Stops short of
+    /// [`REMEMBERED_SKILLS`]: the skills beyond are compared as searches go.
+    pub(crate) fn remember_all<'s>(&self, skills: impl IntoIterator<Item = &'s NormalSkill>) {
+        let mut known = self.similarities.lock().unwrap_or_else(|e| e.into_inner());
+        for s in skills {
+            if let Some(row) = known.get_mut(s) {
+                for (k, v) in row.iter_mut().enumerate() {
+                    if v.is_nan() {
+                        *v = similarity(s, &self.vocabulary[k]);
+                    }
+                }
+            } else if known.len() < REMEMBERED_SKILLS {
+                let row = self.vocabulary.iter().map(|k| similarity(s, k)).collect();
+                known.insert(s.clone(), row);
+            }
+        }
     }
 
     /// Remembers each of `skills`' similarity to the vocabulary's skills that a search needed
@@ -350,62 +370,6 @@ impl OpeningIndex {
     #[cfg(test)]
     pub(crate) fn skill_memo(&self) -> Vec<f64> {
         vec![f64::NAN; self.vocabulary.len()]
-    }
-
-    /// The distinct skills among `skills` (at most `max_rows` of them) compared once with the
-    /// whole vocabulary, for the nightly run: its tens of thousands of people share a few
-    /// hundred skills, and its searches then read similarities instead of comparing texts.
-    pub(crate) fn skill_table<'s>(
-        &self,
-        skills: impl IntoIterator<Item = &'s NormalSkill>,
-        max_rows: usize,
-    ) -> SkillTable {
-        let mut row_of: HashMap<NormalSkill, usize> = HashMap::new();
-        for s in skills {
-            if row_of.len() >= max_rows {
-                break;
-            }
-            if !row_of.contains_key(s) {
-                row_of.insert(s.clone(), row_of.len());
-            }
-        }
-        let mut rows: Vec<(&NormalSkill, usize)> = row_of.iter().map(|(s, &r)| (s, r)).collect();
-        rows.sort_unstable_by_key(|&(_, r)| r);
-        let values = rows
-            .iter()
-            .flat_map(|(s, _)| self.vocabulary.iter().map(|k| similarity(s, k)))
-            .collect();
-        SkillTable { row_of, values }
-    }
-
-    /// Fills `memo` with a person's similarity to each skill of the vocabulary from `table`,
-    /// as [`best_similarity`] folds them (the same numbers); all NaN (not yet known) when one
-    /// of the person's skills is not in the table.
-    pub(crate) fn memo_from(
-        &self,
-        table: &SkillTable,
-        skills: &[NormalSkill],
-        memo: &mut Vec<f64>,
-    ) {
-        let width = self.vocabulary.len();
-        memo.clear();
-        let rows: Option<Vec<usize>> = skills
-            .iter()
-            .map(|s| table.row_of.get(s).copied())
-            .collect();
-        let Some(rows) = rows else {
-            memo.resize(width, f64::NAN);
-            return;
-        };
-        memo.resize(width, 0.0);
-        for r in rows {
-            for (m, x) in memo
-                .iter_mut()
-                .zip(&table.values[r * width..(r + 1) * width])
-            {
-                *m = m.max(*x);
-            }
-        }
     }
 
     /// [`assess`] of opening `i` (every rule that fails), with the person's similarity to each
@@ -856,7 +820,8 @@ fn search(
     // Openings a little beyond reach are listed as excluded for travel, which is what a
     // caseworker asks about ("why not the one in the next town?").
     let radius_m = config.reach_m(person) * 1.5;
-    let (memo, remembered_all) = index.remembered(&p.skills);
+    let mut memo = Vec::new();
+    let remembered_all = index.remembered(&p.skills, &mut memo);
     let mut walk = Walk {
         area: SearchArea::new(&p, index, config, radius_m),
         index,
@@ -965,7 +930,7 @@ pub(crate) struct BestPairs {
 /// a score breaks the grid's bound), and a ceiling on the score of every other one: the
 /// optimiser lists these pairs only, and its certificate covers the others through the
 /// ceiling. `memo` holds the person's similarity to each skill of the index (NaN: not yet;
-/// [`OpeningIndex::skill_memo`], [`OpeningIndex::memo_from`]).
+/// [`OpeningIndex::skill_memo`], [`OpeningIndex::remembered`]).
 pub(crate) fn best_pairs(
     p: &PreparedPerson<'_>,
     index: &OpeningIndex,
@@ -1166,19 +1131,6 @@ impl PairSearch<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// Distinct person skills against an index's vocabulary ([`OpeningIndex::skill_table`]).
-pub(crate) struct SkillTable {
-    row_of: HashMap<NormalSkill, usize>,
-    /// Row by row, one value per skill of the vocabulary.
-    values: Vec<f64>,
-}
-
-impl SkillTable {
-    pub fn rows(&self) -> usize {
-        self.row_of.len()
     }
 }
 
@@ -1586,33 +1538,31 @@ mod tests {
             }
         }
 
-        /// The nightly run reads people's similarities from a table of their distinct skills:
-        /// each must be what comparing the person's skills with the asked one gives, and a
-        /// person with a skill left out of the table gets nothing (unknown) from it.
+        /// The nightly run remembers every skill of its people at once, then its searches read
+        /// the similarities: each must be what comparing the person's skills with the asked one
+        /// gives, also after suggestions remembered some of them first.
         #[test]
-        fn a_skill_table_gives_each_person_the_similarities_of_their_skills(
+        fn remembering_a_runs_skills_gives_each_person_the_similarities_of_their_skills(
             seed in 0u64..10_000,
-            max_rows in prop_oneof![Just(usize::MAX), 0usize..6],
+            suggested_first in 0usize..5,
         ) {
             let (people, openings) = varied(seed, 60);
+            let config = MatchingConfig::default();
             let index = OpeningIndex::new(openings);
+            for person in people.iter().take(suggested_first) {
+                suggest(person, &index, &config, TODAY, 10, 5);
+            }
             let prepared: Vec<PreparedPerson<'_>> =
                 people.iter().map(|b| PreparedPerson::new(b, TODAY)).collect();
-            let table = index.skill_table(prepared.iter().flat_map(|p| &p.skills), max_rows);
+            index.remember_all(prepared.iter().flat_map(|p| &p.skills));
             let mut memo = Vec::new();
             for p in &prepared {
-                index.memo_from(&table, &p.skills, &mut memo);
+                prop_assert!(index.remembered(&p.skills, &mut memo));
                 prop_assert_eq!(memo.len(), index.vocabulary.len());
-                let in_table = p.skills.iter().all(|s| table.row_of.contains_key(s));
                 for (k, asked) in index.vocabulary.iter().enumerate() {
-                    if in_table {
-                        prop_assert_eq!(memo[k], best_similarity(&p.skills, asked));
-                    } else {
-                        prop_assert!(memo[k].is_nan());
-                    }
+                    prop_assert_eq!(memo[k], best_similarity(&p.skills, asked));
                 }
             }
-            prop_assert!(table.rows() <= max_rows);
         }
 
         /// The nightly pricing's walk must yield every eligible opening within reach whose

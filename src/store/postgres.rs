@@ -61,11 +61,7 @@ impl PgStore {
         conn: &mut sqlx::PgConnection,
         opening: uuid::Uuid,
     ) -> Result<(), StoreError> {
-        sqlx::query("SELECT id FROM openings WHERE id = $1 FOR UPDATE")
-            .bind(opening)
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
+        Self::lock_openings(conn, std::slice::from_ref(&opening)).await
     }
 
     /// [`Self::lock_opening`] for many openings in one statement, taken in id order (as every
