@@ -19,7 +19,8 @@
 //!   `LonLat`, mobility, programme…). No I/O.
 //! - [`matching`]: the pure core. Eligibility, explained scores, candidate index and the LP model
 //!   solved on HiGHS (column generation on one HiGHS model kept between rounds, through the
-//!   `highs` crate; the integer fallback through good_lp). No tokio, sqlx, axum, clock or
+//!   `highs` crate; an integer solve when a move limit makes the LP fractional), and an
+//!   independent check of every proof of optimality (`matching::certify`). No tokio, sqlx, axum, clock or
 //!   environment: everything comes in as arguments, so the same input always gives the same
 //!   output.
 //! - [`store`]: the [`store::Store`] trait and its two backends. The backend is picked once from the

@@ -6,7 +6,17 @@
 use placematch::matching::assign::{
     AssignError, Certificate, Options, Problem, Session, Step, objective_of, solve,
 };
+use placematch::matching::certify::{self, Prices};
 use proptest::prelude::*;
+
+/// `default` cases, or `PROPTEST_CASES` when it is set (the stress script runs 20,000).
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig::with_cases(cases)
+}
 
 #[path = "support/min_cost_flow.rs"]
 mod min_cost_flow;
@@ -142,7 +152,7 @@ fn small_problem() -> impl Strategy<Value = Problem> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(cases(300))]
 
     #[test]
     fn the_lp_optimum_equals_brute_force_and_respects_every_seat(p in small_problem(), k in 1usize..4) {
@@ -179,9 +189,60 @@ proptest! {
         p.max_moves = Some(max_moves);
         let a = solve(&p, &Options { candidates_per_person: 1, ..Options::default() }).expect("solvable");
         prop_assert_eq!(a.objective, brute_force(&p));
+        prop_assert!(a.certified_optimal, "small instances are proven, at a zero gap when fractional");
+        prop_assert!(a.bound > a.objective as f64 - 1.0, "the proven bound {} is short of {}", a.bound, a.objective);
         let moves = p.current_edge.iter().enumerate()
             .filter(|(i, c)| c.is_some() && a.edge_of[*i] != **c).count();
         prop_assert!(moves as u32 <= max_moves);
+    }
+
+    /// The independent check is sound: whatever the prices, it never proves an assignment that
+    /// costs more than the optimum, and its bound never exceeds the optimum.
+    #[test]
+    fn no_prices_make_the_check_prove_an_assignment_worse_than_the_optimum(
+        p in small_capped_problem(),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 6),
+        seat in prop::collection::vec(0.0f64..150.0, 4),
+        group in prop::collection::vec(0.0f64..150.0, 2),
+        keep in 0.0f64..150.0,
+        with_moves in any::<bool>(),
+    ) {
+        let mut p = p;
+        // Some feasible assignment: each person in turn takes a picked pair while it fits.
+        let mut used = vec![0u32; p.openings()];
+        let mut group_used = vec![0u32; p.group_cap.len()];
+        let edge_of: Vec<Option<usize>> = (0..p.people()).map(|i| {
+            let edges = p.start[i]..p.start[i + 1];
+            if edges.is_empty() { return None; }
+            let e = edges.start + picks[i].index(edges.len() + 1);
+            if e == edges.end { return None; }
+            let j = p.edge_opening[e] as usize;
+            let g = p.group_of[j].map(|g| g as usize);
+            let fits = used[j] < p.capacity[j] && g.is_none_or(|g| group_used[g] < p.group_cap[g]);
+            fits.then(|| {
+                used[j] += 1;
+                if let Some(g) = g { group_used[g] += 1; }
+                e
+            })
+        }).collect();
+        if with_moves {
+            // The assignment as what people hold, with one move allowed.
+            p.current_edge = edge_of.clone();
+            p.max_moves = Some(1);
+        }
+        let objective = objective_of(&p, &edge_of);
+        let best = brute_force(&p);
+        let prices = Prices {
+            seat: seat[..p.openings()].to_vec(),
+            group: group[..p.group_cap.len()].to_vec(),
+            keep,
+        };
+        let verdict = certify::verify(&p, &edge_of, objective, &prices, None);
+        prop_assert_eq!(verdict.defect.as_deref(), None);
+        prop_assert!(verdict.bound <= best as f64 + 1e-9, "bound {} above the optimum {}", verdict.bound, best);
+        if verdict.proves_optimal() {
+            prop_assert_eq!(objective, best);
+        }
     }
 
     #[test]
@@ -190,6 +251,63 @@ proptest! {
         let b = solve(&p, &Options::default()).unwrap();
         prop_assert_eq!(a, b);
     }
+}
+
+/// The case the issue found (shrunk by proptest): person 0 holds opening 1 at 27, person 2
+/// holds opening 2 at 50, exactly what staying out costs it; with one move, withdrawing person
+/// 2 lets person 1 take opening 2 at 115 instead of 116 out. The LP is fractional and does not
+/// need person 1's pair, so an integer solve over the LP's columns alone answers 193.
+fn a_tie_with_staying_out_under_a_move_limit() -> Problem {
+    let mut p = problem(
+        vec![101, 116, 50],
+        vec![0, 1, 1, 0],
+        vec![(0, 1, 27), (0, 2, 0), (1, 0, 0), (1, 2, 115), (2, 2, 50)],
+    );
+    p.group_of = (0..4).map(|j| Some(j % 2)).collect();
+    p.group_cap = vec![1, 1];
+    p.current_edge = vec![Some(0), None, Some(4)];
+    p.max_moves = Some(1);
+    p
+}
+
+#[test]
+fn a_fractional_lp_under_a_move_limit_is_solved_to_the_integer_optimum_and_proven() {
+    let p = a_tie_with_staying_out_under_a_move_limit();
+    assert_eq!(brute_force(&p), 192);
+    for k in 1..4 {
+        let a = solve(
+            &p,
+            &Options {
+                candidates_per_person: k,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(a.objective, 192, "{k} candidates");
+        assert_eq!(a.opening_of, vec![Some(1), Some(2), None]);
+        assert!(a.certified_optimal);
+        assert!(a.bound > 191.0, "bound {}", a.bound);
+    }
+}
+
+#[test]
+fn the_check_refuses_the_answer_an_integer_solve_over_too_few_columns_gave() {
+    let p = a_tie_with_staying_out_under_a_move_limit();
+    // 193: everyone keeps what they hold, person 1 out. An integer solve over the first LP's
+    // columns (which lack person 1's pair to opening 2) proves 193 over those columns only.
+    let kept = vec![Some(0), None, Some(4)];
+    let prices = Prices {
+        seat: vec![0.0; 4],
+        group: vec![0.0; 2],
+        keep: 0.0,
+    };
+    let columns = certify::IntegerBound {
+        columns: vec![0, 1, 2, 4],
+        bound: 193.0,
+    };
+    let verdict = certify::verify(&p, &kept, 193, &prices, Some(&columns));
+    assert!(!verdict.proves_optimal(), "{verdict:?}");
+    assert!(verdict.bound <= 192.0);
 }
 
 #[test]
@@ -344,7 +462,7 @@ fn listed_only(p: &Problem, listed: &[bool]) -> Problem {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(cases(300))]
 
     /// What the nightly run does, on small problems with host caps: list each person's
     /// cheapest pairs only, solve, add the pairs left out that the certificate flags, until it
@@ -394,7 +512,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(cases(300))]
 
     /// The nightly run keeps one LP for all its rounds: a session that solved some pairs and is
     /// then given more (some named as its new columns, the others left to its pricing) must

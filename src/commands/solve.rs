@@ -1,5 +1,6 @@
 //! `placematch solve --instance FILE [--assignment OUT]`: the global assignment of a plain instance
-//! file, with the dual-price check, as one JSON line.
+//! file (host groups, current pairs and a move limit included when the file has them), with its
+//! independently checked proof of optimality, as one JSON line.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,6 +31,10 @@ pub struct SolveReport {
     pub objective: i64,
     pub assigned: usize,
     pub certified_optimal: bool,
+    /// The lower bound on the optimum that the independent check proved (`null` when none).
+    pub bound: Option<f64>,
+    /// People who held an opening (the file's `current` section) and end elsewhere or on none.
+    pub moves: usize,
     pub seconds: f64,
     pub read_seconds: f64,
     pub solve_seconds: f64,
@@ -71,6 +76,13 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
         objective: result.objective,
         assigned: result.assigned(),
         certified_optimal: result.certified_optimal,
+        bound: result.bound.is_finite().then_some(result.bound),
+        moves: problem
+            .current_edge
+            .iter()
+            .zip(&result.edge_of)
+            .filter(|(held, chosen)| held.is_some() && held != chosen)
+            .count(),
         seconds: started.elapsed().as_secs_f64(),
         read_seconds,
         solve_seconds,

@@ -5,21 +5,25 @@
 //! Exact and fast at once, by column generation: the LP is built on each person's K cheapest
 //! pairs only; the dual prices of its optimum then price every pair left out (its reduced cost);
 //! any pair that would improve the optimum is added and the LP solved again, until none would.
-//! Only then is the result reported as certified optimal. Without side constraints the
-//! transportation LP has integral optima; the solution is checked for integrality and never
-//! rounded: a fractional optimum (possible with intake caps or a move limit) is re-solved with
-//! integer variables on the generated columns (a good_lp model), and certified only if it meets
-//! the LP bound.
+//! Without a move limit the LP is a min-cost flow (host caps nest), so its optima are integral;
+//! the solution is checked for integrality and never rounded. A move limit can make the optimum
+//! fractional: the assignment then comes from an integer solve (HiGHS's MIP, at a zero gap) over
+//! the LP's columns and every pair whose reduced cost lies within the gap between the LP's bound
+//! and the integer answer, since only those can be part of a better assignment.
+//!
+//! Nothing is reported as certified optimal on the solver's word: every result goes through the
+//! independent check of [`certify`], which recomputes the assignment's cost and a lower bound from
+//! the problem and the prices alone. A result whose proof fails it is reported as not certified
+//! and logged as a defect.
 //!
 //! The restricted LP lives in one HiGHS instance for the whole solve, and across solves of a
 //! [`Session`]: added columns start from the last optimal basis, so a round of pricing costs a
 //! few simplex iterations, not a solve from scratch (measured on the nightly run of a 50,000 x
 //! 10,000 office: rounds went from 3–9 s each to well under one). good_lp rebuilds its model on
-//! every solve and has no call to add a column to a solved one, so this LP is built with the
-//! `highs` crate, the binding good_lp's HiGHS backend is made of.
+//! every solve and has no call to add a column to a solved one, so the LP and the MIP are built
+//! with the `highs` crate, the binding good_lp's HiGHS backend is made of.
 
-use good_lp::solvers::highs::{HighsPresolveType, highs};
-use good_lp::{Expression, ProblemVariables, Solution as _, SolverModel, Variable, variable};
+use super::certify::{self, IntegerBound, Prices as ProofPrices};
 
 /// A capacitated assignment problem, edges grouped by person (compressed rows).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -239,8 +243,12 @@ pub struct Assignment {
     pub opening_of: Vec<Option<u32>>,
     /// Total cost: assigned edges plus unassigned penalties. Exact (integers).
     pub objective: i64,
-    /// True only when the pricing check found no improving pair and the solution met the bound.
+    /// True only when the solver proved the result optimal and the independent check
+    /// ([`certify::verify`]) confirmed the proof from scratch.
     pub certified_optimal: bool,
+    /// The lower bound on the optimum that the independent check found (the objective, or
+    /// within one unit of it, when certified).
+    pub bound: f64,
     /// LP solves.
     pub rounds: usize,
     /// Columns in the last LP.
@@ -254,40 +262,66 @@ pub struct Assignment {
 
 /// Dual prices that prove an assignment optimal over the problem's pairs, for callers that list
 /// only some pairs of each person: a pair left out, of cost `c` for person `i` and opening `j`,
-/// could improve the optimum only when `c + seat[j] < person[i]` (its reduced cost is negative).
-/// When no pair left out does, the assignment is optimal over every pair. Pairs left out must not
-/// be anyone's current edge.
+/// could improve the optimum only when its reduced cost `c + seat[j] - person[i]` is below
+/// `slack`. When no pair left out does, the assignment is optimal over every pair. Pairs left
+/// out must not be anyone's current edge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// Per opening: what taking one of its seats is worth to the others (its seat price plus its
-    /// host's cap price); infinite for an opening without seats.
+    /// host's cap price); infinite for an opening without seats or whose host takes no one.
     pub seat: Vec<f64>,
     /// Per person: the cost, seat price included, that a new pair must beat.
     pub person: Vec<f64>,
+    /// How far above zero a reduced cost may be and the pair still lower the optimum: zero when
+    /// the prices alone prove it; the gap between the prices' bound and the integer optimum
+    /// (less half a unit) when an integer solve closed it, since a pair that costs its
+    /// assignment less than that gap above the bound could still beat the optimum.
+    pub slack: f64,
 }
 
 impl Certificate {
-    /// True when a pair left out of cost `cost`, of person `i` and opening `j`, would lower the
+    /// True when a pair left out of cost `cost`, of person `i` and opening `j`, could lower the
     /// optimum.
     pub fn improves(&self, i: usize, j: usize, cost: i64) -> bool {
-        self.reduced_cost(i, j, cost) < -EPS
+        self.reduced_cost(i, j, cost) < self.slack - EPS
     }
 
-    /// The pair's reduced cost: negative when it would lower the optimum.
+    /// The pair's reduced cost: below [`Self::slack`] when it could lower the optimum.
     pub fn reduced_cost(&self, i: usize, j: usize, cost: i64) -> f64 {
         cost as f64 + self.seat[j] - self.person[i]
+    }
+
+    /// The cost, seat price included, under which a pair of person `i` could lower the
+    /// optimum: `cost + seat[j] < threshold(i)` exactly when [`Self::improves`] (up to EPS).
+    pub fn threshold(&self, i: usize) -> f64 {
+        self.person[i] + self.slack
+    }
+
+    /// The certificate of prices that the independent check turned into a bound: each seat's
+    /// price with its host's, each person's repaired term.
+    fn of(p: &Problem, prices: &ProofPrices, verdict: &certify::Verdict) -> Self {
+        let group = |j: usize| p.group_of.get(j).copied().flatten().map(|g| g as usize);
+        Self {
+            seat: (0..p.openings())
+                .map(|j| {
+                    if p.capacity[j] == 0 || group(j).is_some_and(|g| p.group_cap[g] == 0) {
+                        return f64::INFINITY;
+                    }
+                    prices.seat[j].max(0.0) + group(j).map_or(0.0, |g| prices.group[g].max(0.0))
+                })
+                .collect(),
+            person: verdict
+                .person_term
+                .iter()
+                .zip(&p.unassigned_cost)
+                .map(|(t, u)| *u as f64 + t)
+                .collect(),
+            slack: (verdict.objective as f64 - verdict.lagrangian - 0.5).max(0.0),
+        }
     }
 }
 
 impl Assignment {
-    /// Keeps the certificate of a certified result.
-    fn with_certificate(mut self, certificate: Certificate) -> Self {
-        if self.certified_optimal {
-            self.certificate = Some(certificate);
-        }
-        self
-    }
-
     pub fn assigned(&self) -> usize {
         self.opening_of.iter().filter(|o| o.is_some()).count()
     }
@@ -464,10 +498,12 @@ fn column_generation(
         // restricted LP's person duals (degenerate, not unique) would price more pairs in.
         let (bound, person_term) = result.lagrangian_bound(problem, owner, useful);
         if bound >= result.objective - 1e-6 {
-            tracing::debug!("assignment: certified by the Lagrangian bound");
-            let certificate = result.certificate(problem, &person_term);
-            return finish(problem, owner, &lp.edges, options, result, rounds)
-                .map(|a| Step::Solved(a.with_certificate(certificate)));
+            tracing::debug!("assignment: the LP is optimal by the Lagrangian bound");
+            let prices = result.prices();
+            return finish(
+                problem, owner, useful, lp, options, &result, prices, rounds, true,
+            )
+            .map(Step::Solved);
         }
         // Price every pair left out.
         let mut added = 0usize;
@@ -510,10 +546,12 @@ fn column_generation(
             && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
         {
             match check_residual(problem, &edge_of, useful) {
-                Residual::Optimal(certificate) => {
-                    tracing::debug!("assignment: certified by the residual network");
-                    return finish(problem, owner, &lp.edges, options, result, rounds)
-                        .map(|a| Step::Solved(a.with_certificate(certificate)));
+                Residual::Optimal(prices) => {
+                    tracing::debug!("assignment: optimal by the residual network");
+                    return finish(
+                        problem, owner, useful, lp, options, &result, prices, rounds, true,
+                    )
+                    .map(Step::Solved);
                 }
                 Residual::Improving(pairs) => {
                     for e in pairs {
@@ -531,19 +569,23 @@ fn column_generation(
         added += cycle_columns;
         if added == 0 {
             // No pair prices in: the LP's own duals prove it optimal over every pair.
-            tracing::debug!("assignment: certified by the LP duals");
-            let certificate = result.certificate(problem, &result.person_dual);
-            return finish(problem, owner, &lp.edges, options, result, rounds)
-                .map(|a| Step::Solved(a.with_certificate(certificate)));
+            tracing::debug!("assignment: the LP is optimal by its duals");
+            let prices = result.prices();
+            return finish(
+                problem, owner, useful, lp, options, &result, prices, rounds, true,
+            )
+            .map(Step::Solved);
         }
         if one_round {
             return Ok(Step::Priced(result.certificate(problem, &person_term)));
         }
         if rounds >= options.max_rounds {
             // Give an honest answer: feasible, not certified.
-            let mut result = finish(problem, owner, &lp.edges, options, result, rounds)?;
-            result.certified_optimal = false;
-            return Ok(Step::Solved(result));
+            let prices = result.prices();
+            return finish(
+                problem, owner, useful, lp, options, &result, prices, rounds, false,
+            )
+            .map(Step::Solved);
         }
     }
 }
@@ -780,12 +822,15 @@ impl ColumnLp {
             .map(|(&(i, _, cost), &v)| (cost - p.unassigned_cost[i as usize]) as f64 * v)
             .sum::<f64>()
             + constant as f64;
+        // A row's dual has the sign of its side (at most for seats and caps, at least for the
+        // move limit); one of the other sign, which HiGHS's tolerances allow, would make the
+        // Lagrangian bound below invalid, so it is taken as zero.
         Ok(LpResult {
             values,
             person_dual: duals[..n].to_vec(),
-            opening_dual: duals[n..n + m].to_vec(),
-            group_dual: duals[n + m..n + m + g].to_vec(),
-            move_dual: self.move_row.map_or(0.0, |r| duals[r]),
+            opening_dual: duals[n..n + m].iter().map(|d| d.min(0.0)).collect(),
+            group_dual: duals[n + m..n + m + g].iter().map(|d| d.min(0.0)).collect(),
+            move_dual: self.move_row.map_or(0.0, |r| duals[r].max(0.0)),
             objective,
         })
     }
@@ -911,14 +956,30 @@ impl LpResult {
         (bound, person_term)
     }
 
-    /// The prices that prove the LP optimal, with `person_dual` as each person's dual (feasible
-    /// for every listed pair), for pairs not listed: a pair is not current, so the move dual
-    /// plays no part.
+    /// The LP's row prices, for the independent check.
+    fn prices(&self) -> ProofPrices {
+        ProofPrices {
+            seat: self.opening_dual.iter().map(|d| -d).collect(),
+            group: self.group_dual.iter().map(|d| -d).collect(),
+            keep: self.move_dual,
+        }
+    }
+
+    /// The LP's prices, with `person_dual` as each person's dual (feasible for every listed
+    /// pair), for pricing pairs not listed: a pair is not current, so the move dual plays no
+    /// part.
     fn certificate(&self, p: &Problem, person_dual: &[f64]) -> Certificate {
         Certificate {
+            slack: 0.0,
             seat: (0..p.openings())
                 .map(|j| {
-                    if p.capacity[j] == 0 {
+                    let closed_group = p
+                        .group_of
+                        .get(j)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|g| p.group_cap[g as usize] == 0);
+                    if p.capacity[j] == 0 || closed_group {
                         return f64::INFINITY;
                     }
                     let group = p
@@ -954,100 +1015,111 @@ impl LpResult {
     }
 }
 
-/// The MIP on the given columns (integer variables), built with good_lp: a one-off solve for
-/// the rare fractional LP optimum under host caps or a move limit. Its result has values and
-/// objective only.
+/// An integer solve over some columns: the values, the total cost, the solver's proven lower
+/// bound over the assignments that use only those columns, and whether it closed the gap.
+struct Mip {
+    values: Vec<f64>,
+    objective: f64,
+    bound: f64,
+    optimal: bool,
+}
+
+/// The MIP on the given columns (0/1 variables), on HiGHS: for the LP optimum that a move limit
+/// can make fractional. Asked for a zero gap; an answer at a time limit is feasible, not optimal.
 fn solve_mip(
     p: &Problem,
     owner: &[u32],
     columns: &[usize],
     options: &Options,
-) -> Result<LpResult, AssignError> {
-    let constant: i64 = p.unassigned_cost.iter().sum();
-    let empty = LpResult::empty(p);
+) -> Result<Mip, AssignError> {
+    let constant = p.unassigned_cost.iter().sum::<i64>() as f64;
     if columns.is_empty() {
-        return Ok(empty);
+        return Ok(Mip {
+            values: vec![],
+            objective: constant,
+            bound: constant,
+            optimal: true,
+        });
     }
-    let mut vars = ProblemVariables::new();
-    let xs: Vec<Variable> = columns
-        .iter()
-        .map(|_| vars.add(variable().min(0.0).max(1.0).integer()))
-        .collect();
-    let mut objective = Expression::with_capacity(columns.len());
-    for (&e, &x) in columns.iter().zip(&xs) {
-        let i = owner[e] as usize;
-        objective.add_mul((p.edge_cost[e] - p.unassigned_cost[i]) as f64, x);
-    }
-    let mut model = vars
-        .minimise(objective)
-        .using(highs)
-        .set_presolve(HighsPresolveType::Off)
-        .set_threads(1);
-    if let Some(t) = options.time_limit_seconds {
-        model = model.set_time_limit(t);
-    }
-
-    let mut by_person: Vec<Vec<Variable>> = vec![Vec::new(); p.people()];
-    let mut by_opening: Vec<Vec<Variable>> = vec![Vec::new(); p.openings()];
-    let mut by_group: Vec<Vec<Variable>> = vec![Vec::new(); p.group_cap.len()];
-    let mut kept: Vec<Variable> = Vec::new();
-    for (&e, &x) in columns.iter().zip(&xs) {
+    let (n, m) = (p.people(), p.openings());
+    let mut rows_of = highs::ColProblem::default();
+    let mut rows = Vec::with_capacity(n + m + p.group_cap.len() + 1);
+    rows.extend((0..n).map(|_| rows_of.add_row(..=1.0)));
+    rows.extend(p.capacity.iter().map(|&c| rows_of.add_row(..=f64::from(c))));
+    rows.extend(
+        p.group_cap
+            .iter()
+            .map(|&c| rows_of.add_row(..=f64::from(c))),
+    );
+    // At most M moves: at least (holders - M) people keep their current edge, every current
+    // edge being among the columns (the LP starts with them).
+    let holders = p.current_edge.iter().flatten().count();
+    let keep_row = match p.max_moves {
+        Some(limit) if (limit as usize) < holders => {
+            Some(rows_of.add_row((holders - limit as usize) as f64..))
+        }
+        _ => None,
+    };
+    for &e in columns {
         let i = owner[e] as usize;
         let j = p.edge_opening[e] as usize;
-        by_person[i].push(x);
-        by_opening[j].push(x);
-        if p.is_current(e, i) {
-            kept.push(x);
-        }
+        let mut factors = Vec::with_capacity(4);
+        factors.push((rows[i], 1.0));
+        factors.push((rows[n + j], 1.0));
         if let Some(Some(g)) = p.group_of.get(j) {
-            by_group[*g as usize].push(x);
+            factors.push((rows[n + m + *g as usize], 1.0));
         }
+        if let Some(r) = keep_row
+            && p.is_current(e, i)
+        {
+            factors.push((r, 1.0));
+        }
+        let cost = (p.edge_cost[e] - p.unassigned_cost[i]) as f64;
+        rows_of.add_integer_column(cost, 0.0..=1.0, factors);
     }
-    let sum = |vars: &[Variable]| -> Expression {
-        let mut lhs = Expression::with_capacity(vars.len());
-        for &v in vars {
-            lhs.add_mul(1.0, v);
+    let mut model = rows_of
+        .try_optimise(highs::Sense::Minimise)
+        .map_err(|e| AssignError::Solver(format!("building the MIP: {e:?}")))?;
+    model.make_quiet();
+    set_option(&mut model, "threads", 1)?;
+    // Costs are integers: only a zero gap proves the optimum (HiGHS's default relative gap of
+    // 1e-4 would accept thousands of units on a territory's objective).
+    set_option(&mut model, "mip_rel_gap", 0.0)?;
+    set_option(&mut model, "mip_abs_gap", 1e-6)?;
+    if let Some(t) = options.time_limit_seconds {
+        set_option(&mut model, "time_limit", t)?;
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| AssignError::Solver(format!("{e:?}")))?;
+    let optimal = match solved.status() {
+        highs::HighsModelStatus::Optimal => true,
+        highs::HighsModelStatus::ReachedTimeLimit
+            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible =>
+        {
+            false
         }
-        lhs
+        highs::HighsModelStatus::ReachedTimeLimit => return Err(AssignError::TimeLimit),
+        highs::HighsModelStatus::Infeasible => {
+            return Err(AssignError::Solver("infeasible restricted problem".into()));
+        }
+        other => return Err(AssignError::Solver(format!("{other:?}"))),
     };
-    for v in by_person.iter().filter(|v| !v.is_empty()) {
-        model.add_constraint(sum(v).leq(1.0));
-    }
-    for (j, v) in by_opening.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
-        model.add_constraint(sum(v).leq(f64::from(p.capacity[j])));
-    }
-    for (g, v) in by_group.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
-        model.add_constraint(sum(v).leq(f64::from(p.group_cap[g])));
-    }
-    // At most M moves: at least (holders - M) people keep their current edge.
-    let holders = p.current_edge.iter().flatten().count();
-    if let Some(m) = p.max_moves
-        && (m as usize) < holders
-        && !kept.is_empty()
-    {
-        model.add_constraint(sum(&kept).geq((holders - m as usize) as f64));
-    }
-
-    let solution = model.solve().map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => {
-            AssignError::Solver("infeasible restricted problem".into())
-        }
-        other => AssignError::Solver(other.to_string()),
-    })?;
-    if matches!(solution.status(), good_lp::SolutionStatus::TimeLimit) {
-        return Err(AssignError::TimeLimit);
-    }
-    let values: Vec<f64> = xs.iter().map(|&x| solution.value(x)).collect();
-    let objective: f64 = columns
+    let values = solved.get_solution().columns().to_vec();
+    let objective = columns
         .iter()
         .zip(&values)
         .map(|(&e, &v)| (p.edge_cost[e] - p.unassigned_cost[owner[e] as usize]) as f64 * v)
         .sum::<f64>()
-        + constant as f64;
-    Ok(LpResult {
+        + constant;
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .map_or(f64::NEG_INFINITY, |b| b + constant);
+    Ok(Mip {
         values,
         objective,
-        ..empty
+        bound,
+        optimal,
     })
 }
 
@@ -1058,25 +1130,16 @@ fn integral_choice(
     columns: &[usize],
     values: &[f64],
 ) -> Option<Vec<Option<usize>>> {
-    let mut edge_of = vec![None; p.people()];
-    for (&e, &v) in columns.iter().zip(values) {
-        if (v - v.round()).abs() > 1e-6 {
-            return None;
-        }
-        if v > 0.5 {
-            edge_of[owner[e] as usize] = Some(e);
-        }
-    }
-    Some(edge_of)
+    read_choice(p, owner, columns, values).ok()
 }
 
 /// What the residual network of an integral assignment says about it.
 #[derive(Debug, Clone, PartialEq)]
 enum Residual {
     /// Shortest-path potentials exist over every useful pair: no pair can improve the
-    /// assignment, which is therefore optimal over the whole problem. The potentials, as prices,
-    /// prove it for pairs not listed too.
-    Optimal(Certificate),
+    /// assignment, which is therefore optimal over the whole problem. The potentials, as row
+    /// prices, prove it (to the independent check, and for pairs not listed too).
+    Optimal(ProofPrices),
     /// A negative cycle: exchanging along it lowers the cost. Its person-to-opening pairs are
     /// the columns that the LP lacks (or, if it has them all, a solver fault).
     Improving(Vec<usize>),
@@ -1283,36 +1346,28 @@ fn check_residual(
     } else if budget == 0 {
         Residual::Unknown
     } else {
-        // A new arc i → j keeps every potential feasible when dist[j] <= dist[i] + c, so no
-        // cycle through it is negative. A node nothing reaches holds nobody: its only arc goes
-        // upstream, so the upstream's potential is feasible for it (the sink's is 0), or none
-        // when the upstream is a group at its cap.
-        let potential = |v: usize| (dist[v] != i64::MAX).then_some(dist[v]);
-        let group_potential =
-            |g: usize| potential(n + m + g).or((group_used[g] < p.group_cap[g]).then_some(0));
-        Residual::Optimal(Certificate {
-            seat: (0..m)
-                .map(|j| {
-                    if p.capacity[j] == 0 {
-                        return f64::INFINITY;
-                    }
-                    let reached = potential(n + j).or_else(|| match group_of(j) {
-                        Some(g) => group_potential(g),
-                        None => Some(0),
-                    });
-                    reached.map_or(f64::INFINITY, |d| -(d as f64))
-                })
-                .collect(),
-            person: dist[..n]
-                .iter()
-                .map(|&d| {
-                    if d == i64::MAX {
-                        f64::INFINITY
-                    } else {
-                        -(d as f64)
-                    }
-                })
-                .collect(),
+        // The potentials as row prices (a min-cost flow's optimal duals): a seat's price is
+        // how far its opening's potential lies below its upstream's (zero while it has a free
+        // seat, which the residual arc to the upstream ensures), a cap's how far its group's
+        // lies below the sink's. A node nothing reaches holds nobody and no useful pair leads
+        // to it: its price is zero.
+        let potential = |v: usize| (dist[v] != i64::MAX).then_some(dist[v] as f64);
+        let group: Vec<f64> = (0..groups)
+            .map(|g| potential(n + m + g).map_or(0.0, |d| (-d).max(0.0)))
+            .collect();
+        let seat: Vec<f64> = (0..m)
+            .map(|j| {
+                let up = match group_of(j) {
+                    Some(g) => potential(n + m + g).unwrap_or(0.0),
+                    None => 0.0,
+                };
+                potential(n + j).map_or(0.0, |d| (up - d).max(0.0))
+            })
+            .collect();
+        Residual::Optimal(ProofPrices {
+            seat,
+            group,
+            keep: 0.0,
         })
     }
 }
@@ -1320,58 +1375,130 @@ fn check_residual(
 /// Most negative cycles collected in one residual search before the LP is solved again.
 const MAX_CYCLES: usize = 4096;
 
-/// Reads the assignment off a certified LP optimum; re-solves with integers if it is fractional.
+/// Reads the assignment off an LP optimum (`proven`: optimal over every pair, by the solver's own
+/// reckoning), solving with integers when it is fractional, and has the independent check
+/// ([`certify::verify`]) confirm the proof: only then is the result certified.
+///
+/// A fractional LP's bound may lie below the integer optimum. Every assignment costs at least
+/// the LP's Lagrangian bound plus the reduced costs of the pairs it uses, so an assignment that
+/// beats the integer solve's answer uses only pairs whose reduced cost is within the gap: those
+/// all join the integer solve's columns, until the solve over them finds nothing better.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     p: &Problem,
     owner: &[u32],
-    columns: &[usize],
+    useful: &dyn Fn(usize) -> bool,
+    restricted: &Restricted,
     options: &Options,
-    lp: LpResult,
+    lp: &LpResult,
+    prices: ProofPrices,
     rounds: usize,
+    proven: bool,
 ) -> Result<Assignment, AssignError> {
+    let columns = &restricted.edges;
     let fractional = columns
         .iter()
         .zip(&lp.values)
         .find(|(_, v)| (**v - v.round()).abs() > 1e-6);
-    let (values, certified) = match fractional {
-        None => (lp.values, true),
+    let (edge_of, claimed, integer, column_count) = match fractional {
+        None => (
+            read_choice(p, owner, columns, &lp.values)?,
+            proven,
+            None,
+            columns.len(),
+        ),
         Some((&e, &value)) if p.group_cap.is_empty() && p.max_moves.is_none() => {
             // A pure transportation LP has integral vertices: a fractional answer is a solver
             // fault, not something to round.
             return Err(AssignError::NotIntegral { edge: e, value });
         }
         Some(_) => {
-            // Side constraints can make the LP optimum fractional: solve the same columns with
-            // integer variables. The LP bound is certified (no improving column), so an integer
-            // solution that reaches its ceiling is optimal.
-            let mip = solve_mip(p, owner, columns, options)?;
-            let bound = (lp.objective - 1e-6).ceil();
-            let certified = (mip.objective - bound).abs() < 0.5;
-            (mip.values, certified)
+            let (bound, person_term) = lp.lagrangian_bound(p, owner, useful);
+            let mut columns = columns.clone();
+            let mut inside = restricted.in_lp.clone();
+            loop {
+                let mip = solve_mip(p, owner, &columns, options)?;
+                // Pairs that an assignment costing at least one unit less could use.
+                let within = mip.objective - 1.0 - bound + 1e-6;
+                let before = columns.len();
+                if proven {
+                    for (e, &i) in owner.iter().enumerate() {
+                        if inside[e] || !useful(e) {
+                            continue;
+                        }
+                        let i = i as usize;
+                        let d = lp.reduced_cost(p, e, i) + lp.person_dual[i] - person_term[i];
+                        if d <= within {
+                            inside[e] = true;
+                            columns.push(e);
+                        }
+                    }
+                }
+                if columns.len() == before {
+                    let edge_of = read_choice(p, owner, &columns, &mip.values)?;
+                    let count = columns.len();
+                    let integer = IntegerBound {
+                        columns,
+                        bound: mip.bound,
+                    };
+                    break (edge_of, proven && mip.optimal, Some(integer), count);
+                }
+                tracing::debug!(
+                    added = columns.len() - before,
+                    gap = mip.objective - bound,
+                    "assignment: the integer solve takes in the pairs within its gap"
+                );
+            }
         }
     };
-    let mut opening_of = vec![None; p.people()];
+    let objective = objective_of(p, &edge_of);
+    let verdict = certify::verify(p, &edge_of, objective, &prices, integer.as_ref());
+    let certified = claimed && verdict.proves_optimal();
+    if claimed && !certified {
+        tracing::error!(
+            objective,
+            bound = verdict.bound,
+            gap = verdict.gap(),
+            defect = verdict
+                .defect
+                .as_deref()
+                .unwrap_or("the bound is short of the objective"),
+            "assignment: defect: the solver's proof of optimality failed the independent check; the result is reported as not certified"
+        );
+    }
+    let certificate = certified.then(|| Certificate::of(p, &prices, &verdict));
+    Ok(Assignment {
+        opening_of: edge_of
+            .iter()
+            .map(|e| e.map(|e| p.edge_opening[e]))
+            .collect(),
+        objective,
+        certified_optimal: certified,
+        bound: verdict.bound,
+        rounds,
+        columns: column_count,
+        edge_of,
+        certificate,
+    })
+}
+
+/// The edge chosen per person from 0/1 column values; a fractional value is an error.
+fn read_choice(
+    p: &Problem,
+    owner: &[u32],
+    columns: &[usize],
+    values: &[f64],
+) -> Result<Vec<Option<usize>>, AssignError> {
     let mut edge_of = vec![None; p.people()];
-    for (&e, &v) in columns.iter().zip(&values) {
+    for (&e, &v) in columns.iter().zip(values) {
         if (v - v.round()).abs() > 1e-6 {
             return Err(AssignError::NotIntegral { edge: e, value: v });
         }
         if v > 0.5 {
-            let i = owner[e] as usize;
-            opening_of[i] = Some(p.edge_opening[e]);
-            edge_of[i] = Some(e);
+            edge_of[owner[e] as usize] = Some(e);
         }
     }
-    let objective = objective_of(p, &edge_of);
-    Ok(Assignment {
-        opening_of,
-        objective,
-        certified_optimal: certified,
-        rounds,
-        columns: columns.len(),
-        edge_of,
-        certificate: None,
-    })
+    Ok(edge_of)
 }
 
 /// Exact objective of an assignment given as one edge (or none) per person.
@@ -1470,9 +1597,13 @@ mod tests {
         );
         p.group_of = vec![Some(0), Some(0), None, None];
         p.group_cap = vec![2];
-        let Residual::Optimal(c) = check_residual(&p, &[Some(0), Some(1), None], &|_| true) else {
+        let chosen = [Some(0), Some(1), None];
+        let Residual::Optimal(prices) = check_residual(&p, &chosen, &|_| true) else {
             panic!("the optimum must be certified");
         };
+        let verdict = certify::verify(&p, &chosen, 130, &prices, None);
+        assert!(verdict.proves_optimal(), "{verdict:?}");
+        let c = Certificate::of(&p, &prices, &verdict);
         for i in 0..p.people() {
             for e in p.start[i]..p.start[i + 1] {
                 let j = p.edge_opening[e] as usize;

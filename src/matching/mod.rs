@@ -7,7 +7,10 @@
 //! - [`skills`]: skill text normalisation and fuzzy similarity.
 //! - [`suggest`](mod@suggest): a grid and an R-tree of openings, and the explained suggestions for one
 //!   person.
-//! - [`assign`]: the global assignment LP with good_lp + HiGHS and dual-price certification.
+//! - [`assign`]: the global assignment on HiGHS (an LP kept between rounds of column generation,
+//!   a MIP when a move limit makes the LP fractional) and its proof of optimality.
+//! - [`certify`]: the independent check of that proof, from the problem, the assignment and the
+//!   prices alone; nothing is reported as certified without it.
 //! - [`rebalance`]: a territory's nightly assignment with its stability rules and report.
 //! - [`instance`]: the plain assignment instance file format.
 //!
@@ -25,6 +28,7 @@
 //! ```
 
 pub mod assign;
+pub mod certify;
 pub mod evaluate;
 mod grid;
 pub mod instance;

@@ -205,7 +205,7 @@ struct Priced {
 ///
 /// A pair left out of person `i`'s list costs at least `floor[i]`, and at least what a perfect
 /// fit at its distance costs; it can improve only if its opening's seat price is below
-/// `certificate.person[i]` minus that. The openings around the person are walked ring by ring
+/// `certificate.threshold(i)` minus that. The openings around the person are walked ring by ring
 /// ([`for_each_affordable`]), so full openings in demand (high prices) and far ones are never
 /// assessed for people whose best pairs are far from winning a seat. After a first round
 /// (`last`), a person whose threshold has not risen walks only the openings whose seat price
@@ -226,7 +226,7 @@ fn price_left_out(
     let fallen = last.map(|l| index.priced_slots(seat, |j| seat[j] < l.certificate.seat[j]));
     // Whom a person's walk must meet: every opening, or those whose price fell.
     let walks_all = |i: usize| {
-        last.is_none_or(|l| l.truncated[i] || certificate.person[i] > l.certificate.person[i])
+        last.is_none_or(|l| l.truncated[i] || certificate.threshold(i) > l.certificate.threshold(i))
     };
     let per_person = on_every_core(prepared.len(), |memo: &mut Vec<f64>, i| {
         if floor[i] == i64::MAX {
@@ -235,7 +235,7 @@ fn price_left_out(
         let listed = &found[i].pairs;
         let current = current[i];
         let test = PriceTest {
-            threshold: certificate.person[i],
+            threshold: certificate.threshold(i),
             floor: floor[i],
             extra_cost: move_penalty(current, config),
         };
