@@ -251,10 +251,11 @@ pub fn verify(
             }
             let mut outside = f64::INFINITY;
             for i in 0..n {
-                for e in problem.start[i]..problem.start[i + 1] {
+                let edges = problem.start[i]..problem.start[i + 1];
+                for (e, &inside) in edges.clone().zip(&inside[edges]) {
                     let matters =
                         problem.edge_cost[e] < problem.unassigned_cost[i] || current(i) == Some(e);
-                    if inside[e] || !matters {
+                    if inside || !matters {
                         continue;
                     }
                     if let Some(d) = priced(i, e) {
