@@ -232,3 +232,48 @@ fn a_bad_instance_file_fails_with_its_line_number() {
     assert!(stderr.contains("line 5"), "{stderr}");
     assert!(stderr.contains("opening of edge 1"), "{stderr}");
 }
+
+#[test]
+fn the_solve_command_reads_host_groups_current_pairs_and_a_move_limit() {
+    // The case of a tie with staying out under one move: person 0 holds opening 1, person 2
+    // holds opening 2 at its cost of staying out; the optimum withdraws person 2 so that person
+    // 1 takes opening 2 (192). Without the sections the same pairs give 0 + 116 + 50: person 0
+    // takes opening 2 at 0 and the others stay out, two moves that the limit forbids.
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = "3 4 5\n101 116 50\n0 1 1 0\n0 1 27\n0 2 0\n1 0 0\n1 2 115\n2 2 50\n";
+    let with_sections = dir.path().join("moves.txt");
+    std::fs::write(
+        &with_sections,
+        format!("{pairs}groups 2\n0 1 0 1\n1 1\ncurrent 2\n0 1\n2 2\nmoves 1\n"),
+    )
+    .unwrap();
+    let out = placematch(&["solve", "--instance", with_sections.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["objective"], 192);
+    assert_eq!(report["certified_optimal"], true);
+    assert_eq!(report["moves"], 1);
+    assert!(report["bound"].as_f64().unwrap() > 191.0);
+
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, pairs).unwrap();
+    let out = placematch(&["solve", "--instance", plain.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["objective"], 116 + 50);
+    assert_eq!(report["moves"], 0);
+
+    let wrong = dir.path().join("wrong.txt");
+    std::fs::write(&wrong, format!("{pairs}current 1\n1 3\n")).unwrap();
+    let out = placematch(&["solve", "--instance", wrong.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 10"), "{stderr}");
+    assert!(
+        stderr.contains("person 1 has no edge to opening 3"),
+        "{stderr}"
+    );
+}
