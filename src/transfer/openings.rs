@@ -337,7 +337,8 @@ pub fn write_csv(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(exported_columns())?;
     for r in rows {
-        w.write_record(record(r, refs.get(&r.organisation_id).map(String::as_str)))?;
+        let cells = record(r, refs.get(&r.organisation_id).map(String::as_str));
+        w.write_record(cells.iter().map(|c| super::cells::guard(c).into_owned()))?;
     }
     w.flush()
 }

@@ -185,7 +185,11 @@ pub fn write_csv(rows: &[OrganisationRow], out: &mut dyn Write) -> std::io::Resu
     let mut w = csv::Writer::from_writer(out);
     w.write_record(exported_columns())?;
     for r in rows {
-        w.write_record(record(r))?;
+        w.write_record(
+            record(r)
+                .iter()
+                .map(|c| super::cells::guard(c).into_owned()),
+        )?;
     }
     w.flush()
 }

@@ -162,7 +162,8 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
         let mut blank = true;
         for (i, raw) in record.iter().enumerate() {
             let cell = match std::str::from_utf8(raw) {
-                Ok(text) => text.trim().to_owned(),
+                // A `'` that an export put before formula text comes off (cells::guard).
+                Ok(text) => super::cells::unguard(text.trim()).to_owned(),
                 Err(_) => {
                     let column = columns
                         .get(i)
