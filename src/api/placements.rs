@@ -93,7 +93,8 @@ impl Outcome {
     }
 }
 
-/// Body of a transition. `decline` needs `reason`; `end` needs `outcome`; others take none.
+/// Body of a transition. `decline` needs `reason`; `end` needs `outcome` and may take `reason`;
+/// others take neither (422).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
@@ -370,7 +371,7 @@ fn rule(name: &str) -> Option<Rule> {
         (status = 403, description = "This role may not make this change", body = Problem),
         (status = 404, description = "Not visible, or no such transition", body = Problem),
         (status = 409, description = "Illegal from the current state (named), or the host's intake cap is reached", body = Problem),
-        (status = 422, description = "Missing reason or outcome", body = Problem),
+        (status = 422, description = "Missing reason or outcome, or one given to a transition that takes none", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -400,6 +401,17 @@ pub async fn transition_placement(
     principal.require(rule.roles)?;
 
     let mut errors = Vec::new();
+    // Each field only on the transition it belongs to: a reason or an outcome stored on an
+    // accept or a confirm would be read by the host (and overwrite what an end recorded).
+    if body.reason.is_some() && !matches!(rule.to, "declined" | "ended") {
+        errors.push(FieldError::new(
+            "reason",
+            "only a decline or an end takes a reason",
+        ));
+    }
+    if body.outcome.is_some() && rule.to != "ended" {
+        errors.push(FieldError::new("outcome", "only an end takes an outcome"));
+    }
     let reason = body
         .reason
         .map(|r| r.trim().to_owned())

@@ -189,6 +189,63 @@ async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
     assert_eq!(reply["errors"][0]["field"], "reason");
 }
 
+/// The adversarial test's finding: `accept` with an outcome and a health detail as reason
+/// stored both, readable by the host, and a host's `confirm` overwrote the outcome.
+#[tokio::test]
+async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_not_stored() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-6").await;
+    let reply = expect(
+        app.post(
+            &uri(&p, "accept"),
+            &w.caseworker,
+            json!({"outcome": "dropped_out", "reason": "hospitalised for depression"}),
+        )
+        .await,
+        422,
+    );
+    let fields: Vec<&str> = reply["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["reason", "outcome"]);
+    let id = p["id"].as_str().unwrap();
+    let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
+    assert_eq!(stored["state"], "proposed", "nothing happened");
+    assert!(stored["outcome"].is_null() && stored["decline_reason"].is_null());
+
+    expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        200,
+    );
+    let reply = expect(
+        app.post(
+            &uri(&p, "confirm"),
+            &w.host,
+            json!({"outcome": "completed"}),
+        )
+        .await,
+        422,
+    );
+    assert_eq!(reply["errors"][0]["field"], "outcome");
+    expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
+    expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
+    // An end takes its outcome and, if given, a reason.
+    let ended = expect(
+        app.post(
+            &uri(&p, "end"),
+            &w.caseworker,
+            json!({"outcome": "moved_away", "reason": "left the region"}),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(ended["outcome"], "moved_away");
+}
+
 #[tokio::test]
 async fn hours_can_only_be_recorded_on_an_active_placement() {
     let app = TestApp::new().await;
