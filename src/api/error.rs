@@ -138,6 +138,14 @@ impl From<StoreError> for ApiError {
                 "intake_cap_reached",
                 format!("the host has already taken {cap} new people this month, its cap"),
             ),
+            StoreError::HoursOverCap { worked, max_total } => ApiError::field(
+                "hours",
+                format!(
+                    "at most {max_total} hours can have been worked on this placement so far \
+                     (its weekly hours times the weeks since it started), and {worked} are \
+                     already recorded"
+                ),
+            ),
             other => ApiError::Internal(other.into()),
         }
     }

@@ -455,7 +455,25 @@ pub async fn transition_placement(
     Ok(Json(updated.into()))
 }
 
-/// Record hours worked on an active placement.
+/// The most hours a placement can have worked by `today`: its opening's weekly hours for each
+/// week, the current one included, since it started (the later of its confirmation and its
+/// opening's start; today when neither is known or both lie ahead).
+fn max_hours_so_far(
+    row: &PlacementRow,
+    opening_start: time::Date,
+    hours_per_week: f64,
+    today: time::Date,
+) -> f64 {
+    let started = row
+        .confirmed_on
+        .map_or(opening_start, |c| c.max(opening_start))
+        .min(today);
+    let weeks = (today - started).whole_days() / 7 + 1;
+    weeks as f64 * hours_per_week
+}
+
+/// Record hours worked on an active placement, within its weekly hours times the weeks since it
+/// started.
 #[utoipa::path(
     post, path = "/v1/placements/{id}/hours", tag = "placements",
     params(("id" = Uuid, Path, description = "Placement id")),
@@ -465,7 +483,7 @@ pub async fn transition_placement(
         (status = 401, description = "Missing or invalid token", body = Problem),
         (status = 404, description = "Not visible", body = Problem),
         (status = 409, description = "The placement is not active", body = Problem),
-        (status = 422, description = "Hours out of range", body = Problem),
+        (status = 422, description = "Hours out of range, or more than the placement can have worked so far", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -491,9 +509,16 @@ pub async fn record_hours(
     if !visible(&principal, office, org) {
         return Err(ApiError::NotFound("placement"));
     }
+    let opening = state
+        .store
+        .get_opening(row.opening_id)
+        .await?
+        .ok_or(ApiError::NotFound("placement"))?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let max_total = max_hours_so_far(&row, opening.start_date, opening.hours_per_week, today);
     let updated = state
         .store
-        .add_placement_hours(id, body.hours)
+        .add_placement_hours(id, body.hours, max_total)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
     audit::record(

@@ -53,6 +53,9 @@ pub enum StoreError {
     /// The host has taken as many new people this month as its cap allows.
     #[error("the host's monthly intake cap of {cap} is reached")]
     IntakeCapReached { cap: i32 },
+    /// Recording these hours would take a placement past the most it can have worked so far.
+    #[error("the hours would exceed the {max_total} that the placement can have worked so far")]
+    HoursOverCap { worked: f64, max_total: f64 },
     /// Another run of the same office holds the lock.
     #[error("a rebalancing run of this office is already in progress")]
     RunInProgress,
@@ -414,10 +417,14 @@ pub trait Store: Send + Sync + 'static {
         transition: &Transition,
     ) -> Result<Option<PlacementRow>, StoreError>;
     /// Adds hours worked to an active placement.
+    /// Adds `hours` to an active placement's total, unless the total would then exceed
+    /// `max_total` ([`StoreError::HoursOverCap`]); checked in the same statement, so racing
+    /// records cannot pass the cap together.
     async fn add_placement_hours(
         &self,
         id: Uuid,
         hours: f64,
+        max_total: f64,
     ) -> Result<Option<PlacementRow>, StoreError>;
     async fn list_placements(
         &self,

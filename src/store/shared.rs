@@ -1067,20 +1067,26 @@ macro_rules! impl_store {
                 &self,
                 id: uuid::Uuid,
                 hours: f64,
+                max_total: f64,
             ) -> Result<Option<$crate::store::PlacementRow>, $crate::store::StoreError> {
                 let row: Option<$crate::store::PlacementRow> = sqlx::query_as(
                     "UPDATE placements SET hours_worked = hours_worked + $2, updated_at = $3 \
-                     WHERE id = $1 AND state = 'active' RETURNING *",
+                     WHERE id = $1 AND state = 'active' AND hours_worked + $2 <= $4 RETURNING *",
                 )
                 .bind(id)
                 .bind(hours)
                 .bind($crate::store::now())
+                .bind(max_total + 1e-9)
                 .fetch_optional(&self.pool)
                 .await?;
                 if row.is_some() {
                     return Ok(row);
                 }
                 match self.get_placement(id).await? {
+                    Some(p) if p.state == "active" => Err($crate::store::StoreError::HoursOverCap {
+                        worked: p.hours_worked,
+                        max_total,
+                    }),
                     Some(p) => Err($crate::store::StoreError::WrongState { current: p.state }),
                     None => Ok(None),
                 }

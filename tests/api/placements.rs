@@ -246,6 +246,46 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
     assert_eq!(ended["outcome"], "moved_away");
 }
 
+/// The adversarial test's finding: twenty records of 60 hours gave 1,200 hours on a
+/// placement that started that day. The total is capped by the opening's weekly hours (20)
+/// times the weeks since the start (this one).
+#[tokio::test]
+async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let (_, _, p) = proposal(&app, &w, 1, "L-7").await;
+    expect(
+        app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
+        200,
+    );
+    expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
+    expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
+    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let mut refused = 0;
+    for _ in 0..20 {
+        let reply = app.post(&hours, &w.host, json!({"hours": 60})).await;
+        if reply.status == 422 {
+            refused += 1;
+            assert_eq!(reply.body["errors"][0]["field"], "hours");
+        }
+    }
+    assert_eq!(refused, 20, "60 hours is three weeks of a 20-hour post");
+    expect(app.post(&hours, &w.host, json!({"hours": 12.5})).await, 200);
+    let full = expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
+    assert_eq!(full["hours_worked"], 20.0);
+    let reply = expect(app.post(&hours, &w.host, json!({"hours": 0.5})).await, 422);
+    assert!(
+        reply["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 20 hours"),
+        "{reply}"
+    );
+    let id = p["id"].as_str().unwrap();
+    let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
+    assert_eq!(stored["hours_worked"], 20.0);
+}
+
 #[tokio::test]
 async fn hours_can_only_be_recorded_on_an_active_placement() {
     let app = TestApp::new().await;
