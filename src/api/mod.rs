@@ -110,6 +110,53 @@ impl AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Longest request id taken from a client; a longer one, or one with other characters than
+/// letters, digits, `-`, `_` and `.`, is replaced by a new one (it is logged and echoed).
+const MAX_REQUEST_ID: usize = 64;
+
+/// Drops a client's request id that is too long or outside the safe alphabet, so that the next
+/// layer gives the request a fresh one: no forged log text, no 15 KB echoes.
+async fn safe_request_id(mut request: Request) -> Request {
+    let safe = request.headers().get(&REQUEST_ID).is_none_or(|v| {
+        let v = v.as_bytes();
+        !v.is_empty()
+            && v.len() <= MAX_REQUEST_ID
+            && v.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if !safe {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    request
+}
+
+/// Headers on every response: never cached (answers carry personal data), never sniffed as
+/// another type, never framed; the JSON API loads nothing, the `/docs` page only its own files.
+async fn security_headers(request: Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let docs = request.uri().path().starts_with("/docs");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if docs {
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+        } else {
+            "default-src 'none'; frame-ancestors 'none'"
+        }),
+    );
+    response
+}
+
 /// The whole application: routes, request ids, request logs, time and size limits.
 pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
@@ -149,6 +196,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(security_headers))
+                .layer(axum::middleware::map_request(safe_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -121,3 +121,75 @@ async fn health_readiness_and_the_api_description_need_no_token() {
         docs.content_type
     );
 }
+
+/// The adversarial test's low findings: responses with personal data could be cached or
+/// sniffed, `/docs` could be framed, and a client's request id was echoed and logged unchecked
+/// (15 KB values and forged log text went in).
+#[tokio::test]
+async fn every_response_forbids_caching_sniffing_and_framing_and_request_ids_are_checked() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let person = expect(
+        app.post(
+            "/v1/beneficiaries",
+            &w.caseworker,
+            crate::harness::person_body("H-1"),
+        )
+        .await,
+        201,
+    );
+    let id = person["id"].as_str().unwrap();
+    for reply in [
+        app.get(&format!("/v1/beneficiaries/{id}"), &w.caseworker)
+            .await,
+        app.get("/v1/beneficiaries/not-an-id", &w.caseworker).await,
+        app.get("/healthz", "").await,
+    ] {
+        let h = &reply.headers;
+        assert_eq!(h["cache-control"], "no-store", "{reply:?}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+    }
+    let docs = app
+        .raw(Request::get("/docs/").body(Body::empty()).unwrap())
+        .await;
+    assert!(
+        docs.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"),
+        "{docs:?}"
+    );
+
+    let with_id = |value: &str| {
+        Request::get("/healthz")
+            .header("x-request-id", value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // A short id of a safe alphabet is kept (the caseworker tool correlates its logs with ours)…
+    let kept = app.raw(with_id("tool-42.a_b")).await;
+    assert_eq!(kept.headers["x-request-id"], "tool-42.a_b");
+    // …a long one, or one with spaces, quotes or equals signs (forged log fields), is replaced.
+    for bad in [
+        "x".repeat(15_000),
+        "ok\" status=200 user=admin".to_owned(),
+        "a b".to_owned(),
+    ] {
+        let reply = app.raw(with_id(&bad)).await;
+        let echoed = reply.headers["x-request-id"].to_str().unwrap();
+        assert_ne!(echoed, bad);
+        assert!(
+            uuid::Uuid::parse_str(echoed).is_ok(),
+            "a fresh id instead: {echoed}"
+        );
+    }
+}
