@@ -406,7 +406,8 @@ pub async fn get_beneficiary(
     Ok(Json(row.into()))
 }
 
-/// Change some fields of a file; the result is validated whole.
+/// Change some fields of a file; the result is validated whole. An absent field is left as it
+/// is; `null` clears an optional one (`birth_date`, `address`).
 #[utoipa::path(
     patch, path = "/v1/beneficiaries/{id}", tag = "beneficiaries",
     params(("id" = Uuid, Path, description = "Beneficiary id")),
@@ -423,8 +424,11 @@ pub async fn update_beneficiary(
     State(state): State<AppState>,
     principal: Principal,
     IdPath(id): IdPath,
-    ApiJson(patch): ApiJson<BeneficiaryInput>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<Beneficiary>, ApiError> {
+    // Read twice: typed, with the usual field errors, and as JSON to tell `null` from absent.
+    let patch: BeneficiaryInput = super::extract::parse_json(body.to_string().as_bytes())?;
+    let cleared = |field: &str| body.get(field).is_some_and(serde_json::Value::is_null);
     let current = visible_beneficiary(&state, &principal, id).await?;
     if patch.office_id.is_some_and(|o| o != current.office_id) {
         return Err(ApiError::field(
@@ -437,11 +441,14 @@ pub async fn update_beneficiary(
         .get_office(current.office_id)
         .await?
         .map(|o| o.country);
-    let fields = validate_input(
-        &merge(as_input(&current), patch),
-        today(),
-        country.as_deref(),
-    )?;
+    let mut base = as_input(&current);
+    if cleared("birth_date") {
+        base.birth_date = None;
+    }
+    if cleared("address") {
+        base.address = None;
+    }
+    let fields = validate_input(&merge(base, patch), today(), country.as_deref())?;
     let row = state
         .store
         .update_beneficiary(id, &fields)

@@ -222,3 +222,44 @@ async fn a_file_with_bad_fields_is_refused_field_by_field() {
         );
     }
 }
+
+/// The adversarial test's finding: `birth_date` could not be cleared (`null` kept it, `""`
+/// was 422). An absent field is left alone; `null` clears an optional one.
+#[tokio::test]
+async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let created = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-9"))
+            .await,
+        201,
+    );
+    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let kept = expect(
+        app.patch(&uri, &w.caseworker, json!({"max_trip_minutes": 30}))
+            .await,
+        200,
+    );
+    assert_eq!(kept["birth_date"], "1984-03-12");
+    let cleared = expect(
+        app.patch(
+            &uri,
+            &w.caseworker,
+            json!({"birth_date": null, "address": null}),
+        )
+        .await,
+        200,
+    );
+    assert!(cleared["birth_date"].is_null(), "{cleared}");
+    assert!(cleared["address"].is_null(), "{cleared}");
+    assert_eq!(cleared["max_trip_minutes"], 30);
+    let stored = expect(app.get(&uri, &w.caseworker).await, 200);
+    assert!(stored["birth_date"].is_null());
+    // A wrong type still names its field.
+    let reply = expect(
+        app.patch(&uri, &w.caseworker, json!({"birth_date": 12}))
+            .await,
+        422,
+    );
+    assert_eq!(reply["errors"][0]["field"], "birth_date", "{reply}");
+}
