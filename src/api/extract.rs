@@ -56,6 +56,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         Ok(value) => {
             de.end()
                 .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+            // Escaped control characters (`\u0000`) are valid JSON, but no text field takes them:
+            // PostgreSQL refuses NUL outright, and the others forge log lines and exports.
+            // Raw DEL (0x7F) and C1 controls (0xC2 0x80..0x9F in UTF-8) are valid too.
+            if bytes.iter().any(|&b| matches!(b, b'\\' | 0x7f | 0xc2))
+                && let Ok(tree) = serde_json::from_slice::<serde_json::Value>(bytes)
+            {
+                let mut errors = Vec::new();
+                control_characters(&tree, &mut String::new(), &mut errors);
+                if !errors.is_empty() {
+                    return Err(ApiError::Validation(errors));
+                }
+            }
             Ok(value)
         }
         Err(err) => {
@@ -72,6 +84,45 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 _ => Err(ApiError::BadRequest(format!("malformed JSON: {inner}"))),
             }
         }
+    }
+}
+
+/// One error per string of `value` (at JSON path `path`) holding a refused control character.
+fn control_characters(value: &serde_json::Value, path: &mut String, errors: &mut Vec<FieldError>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(c) = text.chars().find(|&c| crate::domain::is_refused_control(c)) {
+                let field = if path.is_empty() {
+                    "body"
+                } else {
+                    path.as_str()
+                };
+                errors.push(FieldError::new(
+                    field,
+                    format!("contains the control character U+{:04X}", c as u32),
+                ));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                control_characters(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, item) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+                control_characters(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -376,6 +376,13 @@ impl fmt::Display for Sector {
     }
 }
 
+/// A character no text field takes, in the API, CSV imports or forms: C0 controls but tab and
+/// line breaks, DEL and C1 controls. PostgreSQL refuses NUL outright, and the others forge log
+/// lines and exported cells.
+pub fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -173,6 +173,17 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
                     String::new()
                 }
             };
+            if let Some(c) = cell.chars().find(|&c| crate::domain::is_refused_control(c)) {
+                let column = columns
+                    .get(i)
+                    .and_then(Clone::clone)
+                    .unwrap_or_else(|| format!("#{}", i + 1));
+                errors.push(RowError::new(
+                    line,
+                    column,
+                    format!("contains the control character U+{:04X}", c as u32),
+                ));
+            }
             blank &= cell.is_empty();
             if i >= width && !cell.is_empty() {
                 errors.push(RowError::new(
@@ -279,6 +290,20 @@ mod tests {
         let table = read(text.as_bytes(), &["name"]).unwrap();
         let lines: Vec<u64> = table.records.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![4, 5, 7]);
+    }
+
+    #[test]
+    fn a_control_character_in_a_cell_is_refused_with_its_line_and_column() {
+        let errors = read(
+            b"name,kind\nAna,a\nB\x00b,c\n\"x\ny\",d\x1b\n",
+            &["name", "kind"],
+        )
+        .unwrap_err();
+        let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(found, [(3, "name"), (4, "kind")], "{errors:?}");
+        assert!(errors[0].message.contains("U+0000"), "{errors:?}");
+        // A line break inside quotes is text, not a control character to refuse.
+        assert!(read(b"name\n\"a\nb\"\n", &["name"]).is_ok());
     }
 
     #[test]

@@ -135,3 +135,65 @@ async fn an_id_that_is_not_a_uuid_is_a_404_not_a_500() {
         404,
     );
 }
+
+/// NUL in a name was a 500 on PostgreSQL (which refuses NUL in text) and a CHECK failure on
+/// SQLite; other control characters forge log lines and exports. Each is a 422 naming the field.
+async fn control_characters_are_refused_with_the_field(app: TestApp) {
+    let w = app.world().await;
+    for (field, value, code) in [
+        ("given_name", "Ana\u{0}", "U+0000"),
+        ("family_name", "Fer\u{1b}[31mreira", "U+001B"),
+        ("address", "rue\u{7f}", "U+007F"),
+    ] {
+        let mut body = person_body("NUL-1");
+        body[field] = json!(value);
+        let reply = expect(
+            app.post("/v1/beneficiaries", &w.caseworker, body).await,
+            422,
+        );
+        assert_eq!(reply["errors"][0]["field"], field, "{reply}");
+        assert!(
+            reply["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(code),
+            "{reply}"
+        );
+    }
+    // Inside a list, the path names the item.
+    let mut body = person_body("NUL-2");
+    body["skills"] = json!([{"label": "ok"}, {"label": "bad\u{0}"}]);
+    let reply = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, body).await,
+        422,
+    );
+    assert_eq!(reply["errors"][0]["field"], "skills[1].label", "{reply}");
+    // Tabs and line breaks stay allowed where text is free.
+    let mut body = person_body("NUL-3");
+    body["address"] = json!("12 rue X\nL-4001 Esch");
+    expect(
+        app.post("/v1/beneficiaries", &w.caseworker, body).await,
+        201,
+    );
+    let office = expect(
+        app.post(
+            "/v1/offices",
+            &w.admin,
+            json!({"name": "Office\u{0}", "country": "LU", "programme": "revis"}),
+        )
+        .await,
+        422,
+    );
+    assert_eq!(office["errors"][0]["field"], "name", "{office}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_with_the_field_on_sqlite() {
+    control_characters_are_refused_with_the_field(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_with_the_field_on_postgres() {
+    control_characters_are_refused_with_the_field(TestApp::postgres().await).await;
+}
