@@ -59,6 +59,18 @@ impl From<RebalancingRunRow> for Run {
     }
 }
 
+impl Run {
+    /// The run as `principal` may see it: a scheduler ("starts runs, nothing else") gets the
+    /// summary only, never the per-person lines or the plan, which name people and give reasons.
+    fn for_role(mut self, principal: &Principal) -> Self {
+        if principal.role == Role::Scheduler {
+            let summary = self.report.get("summary").cloned();
+            self.report = serde_json::json!({ "summary": summary });
+        }
+        self
+    }
+}
+
 impl From<RunError> for ApiError {
     fn from(e: RunError) -> Self {
         match e {
@@ -129,10 +141,14 @@ pub async fn create_rebalancing_run(
         None,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(row.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(Run::from(row).for_role(&principal)),
+    ))
 }
 
-/// A run and its report (scheduler, admin, or a caseworker of the office).
+/// A run and its report (admin, or a caseworker of the office, each read audited); a scheduler
+/// sees the summary only.
 #[utoipa::path(
     get, path = "/v1/rebalancing-runs/{id}", tag = "rebalancing",
     params(("id" = Uuid, Path, description = "Run id")),
@@ -155,7 +171,20 @@ pub async fn get_rebalancing_run(
         .await?
         .filter(|r| principal.role != Role::Caseworker || principal.sees_office(r.office_id))
         .ok_or(ApiError::NotFound("rebalancing run"))?;
-    Ok(Json(row.into()))
+    if principal.role != Role::Scheduler {
+        // The per-person lines are personal data: who read them is on record.
+        audit::record(
+            &state,
+            &principal,
+            Action::Read,
+            "rebalancing_run",
+            id,
+            Some(row.office_id),
+            None,
+        )
+        .await?;
+    }
+    Ok(Json(Run::from(row).for_role(&principal)))
 }
 
 /// Apply a stored dry run; refused if the office's data changed since.

@@ -46,6 +46,9 @@ impl SqliteStore {
                 SqliteJournalMode::Wal
             })
             .busy_timeout(BUSY_TIMEOUT)
+            // A deleted row's bytes are overwritten, so an erased person's name and address
+            // cannot be read back from the file (or its write-ahead log) after a checkpoint.
+            .pragma("secure_delete", "ON")
             // With write-ahead logging, NORMAL never corrupts the file; a power cut may lose the
             // last commits only. FULL would fsync every commit (bulk imports 10x slower).
             .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);

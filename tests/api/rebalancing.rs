@@ -57,6 +57,27 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
         200,
     );
     assert_eq!(read["report"], run["report"]);
+    // The scheduler starts runs and sees their summary, never a line per person.
+    assert!(read["report"].get("results").is_none() && read["report"].get("plan").is_none());
+    let full = expect(
+        app.get(&format!("/v1/rebalancing-runs/{id}"), &admin).await,
+        200,
+    );
+    assert_eq!(full["report"]["summary"], run["report"]["summary"]);
+    assert!(!full["report"]["results"].as_array().unwrap().is_empty());
+    let log = expect(app.get("/v1/audit-events?limit=200", &admin).await, 200);
+    let reads: Vec<&serde_json::Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["object_id"] == id && e["action"] == "read")
+        .collect();
+    assert_eq!(
+        reads.len(),
+        1,
+        "the admin's read of the lines is audited: {log}"
+    );
+    assert_eq!(reads[0]["actor_role"], "admin");
     let applied = expect(
         app.post(
             &format!("/v1/rebalancing-runs/{id}/apply"),
