@@ -297,9 +297,9 @@ impl Certificate {
         self.person[i] + self.slack
     }
 
-    /// The certificate of prices that the independent check turned into a bound: each seat's
-    /// price with its host's, each person's repaired term.
-    fn of(p: &Problem, prices: &ProofPrices, verdict: &certify::Verdict) -> Self {
+    /// The certificate of row prices with each person's term (at most 0; its dual): each seat's
+    /// price with its host's, infinite where no one can be taken.
+    fn of(p: &Problem, prices: &ProofPrices, person_term: &[f64], slack: f64) -> Self {
         let group = |j: usize| p.group_of.get(j).copied().flatten().map(|g| g as usize);
         Self {
             seat: (0..p.openings())
@@ -310,13 +310,12 @@ impl Certificate {
                     prices.seat[j].max(0.0) + group(j).map_or(0.0, |g| prices.group[g].max(0.0))
                 })
                 .collect(),
-            person: verdict
-                .person_term
+            person: person_term
                 .iter()
                 .zip(&p.unassigned_cost)
                 .map(|(t, u)| *u as f64 + t)
                 .collect(),
-            slack: (verdict.objective as f64 - verdict.lagrangian - 0.5).max(0.0),
+            slack,
         }
     }
 }
@@ -543,7 +542,7 @@ fn column_generation(
         // cycles that the priced pairs mend anyway.
         if problem.max_moves.is_none_or(|m| m as usize >= holders)
             && !one_round
-            && let Some(edge_of) = integral_choice(problem, owner, &lp.edges, &result.values)
+            && let Some(edge_of) = read_choice(problem, owner, &lp.edges, &result.values).ok()
         {
             match check_residual(problem, &edge_of, useful) {
                 Residual::Optimal(prices) => {
@@ -666,19 +665,64 @@ impl Restricted {
     }
 }
 
+/// The rows of the assignment model, shared by the LP and the MIP: every person (at most one
+/// opening), every opening (its seats), every host group (its cap) and, when it binds, the move
+/// limit (at least `holders - M` people keep their current edge; every current edge is a column
+/// from the start, so the row is feasible).
+struct Rows {
+    rows: Vec<highs::Row>,
+    /// Index in `rows` of the move limit's row.
+    move_row: Option<usize>,
+}
+
+impl Rows {
+    fn new(p: &Problem, model: &mut highs::ColProblem) -> Self {
+        let mut rows = Vec::with_capacity(p.people() + p.openings() + p.group_cap.len() + 1);
+        rows.extend((0..p.people()).map(|_| model.add_row(..=1.0)));
+        rows.extend(p.capacity.iter().map(|&c| model.add_row(..=f64::from(c))));
+        rows.extend(p.group_cap.iter().map(|&c| model.add_row(..=f64::from(c))));
+        let holders = p.current_edge.iter().flatten().count();
+        let move_row = match p.max_moves {
+            Some(m) if (m as usize) < holders => {
+                rows.push(model.add_row((holders - m as usize) as f64..));
+                Some(rows.len() - 1)
+            }
+            _ => None,
+        };
+        Self { rows, move_row }
+    }
+
+    /// The column of edge `e` of person `i`: its rows, and its cost relative to staying out.
+    fn column(&self, p: &Problem, i: usize, e: usize) -> (f64, Vec<(highs::Row, f64)>) {
+        let (n, m) = (p.people(), p.openings());
+        let j = p.edge_opening[e] as usize;
+        let mut factors = Vec::with_capacity(4);
+        factors.push((self.rows[i], 1.0));
+        factors.push((self.rows[n + j], 1.0));
+        if let Some(Some(g)) = p.group_of.get(j) {
+            factors.push((self.rows[n + m + *g as usize], 1.0));
+        }
+        if let Some(r) = self.move_row
+            && p.is_current(e, i)
+        {
+            factors.push((self.rows[r], 1.0));
+        }
+        ((p.edge_cost[e] - p.unassigned_cost[i]) as f64, factors)
+    }
+}
+
 /// The restricted LP kept in HiGHS between solves. Its rows are every person (at most one
 /// opening), every opening (its seats), every host group (its cap) and the move limit; its
 /// columns are the pairs added so far, each known by person, opening and cost.
 struct ColumnLp {
     /// `None` only while HiGHS solves.
     model: Option<highs::Model>,
-    rows: Vec<highs::Row>,
+    rows: Rows,
     /// The rows' shape, which a later problem must match.
     capacity: Vec<u32>,
     group_of: Vec<Option<u32>>,
     group_cap: Vec<u32>,
     current_edge_pairs: Vec<Option<u32>>,
-    move_row: Option<usize>,
     /// (person, opening, cost) of each column, in HiGHS's order.
     pairs: Vec<(u32, u32, i64)>,
 }
@@ -686,24 +730,7 @@ struct ColumnLp {
 impl ColumnLp {
     fn new(p: &Problem, options: &Options) -> Result<Self, AssignError> {
         let mut rows_of = highs::ColProblem::default();
-        let mut rows = Vec::with_capacity(p.people() + p.openings() + p.group_cap.len() + 1);
-        rows.extend((0..p.people()).map(|_| rows_of.add_row(..=1.0)));
-        rows.extend(p.capacity.iter().map(|&c| rows_of.add_row(..=f64::from(c))));
-        rows.extend(
-            p.group_cap
-                .iter()
-                .map(|&c| rows_of.add_row(..=f64::from(c))),
-        );
-        // At most M moves: at least (holders - M) people keep their current edge. Every
-        // current edge is a column from the start, so the row is feasible.
-        let holders = p.current_edge.iter().flatten().count();
-        let move_row = match p.max_moves {
-            Some(m) if (m as usize) < holders => {
-                rows.push(rows_of.add_row((holders - m as usize) as f64..));
-                Some(rows.len() - 1)
-            }
-            _ => None,
-        };
+        let rows = Rows::new(p, &mut rows_of);
         let mut model = rows_of
             .try_optimise(highs::Sense::Minimise)
             .map_err(|e| AssignError::Solver(format!("building the LP: {e:?}")))?;
@@ -723,7 +750,6 @@ impl ColumnLp {
             group_of: p.group_of.clone(),
             group_cap: p.group_cap.clone(),
             current_edge_pairs: current_openings(p),
-            move_row,
             pairs: Vec::new(),
         })
     }
@@ -734,12 +760,13 @@ impl ColumnLp {
         let moves = p
             .max_moves
             .is_some_and(|m| (m as usize) < p.current_edge.iter().flatten().count());
-        if p.people() + p.openings() + p.group_cap.len() + usize::from(moves) != self.rows.len()
+        if p.people() + p.openings() + p.group_cap.len() + usize::from(moves)
+            != self.rows.rows.len()
             || p.capacity != self.capacity
             || p.group_of != self.group_of
             || p.group_cap != self.group_cap
             || current_openings(p) != self.current_edge_pairs
-            || moves != self.move_row.is_some()
+            || moves != self.rows.move_row.is_some()
         {
             return Err(AssignError::Malformed(
                 "a session's problem changed more than by gaining pairs".into(),
@@ -764,26 +791,14 @@ impl ColumnLp {
 
     /// Adds edge `e` of person `i` as a column.
     fn add(&mut self, p: &Problem, i: usize, e: usize) -> Result<(), AssignError> {
-        let (n, m) = (p.people(), p.openings());
-        let j = p.edge_opening[e] as usize;
-        let mut factors = Vec::with_capacity(4);
-        factors.push((self.rows[i], 1.0));
-        factors.push((self.rows[n + j], 1.0));
-        if let Some(Some(g)) = p.group_of.get(j) {
-            factors.push((self.rows[n + m + *g as usize], 1.0));
-        }
-        if let Some(r) = self.move_row
-            && p.is_current(e, i)
-        {
-            factors.push((self.rows[r], 1.0));
-        }
-        let cost = (p.edge_cost[e] - p.unassigned_cost[i]) as f64;
+        let (cost, factors) = self.rows.column(p, i, e);
         self.model
             .as_mut()
             .expect("the model is back after every solve")
             .try_add_column(cost, 0.0..=1.0, factors)
             .map_err(|e| AssignError::Solver(format!("adding a column: {e:?}")))?;
-        self.pairs.push((i as u32, j as u32, p.edge_cost[e]));
+        self.pairs
+            .push((i as u32, p.edge_opening[e], p.edge_cost[e]));
         Ok(())
     }
 
@@ -830,7 +845,7 @@ impl ColumnLp {
             person_dual: duals[..n].to_vec(),
             opening_dual: duals[n..n + m].iter().map(|d| d.min(0.0)).collect(),
             group_dual: duals[n + m..n + m + g].iter().map(|d| d.min(0.0)).collect(),
-            move_dual: self.move_row.map_or(0.0, |r| duals[r].max(0.0)),
+            move_dual: self.rows.move_row.map_or(0.0, |r| duals[r].max(0.0)),
             objective,
         })
     }
@@ -969,34 +984,7 @@ impl LpResult {
     /// pair), for pricing pairs not listed: a pair is not current, so the move dual plays no
     /// part.
     fn certificate(&self, p: &Problem, person_dual: &[f64]) -> Certificate {
-        Certificate {
-            slack: 0.0,
-            seat: (0..p.openings())
-                .map(|j| {
-                    let closed_group = p
-                        .group_of
-                        .get(j)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|g| p.group_cap[g as usize] == 0);
-                    if p.capacity[j] == 0 || closed_group {
-                        return f64::INFINITY;
-                    }
-                    let group = p
-                        .group_of
-                        .get(j)
-                        .copied()
-                        .flatten()
-                        .map_or(0.0, |g| self.group_dual[g as usize]);
-                    -self.opening_dual[j] - group
-                })
-                .collect(),
-            person: person_dual
-                .iter()
-                .zip(&p.unassigned_cost)
-                .map(|(d, u)| *u as f64 + d)
-                .collect(),
-        }
+        Certificate::of(p, &self.prices(), person_dual, 0.0)
     }
 
     /// Reduced cost of edge `e` of person `i`: negative means adding it would lower the optimum.
@@ -1041,40 +1029,10 @@ fn solve_mip(
             optimal: true,
         });
     }
-    let (n, m) = (p.people(), p.openings());
     let mut rows_of = highs::ColProblem::default();
-    let mut rows = Vec::with_capacity(n + m + p.group_cap.len() + 1);
-    rows.extend((0..n).map(|_| rows_of.add_row(..=1.0)));
-    rows.extend(p.capacity.iter().map(|&c| rows_of.add_row(..=f64::from(c))));
-    rows.extend(
-        p.group_cap
-            .iter()
-            .map(|&c| rows_of.add_row(..=f64::from(c))),
-    );
-    // At most M moves: at least (holders - M) people keep their current edge, every current
-    // edge being among the columns (the LP starts with them).
-    let holders = p.current_edge.iter().flatten().count();
-    let keep_row = match p.max_moves {
-        Some(limit) if (limit as usize) < holders => {
-            Some(rows_of.add_row((holders - limit as usize) as f64..))
-        }
-        _ => None,
-    };
+    let rows = Rows::new(p, &mut rows_of);
     for &e in columns {
-        let i = owner[e] as usize;
-        let j = p.edge_opening[e] as usize;
-        let mut factors = Vec::with_capacity(4);
-        factors.push((rows[i], 1.0));
-        factors.push((rows[n + j], 1.0));
-        if let Some(Some(g)) = p.group_of.get(j) {
-            factors.push((rows[n + m + *g as usize], 1.0));
-        }
-        if let Some(r) = keep_row
-            && p.is_current(e, i)
-        {
-            factors.push((r, 1.0));
-        }
-        let cost = (p.edge_cost[e] - p.unassigned_cost[i]) as f64;
+        let (cost, factors) = rows.column(p, owner[e] as usize, e);
         rows_of.add_integer_column(cost, 0.0..=1.0, factors);
     }
     let mut model = rows_of
@@ -1121,16 +1079,6 @@ fn solve_mip(
         bound,
         optimal,
     })
-}
-
-/// The chosen edge per person if the LP values are all integral.
-fn integral_choice(
-    p: &Problem,
-    owner: &[u32],
-    columns: &[usize],
-    values: &[f64],
-) -> Option<Vec<Option<usize>>> {
-    read_choice(p, owner, columns, values).ok()
 }
 
 /// What the residual network of an integral assignment says about it.
@@ -1466,7 +1414,10 @@ fn finish(
             "assignment: defect: the solver's proof of optimality failed the independent check; the result is reported as not certified"
         );
     }
-    let certificate = certified.then(|| Certificate::of(p, &prices, &verdict));
+    let certificate = certified.then(|| {
+        let slack = (verdict.objective as f64 - verdict.lagrangian - 0.5).max(0.0);
+        Certificate::of(p, &prices, &verdict.person_term, slack)
+    });
     Ok(Assignment {
         opening_of: edge_of
             .iter()
@@ -1603,7 +1554,7 @@ mod tests {
         };
         let verdict = certify::verify(&p, &chosen, 130, &prices, None);
         assert!(verdict.proves_optimal(), "{verdict:?}");
-        let c = Certificate::of(&p, &prices, &verdict);
+        let c = Certificate::of(&p, &prices, &verdict.person_term, 0.0);
         for i in 0..p.people() {
             for e in p.start[i]..p.start[i + 1] {
                 let j = p.edge_opening[e] as usize;

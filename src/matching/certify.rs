@@ -86,7 +86,7 @@ impl Verdict {
     }
 
     fn scale(&self) -> f64 {
-        (self.objective.unsigned_abs() as f64 * 1e-9).max(0.0)
+        self.objective.unsigned_abs() as f64 * 1e-9
     }
 }
 
