@@ -350,7 +350,7 @@ mod scenarios {
     pub async fn an_opening_reads_back_with_its_languages_and_no_seat_taken(store: Arc<dyn Store>) {
         let org = store.create_organisation(&commune()).await.unwrap();
         let created = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         assert_eq!(created.organisation_id, org.id);
@@ -367,7 +367,7 @@ mod scenarios {
     pub async fn an_opening_update_replaces_fields_and_languages(store: Arc<dyn Store>) {
         let org = store.create_organisation(&commune()).await.unwrap();
         let created = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let mut fields = green_spaces_opening();
@@ -376,7 +376,7 @@ mod scenarios {
         fields.status = "paused".into();
         fields.status_reason = Some("winter".into());
         let updated = store
-            .update_opening(created.id, &fields)
+            .update_opening(created.id, &fields, &placematch::store::BasisHold::Keep)
             .await
             .unwrap()
             .unwrap();
@@ -386,7 +386,7 @@ mod scenarios {
         assert!(updated.updated_at >= created.updated_at);
         assert!(
             store
-                .update_opening(Uuid::new_v4(), &fields)
+                .update_opening(Uuid::new_v4(), &fields, &placematch::store::BasisHold::Keep)
                 .await
                 .unwrap()
                 .is_none()
@@ -400,7 +400,7 @@ mod scenarios {
         let mut fields = green_spaces_opening();
         fields.languages = vec![lang("fr", "A3")];
         assert!(matches!(
-            store.create_opening(org.id, &fields).await,
+            store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await,
             Err(StoreError::Constraint(_))
         ));
         let all = store
@@ -418,7 +418,7 @@ mod scenarios {
         let mut fields = green_spaces_opening();
         fields.end_date = Some(date!(2026 - 11 - 01));
         assert!(matches!(
-            store.create_opening(org.id, &fields).await,
+            store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await,
             Err(StoreError::Constraint(_))
         ));
     }
@@ -436,7 +436,7 @@ mod scenarios {
                 f.title = "Aide en cuisine".into();
                 f.required_skills = vec![skill("cuisine collective", None)];
             }
-            ids.push(store.create_opening(org.id, &f).await.unwrap().id);
+            ids.push(store.create_opening(org.id, &f, &placematch::store::BasisHold::Keep).await.unwrap().id);
         }
         let page1 = store
             .list_openings(&OpeningFilter::default(), None, 2)
@@ -515,7 +515,7 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -541,6 +541,7 @@ mod scenarios {
                 beneficiary_id: who.id,
                 opening_id: opening.id,
                 proposed_by: "caseworker".into(),
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -739,7 +740,7 @@ mod scenarios {
         let org = store.create_organisation(&commune()).await.unwrap();
         let mut fields = green_spaces_opening();
         fields.seats = 1;
-        let opening = store.create_opening(org.id, &fields).await.unwrap();
+        let opening = store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
         let mut people = Vec::new();
         for i in 0..50 {
             people.push(
@@ -759,6 +760,7 @@ mod scenarios {
                         beneficiary_id: id,
                         opening_id: opening.id,
                         proposed_by: "caseworker".into(),
+                        ..Default::default()
                     })
                     .await
             }));
@@ -780,7 +782,7 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -792,6 +794,7 @@ mod scenarios {
                 beneficiary_id: who.id,
                 opening_id: opening.id,
                 proposed_by: "caseworker".into(),
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -829,11 +832,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let a = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let b = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -844,6 +847,7 @@ mod scenarios {
             beneficiary_id: who.id,
             opening_id,
             proposed_by: "caseworker".into(),
+            ..Default::default()
         };
         let first = store.create_placement(&propose(a.id)).await.unwrap();
         assert!(matches!(
@@ -884,7 +888,7 @@ mod scenarios {
         org.monthly_intake_cap = Some(1);
         let org = store.create_organisation(&org).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let confirm = |day| Transition {
@@ -914,6 +918,7 @@ mod scenarios {
                     beneficiary_id: who.id,
                     opening_id: opening.id,
                     proposed_by: "caseworker".into(),
+                    ..Default::default()
                 })
                 .await
                 .unwrap();
@@ -969,7 +974,7 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -1012,7 +1017,7 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -1036,7 +1041,7 @@ mod scenarios {
         // Someone edits the opening after the dry run.
         let mut fields = green_spaces_opening();
         fields.seats = 3;
-        store.update_opening(opening.id, &fields).await.unwrap();
+        store.update_opening(opening.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
         let plan = ApplyPlan {
             withdraw: vec![],
             propose: vec![(who.id, opening.id)],
@@ -1068,7 +1073,7 @@ mod scenarios {
         let org = store.create_organisation(&commune()).await.unwrap();
         let mut fields = green_spaces_opening();
         fields.seats = 1;
-        let opening = store.create_opening(org.id, &fields).await.unwrap();
+        let opening = store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
         let a = store
             .create_beneficiary(office.id, &person("RB-3"))
             .await
@@ -1119,7 +1124,7 @@ mod scenarios {
         fields.seats = 2;
         let mut openings = Vec::new();
         for _ in 0..520 {
-            openings.push(store.create_opening(org.id, &fields).await.unwrap().id);
+            openings.push(store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap().id);
         }
         let mut people = Vec::new();
         for k in 0..openings.len() * 2 {
@@ -1202,7 +1207,7 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening())
+            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
             .await
             .unwrap();
         let who = store
@@ -1214,6 +1219,7 @@ mod scenarios {
                 beneficiary_id: who.id,
                 opening_id: opening.id,
                 proposed_by: "caseworker".into(),
+                ..Default::default()
             })
             .await
             .unwrap();

@@ -2,6 +2,7 @@
 //! own office's files only, an admin on all. Every read and write is audited; `export` gives
 //! everything held on a person and `DELETE` erases it.
 
+use crate::domain::limits;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,6 +22,9 @@ use crate::store::{
 };
 
 /// Statuses of a file.
+/// The longest trip a person may accept, in minutes (the schema's CHECK says the same).
+pub const MAX_TRIP_MINUTES: i32 = 240;
+
 pub const BENEFICIARY_STATUSES: &[&str] = &["waiting", "placed", "paused", "exited"];
 /// Health limits a person may declare; each excludes openings with the physical demand of the
 /// same name (see `validate::PHYSICAL_DEMANDS`).
@@ -231,11 +235,11 @@ pub fn check_input(
         &mut e,
     );
     let max_trip_minutes = match input.max_trip_minutes {
-        Some(m) if (1..=240).contains(&m) => m,
+        Some(m) if (1..=MAX_TRIP_MINUTES).contains(&m) => m,
         Some(m) => {
             e.push(FieldError::new(
                 "max_trip_minutes",
-                format!("must be 1 to 240 minutes, got {m}"),
+                format!("must be 1 to {MAX_TRIP_MINUTES} minutes, got {m}"),
             ));
             1
         }
@@ -267,14 +271,17 @@ pub fn check_input(
         HEALTH_LIMITS,
         &mut e,
     );
-    let refused_sectors: Vec<String> = input
-        .refused_sectors
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let refused_sectors = validate::sectors(
+        "refused_sectors",
+        input.refused_sectors.as_deref().unwrap_or_default(),
+        &mut e,
+    );
+    let address = validate::optional_text(
+        "address",
+        input.address.as_deref(),
+        limits::ADDRESS,
+        &mut e,
+    );
     let status = input.status.clone().unwrap_or_else(|| "waiting".to_owned());
     validate::choice("status", &status, BENEFICIARY_STATUSES, &mut e);
     if !e.is_empty() {
@@ -285,11 +292,7 @@ pub fn check_input(
         given_name,
         family_name,
         birth_date,
-        address: input
-            .address
-            .clone()
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty()),
+        address,
         lon: location.lon,
         lat: location.lat,
         mobility,

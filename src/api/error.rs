@@ -52,6 +52,14 @@ pub enum ApiError {
     Unavailable,
     #[error("the computation took longer than its time limit")]
     Timeout,
+    #[error("too many requests of this kind at once; try again in a moment")]
+    Busy,
+    #[error("at most {limit} {what} per hour for this token; try again in {retry_after} s")]
+    TooManyRequests {
+        what: &'static str,
+        limit: u32,
+        retry_after: u64,
+    },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -99,6 +107,8 @@ impl ApiError {
             }
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -203,6 +213,11 @@ impl IntoResponse for ApiError {
             ApiError::Internal(_) => "internal error".to_owned(),
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            ApiError::Busy => Some(1),
+            _ => None,
+        };
         let (detail, errors) = match self {
             ApiError::Validation(errors) => {
                 (None, errors.into_iter().map(ProblemEntry::Field).collect())
@@ -218,6 +233,11 @@ impl IntoResponse for ApiError {
             _ => (None, vec![]),
         };
         let mut response = problem_with_entries(status, code, title, detail, errors);
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

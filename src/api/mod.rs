@@ -31,6 +31,7 @@ pub mod audit;
 pub mod audit_events;
 pub mod auth;
 pub mod beneficiaries;
+pub mod candidates;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -41,6 +42,7 @@ pub mod organisations;
 pub mod placements;
 pub mod rebalancing_runs;
 pub mod suggestions;
+pub mod throttle;
 pub mod validate;
 
 use error::{ApiError, FieldError, problem_response};
@@ -61,6 +63,8 @@ pub struct ApiSettings {
     /// Longest time the in-memory openings index is reused without a reload (other replicas'
     /// writes become visible after this).
     pub openings_max_age: Duration,
+    /// What hosts may learn from candidate lists.
+    pub candidates: candidates::CandidateSettings,
 }
 
 impl Default for ApiSettings {
@@ -72,6 +76,7 @@ impl Default for ApiSettings {
             matching_timeout: Duration::from_secs(5),
             matching: crate::matching::MatchingConfig::default(),
             openings_max_age: Duration::from_secs(10),
+            candidates: candidates::CandidateSettings::default(),
         }
     }
 }
@@ -89,6 +94,10 @@ pub struct AppState {
         Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
     /// The audit trail's writer; [`audit::AuditWriter::flush`] it after the last request.
     pub audit: Arc<audit::AuditWriter>,
+    /// Per-token rate limits.
+    pub throttle: Arc<throttle::Throttle>,
+    /// At most so many candidate lists computed at once.
+    pub candidate_gate: Arc<candidates::CandidateGate>,
 }
 
 impl AppState {
@@ -97,6 +106,13 @@ impl AppState {
             openings: Arc::new(suggestions::OpeningsCache::new(settings.openings_max_age)),
             programmes: Arc::default(),
             audit: Arc::new(audit::AuditWriter::new(store.clone())),
+            throttle: Arc::new(throttle::Throttle::new(
+                settings.candidates.reads_per_hour,
+                settings.candidates.opening_writes_per_hour,
+            )),
+            candidate_gate: Arc::new(candidates::CandidateGate::new(
+                settings.candidates.concurrent,
+            )),
             store,
             settings: Arc::new(settings),
         }
@@ -233,7 +249,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(beneficiaries::export_beneficiary))
         .routes(routes!(suggestions::list_suggestions))
-        .routes(routes!(suggestions::list_candidates))
+        .routes(routes!(candidates::list_candidates))
+        .routes(routes!(openings::review_opening))
+        .routes(routes!(
+            organisations::get_served_offices,
+            organisations::set_served_offices
+        ))
         .routes(routes!(rebalancing_runs::create_rebalancing_run))
         .routes(routes!(rebalancing_runs::get_rebalancing_run))
         .routes(routes!(rebalancing_runs::apply_rebalancing_run))

@@ -1,6 +1,7 @@
 //! `/v1/offices`: the social office, CPAS or département team that follows people. Managed by
 //! admins; a caseworker sees only their own office.
 
+use crate::domain::limits;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -79,13 +80,13 @@ pub struct CreateOffice {
     pub programme: OfficeProgramme,
 }
 
-/// Checks a display name: trimmed, 1 to 200 characters.
+/// Checks a display name: trimmed, 1 to [`limits::NAME`] characters.
 pub fn validate_name(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         errors.push(FieldError::new(field, "must not be empty"));
-    } else if trimmed.chars().count() > 200 {
-        errors.push(FieldError::new(field, "must be at most 200 characters"));
+    } else if let Some(m) = limits::text(trimmed, limits::NAME) {
+        errors.push(FieldError::new(field, m));
     }
     trimmed.to_owned()
 }

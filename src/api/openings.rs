@@ -2,6 +2,7 @@
 //! openings, an admin all of them; caseworkers read them (they are not personal data). Lists
 //! filter by kind, status, distance from a point and skill text, with cursor pages.
 
+use crate::domain::limits;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +15,9 @@ use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::offices::validate_name;
 use super::validate::{self, LanguageRequirement, SkillInput};
 use super::{AppState, Location, LocationInput, Page, page_cursor, page_limit};
-use crate::store::{LanguageRecord, OpeningFields, OpeningFilter, OpeningRow, SkillRecord};
+use crate::store::{
+    BasisHold, LanguageRecord, OpeningFields, OpeningFilter, OpeningRow, SkillRecord,
+};
 
 /// An opening as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -49,6 +52,15 @@ pub struct Opening {
     pub status: String,
     /// Why it is paused or closed (e.g. not updated for 90 days).
     pub status_reason: Option<String>,
+    /// Set while a host's change to programmes, physical demands or place is held: candidates
+    /// follow the change from then on (or from an admin's review).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub candidates_from: Option<time::OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: time::OffsetDateTime,
@@ -99,6 +111,9 @@ impl From<OpeningRow> for Opening {
             tutor: r.tutor,
             status: r.status,
             status_reason: r.status_reason,
+            candidates_from: r
+                .candidates_from
+                .filter(|&from| from > time::OffsetDateTime::now_utc()),
             updated_at: r.updated_at,
         }
     }
@@ -292,6 +307,15 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
         validate::PHYSICAL_DEMANDS,
         &mut e,
     );
+    let tasks = validate::text("tasks", input.tasks.as_deref(), limits::TASKS, &mut e);
+    let sector = validate::text("sector", input.sector.as_deref(), limits::SECTOR, &mut e);
+    let tutor = validate::optional_text("tutor", input.tutor.as_deref(), limits::TUTOR, &mut e);
+    let status_reason = validate::optional_text(
+        "status_reason",
+        input.status_reason.as_deref(),
+        limits::REASON,
+        &mut e,
+    );
     let status = input.status.clone().unwrap_or_else(|| "open".to_owned());
     validate::choice("status", &status, &["open", "paused", "closed"], &mut e);
     if !e.is_empty() {
@@ -300,14 +324,9 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
     Ok(OpeningFields {
         external_ref,
         title,
-        tasks: input.tasks.clone().unwrap_or_default().trim().to_owned(),
+        tasks,
         kind,
-        sector: input
-            .sector
-            .clone()
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase(),
+        sector: sector.to_lowercase(),
         programmes,
         lon: location.lon,
         lat: location.lat,
@@ -322,13 +341,9 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
             .map(|(language, level)| LanguageRecord { language, level })
             .collect(),
         physical_demands,
-        tutor: input
-            .tutor
-            .clone()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty()),
+        tutor,
         status,
-        status_reason: input.status_reason.clone(),
+        status_reason,
     })
 }
 
@@ -359,13 +374,28 @@ pub async fn create_opening(
         (Role::Host, Some(_)) => return Err(ApiError::NotFound("organisation")),
         (_, _) => return Err(ApiError::field("organisation_id", "required for an admin")),
     };
+    if principal.role == Role::Host {
+        state.throttle.opening_write(&principal)?;
+    }
     let fields = validate_input(&input)?;
     state
         .store
         .get_organisation(organisation_id)
         .await?
         .ok_or(ApiError::NotFound("organisation"))?;
-    let row = state.store.create_opening(organisation_id, &fields).await?;
+    // A host's new opening shows no candidate until the hold has passed: otherwise openings
+    // made and compared would do what changing one may not.
+    let hold = match principal.role {
+        Role::Host => BasisHold::Hold {
+            basis: None,
+            until: time::OffsetDateTime::now_utc() + state.settings.candidates.hold,
+        },
+        _ => BasisHold::Keep,
+    };
+    let row = state
+        .store
+        .create_opening(organisation_id, &fields, &hold)
+        .await?;
     state.invalidate_openings();
     Ok((StatusCode::CREATED, Json(row.into())))
 }
@@ -437,13 +467,79 @@ pub async fn update_opening(
             "an opening cannot move to another organisation",
         ));
     }
+    if principal.role == Role::Host {
+        state.throttle.opening_write(&principal)?;
+    }
     let fields = validate_input(&merge(as_input(&current), patch))?;
+    let hold = hold_for(&principal, &current, &fields, &state.settings.candidates);
     let row = state
         .store
-        .update_opening(id, &fields)
+        .update_opening(id, &fields, &hold)
         .await?
         .ok_or(ApiError::NotFound("opening"))?;
     state.invalidate_openings();
+    Ok(Json(row.into()))
+}
+
+/// What a write does to the version of the opening that candidates are computed against: an
+/// admin's write counts at once; a host's change to programmes, physical demands or place is
+/// held (and each further change starts the hold again), so that changing the opening and
+/// reading the candidates again shows nothing new about anyone.
+fn hold_for(
+    principal: &Principal,
+    current: &OpeningRow,
+    fields: &OpeningFields,
+    settings: &super::candidates::CandidateSettings,
+) -> BasisHold {
+    if principal.role != Role::Host {
+        return BasisHold::Clear;
+    }
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    let before = current.basis();
+    let changed = sorted(&before.programmes) != sorted(&fields.programmes)
+        || sorted(&before.physical_demands) != sorted(&fields.physical_demands)
+        || before.lon != fields.lon
+        || before.lat != fields.lat;
+    if !changed {
+        return BasisHold::Keep;
+    }
+    let now = time::OffsetDateTime::now_utc();
+    BasisHold::Hold {
+        basis: current.candidate_basis_at(now),
+        until: now + settings.hold,
+    }
+}
+
+/// Let a host's held change reach its candidates now (admin).
+#[utoipa::path(
+    post, path = "/v1/openings/{id}/review", tag = "openings",
+    params(("id" = Uuid, Path, description = "Opening id")),
+    responses(
+        (status = 200, description = "The opening; its candidates follow its current fields", body = Opening),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not an admin", body = Problem),
+        (status = 404, description = "No such opening", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn review_opening(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Opening>, ApiError> {
+    principal.require(&[Role::Admin])?;
+    if !state.store.hold_candidates(id, &BasisHold::Clear).await? {
+        return Err(ApiError::NotFound("opening"));
+    }
+    let row = state
+        .store
+        .get_opening(id)
+        .await?
+        .ok_or(ApiError::NotFound("opening"))?;
     Ok(Json(row.into()))
 }
 

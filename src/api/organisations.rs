@@ -1,6 +1,7 @@
 //! `/v1/organisations`: host organisations (communes, non-profits, foundations, public bodies,
 //! CPAS, social-economy firms, private employers). Admins manage them; a host sees its own.
 
+use crate::domain::limits;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -166,6 +167,12 @@ pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<Fie
         &mut e,
     );
     let location = validate::location("location", input.location.as_ref(), None, &mut e);
+    let address = validate::optional_text(
+        "address",
+        input.address.as_deref(),
+        limits::ADDRESS,
+        &mut e,
+    );
     if input.monthly_intake_cap.is_some_and(|c| c < 0) {
         e.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
     }
@@ -176,11 +183,7 @@ pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<Fie
         external_ref,
         name,
         kind,
-        address: input
-            .address
-            .as_ref()
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty()),
+        address,
         lon: location.lon,
         lat: location.lat,
         monthly_intake_cap: input.monthly_intake_cap,
@@ -242,4 +245,97 @@ pub async fn get_organisation(
         .await?
         .ok_or(ApiError::NotFound("organisation"))?;
     Ok(Json(row.into()))
+}
+
+/// The offices whose people an organisation may see among its openings' candidates.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServedOffices {
+    /// At most 50 offices.
+    pub office_ids: Vec<Uuid>,
+}
+
+/// Most offices one organisation may serve.
+const MAX_SERVED_OFFICES: usize = 50;
+
+/// The offices an organisation serves (admin, or the organisation's host).
+#[utoipa::path(
+    get, path = "/v1/organisations/{id}/offices", tag = "organisations",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The offices served", body = ServedOffices),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 404, description = "No such organisation visible to the caller", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_served_offices(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<ServedOffices>, ApiError> {
+    principal.require(&[Role::Admin, Role::Host])?;
+    if principal.role == Role::Host && !principal.manages_organisation(id) {
+        return Err(ApiError::NotFound("organisation"));
+    }
+    state
+        .store
+        .get_organisation(id)
+        .await?
+        .ok_or(ApiError::NotFound("organisation"))?;
+    Ok(Json(ServedOffices {
+        office_ids: state.store.served_offices(id).await?,
+    }))
+}
+
+/// Say which offices' people an organisation may see as candidates (admin only: a host that
+/// chose would choose whom to look at).
+#[utoipa::path(
+    put, path = "/v1/organisations/{id}/offices", tag = "organisations",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    request_body = ServedOffices,
+    responses(
+        (status = 200, description = "The offices now served", body = ServedOffices),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not an admin", body = Problem),
+        (status = 404, description = "No such organisation", body = Problem),
+        (status = 422, description = "An unknown office, or too many", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_served_offices(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<ServedOffices>,
+) -> Result<Json<ServedOffices>, ApiError> {
+    principal.require(&[Role::Admin])?;
+    state
+        .store
+        .get_organisation(id)
+        .await?
+        .ok_or(ApiError::NotFound("organisation"))?;
+    let mut errors = Vec::new();
+    if let Some(m) = limits::count(body.office_ids.len(), MAX_SERVED_OFFICES, "offices") {
+        errors.push(FieldError::new("office_ids", m));
+    } else {
+        for (i, office) in body.office_ids.iter().enumerate() {
+            if state.store.get_office(*office).await?.is_none() {
+                errors.push(FieldError::new(
+                    format!("office_ids[{i}]"),
+                    format!("no office {office}"),
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut offices = body.office_ids;
+    offices.sort();
+    offices.dedup();
+    state.store.set_served_offices(id, &offices).await?;
+    Ok(Json(ServedOffices {
+        office_ids: offices,
+    }))
 }

@@ -14,7 +14,14 @@ use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::{AppState, Page, page_cursor, page_limit};
-use crate::store::{NewPlacement, PlacementFilter, PlacementRow, Transition};
+use super::validate;
+use crate::domain::limits;
+use crate::bridge;
+use crate::matching::Exclusion;
+use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
+use crate::store::{
+    BeneficiaryRow, NewPlacement, OpeningRow, PlacementFilter, PlacementRow, Transition,
+};
 
 /// A placement as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -32,6 +39,11 @@ pub struct Placement {
     pub confirmed_on: Option<time::Date>,
     /// Hours worked so far (the Luxembourg fund pays per hour worked).
     pub hours_worked: f64,
+    /// Codes of the soft rules a caseworker proposed despite (`travel_time`, `language_level`,
+    /// `required_skill`, `hours`, `dates`, `refused_sector`); empty for hosts.
+    pub overridden_rules: Vec<String>,
+    /// Why; never shown to hosts.
+    pub override_reason: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: time::OffsetDateTime,
@@ -52,9 +64,24 @@ impl From<PlacementRow> for Placement {
             proposed_by: r.proposed_by,
             confirmed_on: r.confirmed_on,
             hours_worked: r.hours_worked,
+            overridden_rules: r.overridden_rules.0,
+            override_reason: r.override_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
+    }
+}
+
+impl Placement {
+    /// The view of `principal`: a host learns neither which of the person's rules were set aside
+    /// nor why.
+    fn for_principal(row: PlacementRow, principal: &Principal) -> Self {
+        let mut view = Self::from(row);
+        if principal.role == Role::Host {
+            view.overridden_rules.clear();
+            view.override_reason = None;
+        }
+        view
     }
 }
 
@@ -64,6 +91,10 @@ impl From<PlacementRow> for Placement {
 pub struct CreatePlacement {
     pub beneficiary_id: Uuid,
     pub opening_id: Uuid,
+    /// Needed to propose despite a soft rule (trip, language, skill, hours, dates, refused
+    /// sector), which is then recorded; never enough for programme, kind of post or health.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 /// How a placement ended.
@@ -180,12 +211,28 @@ pub async fn create_placement(
         .get_opening(body.opening_id)
         .await?
         .ok_or(ApiError::NotFound("opening"))?;
+    let override_reason = {
+        let mut e = Vec::new();
+        let r = validate::optional_text(
+            "override_reason",
+            body.override_reason.as_deref(),
+            limits::REASON,
+            &mut e,
+        );
+        if !e.is_empty() {
+            return Err(ApiError::Validation(e));
+        }
+        r
+    };
+    let overridden_rules = check_rules(&state, &person, &opening, override_reason.is_some()).await?;
     let row = state
         .store
         .create_placement(&NewPlacement {
             beneficiary_id: person.id,
             opening_id: opening.id,
             proposed_by: principal.role.as_str().to_owned(),
+            override_reason,
+            overridden_rules,
         })
         .await?;
     state.invalidate_openings();
@@ -199,7 +246,63 @@ pub async fn create_placement(
         Some(opening.organisation_id),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(row.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(Placement::for_principal(row, &principal)),
+    ))
+}
+
+/// The rules a proposal by hand must pass, as suggestions do: programme, kind of post and health
+/// always; the soft rules (trip, language, skill, hours, dates, refused sector) unless the
+/// caseworker gives a reason (`overriding`). Seats are the store's to check, under its lock.
+/// Returns the codes of the soft rules set aside.
+async fn check_rules(
+    state: &AppState,
+    person: &BeneficiaryRow,
+    opening: &OpeningRow,
+    overriding: bool,
+) -> Result<Vec<String>, ApiError> {
+    let programme = super::suggestions::programme_of(state, person.office_id).await?;
+    let candidate =
+        bridge::beneficiary(person, programme, None).map_err(|e| ApiError::Internal(e.into()))?;
+    let post = bridge::opening(opening, &bridge::Intake::new())
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let failed = match assess(
+        &PreparedPerson::new(&candidate, today),
+        &post,
+        &PreparedOpening::new(&post),
+        &state.settings.matching,
+        Seats::Ignore,
+    ) {
+        Ok(_) => Vec::new(),
+        Err(why) => why,
+    };
+    let (soft, hard): (Vec<Exclusion>, Vec<Exclusion>) =
+        failed.into_iter().partition(Exclusion::overridable);
+    let explain = |x: &Exclusion| format!("{} ({})", x.explanation(), x.code());
+    let mut errors: Vec<FieldError> = hard
+        .iter()
+        .map(|x| FieldError::new("opening_id", format!("{}; no reason can set this rule aside", explain(x))))
+        .collect();
+    if !soft.is_empty() && !overriding {
+        errors.extend(soft.iter().map(|x| {
+            FieldError::new(
+                "override_reason",
+                format!("{}; give a reason to propose all the same", explain(x)),
+            )
+        }));
+    }
+    if soft.is_empty() && hard.is_empty() && overriding {
+        errors.push(FieldError::new(
+            "override_reason",
+            "the person meets every rule of this opening: there is nothing to set aside",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(soft.iter().map(|x| x.code().to_owned()).collect())
 }
 
 /// One placement (the person's caseworker, the opening's host, or admin).
@@ -238,7 +341,7 @@ pub async fn get_placement(
         Some(org),
     )
     .await?;
-    Ok(Json(row.into()))
+    Ok(Json(Placement::for_principal(row, &principal)))
 }
 
 /// List placements for a person, an opening or an organisation, within the caller's tenant.
@@ -303,7 +406,7 @@ pub async fn list_placements(
         rows,
         limit,
         |r| r.id,
-        Placement::from,
+        |r| Placement::for_principal(r, &principal),
     )))
 }
 
@@ -412,10 +515,12 @@ pub async fn transition_placement(
     if body.outcome.is_some() && rule.to != "ended" {
         errors.push(FieldError::new("outcome", "only an end takes an outcome"));
     }
-    let reason = body
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let reason = validate::optional_text(
+        "reason",
+        body.reason.as_deref(),
+        limits::REASON,
+        &mut errors,
+    );
     if rule.to == "declined" && reason.is_none() {
         errors.push(FieldError::new("reason", "a decline needs a reason"));
     }
@@ -452,7 +557,7 @@ pub async fn transition_placement(
         Some(org),
     )
     .await?;
-    Ok(Json(updated.into()))
+    Ok(Json(Placement::for_principal(updated, &principal)))
 }
 
 /// The most hours a placement can have worked by `today`: its opening's weekly hours for each
@@ -531,5 +636,5 @@ pub async fn record_hours(
         Some(org),
     )
     .await?;
-    Ok(Json(updated.into()))
+    Ok(Json(Placement::for_principal(updated, &principal)))
 }

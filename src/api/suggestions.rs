@@ -12,7 +12,6 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::AppState;
@@ -21,11 +20,9 @@ use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
 use super::openings::Opening as OpeningView;
-use super::validate::{LanguageSkill, SkillInput};
 use crate::bridge;
 use crate::domain::Programme;
-use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
-use crate::matching::{MatchingConfig, OpeningIndex, suggest};
+use crate::matching::{OpeningIndex, suggest};
 use crate::store::{OpeningFilter, Store};
 
 /// The in-memory index of open openings, shared by all requests.
@@ -220,7 +217,7 @@ pub struct SuggestionQuery {
     pub excluded_limit: Option<u32>,
 }
 
-fn bounded(
+pub(super) fn bounded(
     field: &str,
     v: Option<u32>,
     default: u32,
@@ -241,11 +238,11 @@ fn bounded(
     }
 }
 
-fn today() -> time::Date {
+pub(super) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiError> {
+pub(super) async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiError> {
     let known = |id: &Uuid| {
         state
             .programmes
@@ -275,7 +272,7 @@ async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiEr
 }
 
 /// Runs CPU work off the async runtime, within the request's matching time limit.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -400,140 +397,6 @@ pub async fn list_suggestions(
         .collect::<Result<_, ApiError>>()?;
     audited.confirmed().await?;
     Ok(Json(SuggestionList { items, excluded }))
-}
-
-/// A person proposed to a host, pseudonymised: no name, address, health or benefit data.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Candidate {
-    /// Stable for this opening and person; reveals nothing else.
-    pub candidate_ref: String,
-    pub score: i64,
-    pub skills: Vec<SkillInput>,
-    pub languages: Vec<LanguageSkill>,
-    /// `under 15 min`, `15-30 min`, `30-45 min`, `45-60 min` or `over 60 min`.
-    pub travel_time_band: String,
-}
-
-/// The answer of the candidates endpoint.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CandidateList {
-    pub items: Vec<Candidate>,
-}
-
-fn band(minutes: f64) -> &'static str {
-    match minutes {
-        m if m < 15.0 => "under 15 min",
-        m if m < 30.0 => "15-30 min",
-        m if m < 45.0 => "30-45 min",
-        m if m <= 60.0 => "45-60 min",
-        _ => "over 60 min",
-    }
-}
-
-/// The best waiting candidates for one opening, pseudonymised, for its host.
-#[utoipa::path(
-    get, path = "/v1/openings/{id}/candidates", tag = "suggestions",
-    params(("id" = Uuid, Path, description = "Opening id"), SuggestionQuery),
-    responses(
-        (status = 200, description = "Pseudonymised candidates, best first", body = CandidateList),
-        (status = 401, description = "Missing or invalid token", body = Problem),
-        (status = 403, description = "Not a host or admin", body = Problem),
-        (status = 404, description = "Not visible to the caller", body = Problem),
-        (status = 503, description = "The computation hit its time limit", body = Problem),
-    ),
-    security(("bearer" = []))
-)]
-pub async fn list_candidates(
-    State(state): State<AppState>,
-    principal: Principal,
-    IdPath(id): IdPath,
-    ApiQuery(q): ApiQuery<SuggestionQuery>,
-) -> Result<Json<CandidateList>, ApiError> {
-    principal.require(&[Role::Admin, Role::Host])?;
-    let limit = bounded("limit", q.limit, 10, 1..=50)? as usize;
-    let row = state
-        .store
-        .get_opening(id)
-        .await?
-        .filter(|o| principal.manages_organisation(o.organisation_id))
-        .ok_or(ApiError::NotFound("opening"))?;
-    let day = today();
-    let intake: bridge::Intake = state
-        .store
-        .intake_this_month(day)
-        .await?
-        .into_iter()
-        .map(|(org, cap, used)| (org, (cap, used)))
-        .collect();
-    let opening = bridge::opening(&row, &intake).map_err(|e| ApiError::Internal(e.into()))?;
-    let offices: HashMap<Uuid, String> = state
-        .store
-        .list_offices()
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.programme))
-        .collect();
-    let waiting = crate::store::BeneficiaryFilter {
-        status: Some("waiting".into()),
-        ..Default::default()
-    };
-    let people = state
-        .store
-        .list_beneficiaries(&waiting, None, u32::MAX)
-        .await?;
-    let config: MatchingConfig = state.settings.matching.clone();
-    let ranked = blocking(&state, move || {
-        let po = PreparedOpening::new(&opening);
-        let mut ranked: Vec<(i64, Uuid, f64, crate::store::BeneficiaryRow)> = Vec::new();
-        for row in people {
-            let Some(programme) = offices.get(&row.office_id).and_then(|p| p.parse().ok()) else {
-                continue;
-            };
-            if !opening.programmes.contains(&programme) {
-                continue;
-            }
-            let Ok(person) = bridge::beneficiary(&row, programme, None) else {
-                continue;
-            };
-            let p = PreparedPerson::new(&person, day);
-            if let Ok(a) = assess(
-                &p,
-                &opening,
-                &po,
-                &config,
-                Seats::Check { is_current: false },
-            ) {
-                ranked.push((a.score(), row.id, a.travel_minutes, row));
-            }
-        }
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.truncate(limit);
-        ranked
-    })
-    .await?;
-    let items = ranked
-        .into_iter()
-        .map(|(score, person, minutes, row)| {
-            let mut h = Sha256::new();
-            h.update(id.as_bytes());
-            h.update(person.as_bytes());
-            Candidate {
-                candidate_ref: hex::encode(&h.finalize()[..8]),
-                score,
-                skills: row.skills.0.into_iter().map(SkillInput::from).collect(),
-                languages: row
-                    .languages
-                    .into_iter()
-                    .map(|l| LanguageSkill {
-                        language: l.language,
-                        level: l.level,
-                    })
-                    .collect(),
-                travel_time_band: band(minutes).to_owned(),
-            }
-        })
-        .collect();
-    Ok(Json(CandidateList { items }))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{Location, LocationInput};
 use crate::gazetteer::{Gazetteer, ResolveError};
 use crate::store::SkillRecord;
 
+use crate::domain::limits;
 use crate::domain::{CefrLevel, Mobility, OpeningKind, PhysicalDemand, Programme};
 
 /// Opening kinds.
@@ -87,7 +88,8 @@ pub fn required_choice(
     }
 }
 
-/// A list of choices, each checked, duplicates removed, order kept.
+/// A list of choices, each checked, duplicates removed, order kept; never longer than the
+/// list of allowed values.
 pub fn choices(
     field: &str,
     values: &[String],
@@ -95,6 +97,10 @@ pub fn choices(
     e: &mut Vec<FieldError>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if let Some(m) = limits::count(values.len(), allowed.len(), "entries") {
+        e.push(FieldError::new(field, m));
+        return out;
+    }
     for (i, v) in values.iter().enumerate() {
         if choice(&format!("{field}[{i}]"), v, allowed, e) && !out.contains(v) {
             out.push(v.clone());
@@ -198,13 +204,45 @@ fn place_field(err: &ResolveError) -> &'static str {
     }
 }
 
-/// An office's or host's own reference: trimmed, empty means none, at most 100 characters.
+/// An office's or host's own reference: trimmed, empty means none, at most
+/// [`limits::EXTERNAL_REF`] characters.
 pub fn external_ref(field: &str, value: Option<&str>, e: &mut Vec<FieldError>) -> Option<String> {
+    optional_text(field, value, limits::EXTERNAL_REF, e)
+}
+
+/// A free text that may be left out: trimmed, empty means none, at most `max` characters.
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    e: &mut Vec<FieldError>,
+) -> Option<String> {
     let value = value.map(str::trim).filter(|r| !r.is_empty())?;
-    if value.chars().count() > 100 {
-        e.push(FieldError::new(field, "must be at most 100 characters"));
+    if let Some(m) = limits::text(value, max) {
+        e.push(FieldError::new(field, m));
     }
     Some(value.to_owned())
+}
+
+/// A free text that may be empty: trimmed, at most `max` characters.
+pub fn text(field: &str, value: Option<&str>, max: usize, e: &mut Vec<FieldError>) -> String {
+    optional_text(field, value, max, e).unwrap_or_default()
+}
+
+/// Sectors a person refuses: trimmed, lowercased, blanks dropped, each at most
+/// [`limits::SECTOR`] characters, at most [`limits::REFUSED_SECTORS`] of them.
+pub fn sectors(field: &str, values: &[String], e: &mut Vec<FieldError>) -> Vec<String> {
+    if let Some(m) = limits::count(values.len(), limits::REFUSED_SECTORS, "sectors") {
+        e.push(FieldError::new(field, m));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, s) in values.iter().enumerate() {
+        if let Some(s) = optional_text(&format!("{field}[{i}]"), Some(s), limits::SECTOR, e) {
+            out.push(s.to_lowercase());
+        }
+    }
+    out
 }
 
 /// Hours per week: more than 0, at most 60.
@@ -267,12 +305,17 @@ pub fn skills(
     e: &mut Vec<FieldError>,
 ) -> Vec<SkillRecord> {
     let mut out = Vec::new();
-    for (i, s) in values.unwrap_or_default().iter().enumerate() {
+    let values = values.unwrap_or_default();
+    if let Some(m) = limits::count(values.len(), limits::SKILLS, "skills") {
+        e.push(FieldError::new(field, m));
+        return out;
+    }
+    for (i, s) in values.iter().enumerate() {
         let label = s.label.trim();
-        if label.is_empty() || label.chars().count() > 100 {
+        if label.is_empty() || limits::text(label, limits::SKILL_LABEL).is_some() {
             e.push(FieldError::new(
                 format!("{field}[{i}].label"),
-                "must be 1 to 100 characters",
+                format!("must be 1 to {} characters", limits::SKILL_LABEL),
             ));
         }
         let code = s
@@ -296,9 +339,6 @@ pub fn skills(
             code,
         });
     }
-    if out.len() > 50 {
-        e.push(FieldError::new(field, "at most 50 skills"));
-    }
     out
 }
 
@@ -311,6 +351,13 @@ pub fn languages<'a>(
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (i, (language, level)) in values.enumerate() {
+        if i == limits::LANGUAGES {
+            e.push(FieldError::new(
+                field,
+                format!("at most {} languages", limits::LANGUAGES),
+            ));
+            break;
+        }
         let language = language.trim().to_lowercase();
         let level = level.trim().to_uppercase();
         if !LANGUAGE_CODES.contains(&language.as_str()) {

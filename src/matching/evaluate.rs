@@ -96,6 +96,21 @@ impl Exclusion {
         }
     }
 
+    /// Whether a caseworker may propose despite it, with a recorded reason: the person's own
+    /// limits and the post's wishes, never the programme, the kind of post, health, seats or
+    /// the host's cap.
+    pub fn overridable(&self) -> bool {
+        matches!(
+            self,
+            Exclusion::TooFar { .. }
+                | Exclusion::LanguageBelowLevel { .. }
+                | Exclusion::RequiredSkillMissing { .. }
+                | Exclusion::TooManyHours { .. }
+                | Exclusion::EndsBeforeStart { .. }
+                | Exclusion::RefusedSector { .. }
+        )
+    }
+
     /// A sentence a caseworker understands.
     pub fn explanation(&self) -> String {
         match self {

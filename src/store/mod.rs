@@ -8,7 +8,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -329,18 +329,39 @@ pub trait Store: Send + Sync + 'static {
     /// Marks a token revoked; `false` when no such live token exists.
     async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
 
+    /// Creates an opening, with `hold` on its candidates in the same transaction.
     async fn create_opening(
         &self,
         organisation_id: Uuid,
         fields: &OpeningFields,
+        hold: &BasisHold,
     ) -> Result<OpeningRow, StoreError>;
     async fn get_opening(&self, id: Uuid) -> Result<Option<OpeningRow>, StoreError>;
-    /// Replaces the writable fields; `None` when there is no such opening.
+    /// Replaces the writable fields and applies `hold`, in one transaction; `None` when there is
+    /// no such opening.
     async fn update_opening(
         &self,
         id: Uuid,
         fields: &OpeningFields,
+        hold: &BasisHold,
     ) -> Result<Option<OpeningRow>, StoreError>;
+    /// Sets an opening's hold alone (an admin's review); `false` when there is no such opening.
+    async fn hold_candidates(&self, id: Uuid, hold: &BasisHold) -> Result<bool, StoreError>;
+    /// The offices whose people an organisation may see as candidates.
+    async fn served_offices(&self, organisation_id: Uuid) -> Result<Vec<Uuid>, StoreError>;
+    /// Replaces the offices an organisation serves.
+    async fn set_served_offices(
+        &self,
+        organisation_id: Uuid,
+        offices: &[Uuid],
+    ) -> Result<(), StoreError>;
+    /// Waiting people of `offices` whose home lies in the box `(min_lon, min_lat, max_lon,
+    /// max_lat)`, read through the index on office, status and place, with their languages.
+    async fn waiting_in_box(
+        &self,
+        offices: &[Uuid],
+        bbox: (f64, f64, f64, f64),
+    ) -> Result<Vec<BeneficiaryRow>, StoreError>;
     /// Openings in id order after `after`, at most `limit`.
     async fn list_openings(
         &self,
@@ -401,7 +422,8 @@ pub trait Store: Send + Sync + 'static {
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<BeneficiaryRow>, StoreError>;
-    /// Erases a person's file with its languages and placements; `false` when there was none.
+    /// Erases a person's file with its languages and placements, and scrubs the person's line
+    /// from every stored rebalancing report, in one transaction; `false` when there was none.
     async fn delete_beneficiary(&self, id: Uuid) -> Result<bool, StoreError>;
 
     /// Proposes a person for an opening. Atomic against concurrent proposals: the opening is
@@ -566,9 +588,38 @@ pub struct OpeningRow {
     pub status_reason: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// While a host's change is held ([`OpeningRow::candidate_basis_at`]): what candidates are
+    /// computed against, or none at all.
+    pub candidate_basis: Option<sqlx::types::Json<CandidateBasis>>,
+    /// When the current fields become what candidates are computed against.
+    pub candidates_from: Option<OffsetDateTime>,
     /// Minimum levels: `level` holds the minimum CEFR level.
     #[sqlx(skip)]
     pub languages: Vec<LanguageRecord>,
+}
+
+/// The fields of an opening that decide who its candidates are: a host who could change them
+/// at will and read the candidates again would learn people's health, programme and home.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateBasis {
+    pub programmes: Vec<String>,
+    pub physical_demands: Vec<String>,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// What a write does to an opening's held candidate basis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BasisHold {
+    /// Leaves it as it is (a change that does not touch the basis).
+    Keep,
+    /// The current fields count at once (an admin's write or review).
+    Clear,
+    /// Candidates use `basis` (none at all when `None`) until `until`.
+    Hold {
+        basis: Option<CandidateBasis>,
+        until: OffsetDateTime,
+    },
 }
 
 /// The writable fields of an opening (create and full update).
@@ -596,6 +647,25 @@ pub struct OpeningFields {
 }
 
 impl OpeningRow {
+    /// The current fields that decide candidates.
+    pub fn basis(&self) -> CandidateBasis {
+        CandidateBasis {
+            programmes: self.programmes.0.clone(),
+            physical_demands: self.physical_demands.0.clone(),
+            lon: self.lon,
+            lat: self.lat,
+        }
+    }
+
+    /// What candidates are computed against at `now`: the held basis while a hold lasts (none
+    /// for a new opening still under hold), the current fields otherwise.
+    pub fn candidate_basis_at(&self, now: OffsetDateTime) -> Option<CandidateBasis> {
+        match self.candidates_from {
+            Some(from) if from > now => self.candidate_basis.as_ref().map(|b| b.0.clone()),
+            _ => Some(self.basis()),
+        }
+    }
+
     /// The writable fields, as an update would give them back (languages in language order).
     pub fn fields(&self) -> OpeningFields {
         let mut languages = self.languages.clone();
@@ -736,6 +806,27 @@ pub struct BeneficiaryFilter {
     pub external_ref: Option<String>,
 }
 
+/// Removes `person` from a stored rebalancing report: their line (`results[].beneficiary_id`)
+/// and their proposal in the plan (`plan.propose[][0]`); whether anything was removed.
+pub fn scrub_report(report: &mut serde_json::Value, person: Uuid) -> bool {
+    let id = person.to_string();
+    let mut removed = false;
+    let mut drop_from = |list: Option<&mut serde_json::Value>, key: &dyn Fn(&serde_json::Value) -> Option<&str>| {
+        if let Some(items) = list.and_then(serde_json::Value::as_array_mut) {
+            let before = items.len();
+            items.retain(|item| key(item) != Some(id.as_str()));
+            removed |= before != items.len();
+        }
+    };
+    drop_from(report.get_mut("results"), &|line| {
+        line.get("beneficiary_id").and_then(|v| v.as_str())
+    });
+    drop_from(report.pointer_mut("/plan/propose"), &|pair| {
+        pair.get(0).and_then(|v| v.as_str())
+    });
+    removed
+}
+
 /// Groups language rows by owner id, for rows fetched in owner order.
 fn attach_languages<T>(
     rows: &mut [T],
@@ -807,6 +898,10 @@ pub struct PlacementRow {
     pub proposed_by: String,
     pub confirmed_on: Option<time::Date>,
     pub hours_worked: f64,
+    /// Why the caseworker proposed despite `overridden_rules`.
+    pub override_reason: Option<String>,
+    /// Codes of the soft rules the proposal did not meet.
+    pub overridden_rules: sqlx::types::Json<Vec<String>>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -814,12 +909,15 @@ pub struct PlacementRow {
 }
 
 /// A new proposal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewPlacement {
     pub beneficiary_id: Uuid,
     pub opening_id: Uuid,
     /// `caseworker`, `admin` or `rebalancing`.
     pub proposed_by: String,
+    /// Why it is made despite `overridden_rules` (soft rules only).
+    pub override_reason: Option<String>,
+    pub overridden_rules: Vec<String>,
 }
 
 /// A state change, applied only if the placement is in one of `from`.

@@ -110,6 +110,31 @@ macro_rules! impl_store {
                 Ok(id)
             }
 
+            /// Applies `hold` to an opening inside `conn`'s transaction; `false` when there is no
+            /// such opening (or nothing to do).
+            async fn apply_hold(
+                conn: &mut $conn,
+                id: uuid::Uuid,
+                hold: &$crate::store::BasisHold,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let (basis, until) = match hold {
+                    $crate::store::BasisHold::Keep => return Ok(false),
+                    $crate::store::BasisHold::Clear => (None, None),
+                    $crate::store::BasisHold::Hold { basis, until } => {
+                        (basis.as_ref().map(sqlx::types::Json), Some(*until))
+                    }
+                };
+                let done = sqlx::query(
+                    "UPDATE openings SET candidate_basis = $2, candidates_from = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(basis)
+                .bind(until)
+                .execute(&mut *conn)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             /// Replaces an opening's writable fields and languages inside `conn`'s transaction;
             /// `false` when there is no such opening.
             async fn rewrite_opening(
@@ -674,9 +699,11 @@ macro_rules! impl_store {
                 &self,
                 organisation_id: uuid::Uuid,
                 f: &$crate::store::OpeningFields,
+                hold: &$crate::store::BasisHold,
             ) -> Result<$crate::store::OpeningRow, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let id = Self::insert_opening(&mut *tx, organisation_id, f).await?;
+                Self::apply_hold(&mut *tx, id, hold).await?;
                 tx.commit().await?;
                 self.get_opening(id)
                     .await?
@@ -881,13 +908,105 @@ macro_rules! impl_store {
                 &self,
                 id: uuid::Uuid,
                 f: &$crate::store::OpeningFields,
+                hold: &$crate::store::BasisHold,
             ) -> Result<Option<$crate::store::OpeningRow>, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 if !Self::rewrite_opening(&mut *tx, id, f).await? {
                     return Ok(None);
                 }
+                Self::apply_hold(&mut *tx, id, hold).await?;
                 tx.commit().await?;
                 self.get_opening(id).await
+            }
+
+            async fn hold_candidates(
+                &self,
+                id: uuid::Uuid,
+                hold: &$crate::store::BasisHold,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let done = Self::apply_hold(&mut *tx, id, hold).await?;
+                tx.commit().await?;
+                Ok(done)
+            }
+
+            async fn served_offices(
+                &self,
+                organisation_id: uuid::Uuid,
+            ) -> Result<Vec<uuid::Uuid>, $crate::store::StoreError> {
+                let rows: Vec<(uuid::Uuid,)> = sqlx::query_as(
+                    "SELECT office_id FROM organisation_offices WHERE organisation_id = $1 \
+                     ORDER BY office_id",
+                )
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            async fn set_served_offices(
+                &self,
+                organisation_id: uuid::Uuid,
+                offices: &[uuid::Uuid],
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM organisation_offices WHERE organisation_id = $1")
+                    .bind(organisation_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for office in offices {
+                    sqlx::query(
+                        "INSERT INTO organisation_offices (organisation_id, office_id) \
+                         VALUES ($1, $2)",
+                    )
+                    .bind(organisation_id)
+                    .bind(office)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn waiting_in_box(
+                &self,
+                offices: &[uuid::Uuid],
+                bbox: (f64, f64, f64, f64),
+            ) -> Result<Vec<$crate::store::BeneficiaryRow>, $crate::store::StoreError> {
+                let (min_lon, min_lat, max_lon, max_lat) = bbox;
+                let mut out: Vec<$crate::store::BeneficiaryRow> = Vec::new();
+                for office in offices {
+                    let where_ = "office_id = $1 AND status = 'waiting' \
+                         AND lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5";
+                    let mut rows: Vec<$crate::store::BeneficiaryRow> = sqlx::query_as(
+                        sqlx::AssertSqlSafe(format!(
+                            "SELECT * FROM beneficiaries WHERE {where_} ORDER BY id"
+                        )),
+                    )
+                    .bind(office)
+                    .bind(min_lat)
+                    .bind(max_lat)
+                    .bind(min_lon)
+                    .bind(max_lon)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let languages: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+                        sqlx::AssertSqlSafe(format!(
+                            "SELECT beneficiary_id, language, level FROM beneficiary_languages \
+                             WHERE beneficiary_id IN (SELECT id FROM beneficiaries WHERE {where_})"
+                        )),
+                    )
+                    .bind(office)
+                    .bind(min_lat)
+                    .bind(max_lat)
+                    .bind(min_lon)
+                    .bind(max_lon)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    $crate::store::attach_languages(&mut rows, languages, |r| r.id, |r| &mut r.languages);
+                    out.append(&mut rows);
+                }
+                Ok(out)
             }
 
             async fn list_openings(
@@ -971,11 +1090,36 @@ macro_rules! impl_store {
                 &self,
                 id: uuid::Uuid,
             ) -> Result<bool, $crate::store::StoreError> {
-                let done = sqlx::query("DELETE FROM beneficiaries WHERE id = $1")
+                let mut tx = self.begin_write().await?;
+                let office: Option<(uuid::Uuid,)> =
+                    sqlx::query_as("SELECT office_id FROM beneficiaries WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((office,)) = office else {
+                    return Ok(false);
+                };
+                sqlx::query("DELETE FROM beneficiaries WHERE id = $1")
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                Ok(done.rows_affected() == 1)
+                // The person's lines in the office's stored reports go with the file.
+                let runs: Vec<(uuid::Uuid, sqlx::types::Json<serde_json::Value>)> =
+                    sqlx::query_as("SELECT id, report FROM rebalancing_runs WHERE office_id = $1")
+                        .bind(office)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                for (run, mut report) in runs {
+                    if $crate::store::scrub_report(&mut report.0, id) {
+                        sqlx::query("UPDATE rebalancing_runs SET report = $2 WHERE id = $1")
+                            .bind(run)
+                            .bind(report)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn create_placement(
@@ -983,9 +1127,20 @@ macro_rules! impl_store {
                 new: &$crate::store::NewPlacement,
             ) -> Result<$crate::store::PlacementRow, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
-                let row =
+                let mut row =
                     Self::insert_proposal(&mut *tx, new.beneficiary_id, new.opening_id, &new.proposed_by)
                         .await?;
+                if new.override_reason.is_some() {
+                    row = sqlx::query_as(
+                        "UPDATE placements SET override_reason = $2, overridden_rules = $3 \
+                         WHERE id = $1 RETURNING *",
+                    )
+                    .bind(row.id)
+                    .bind(&new.override_reason)
+                    .bind(sqlx::types::Json(&new.overridden_rules))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 Ok(row)
             }
