@@ -34,8 +34,13 @@ impl std::fmt::Debug for Reply {
 impl TestApp {
     /// On a fresh SQLite file.
     pub async fn new() -> TestApp {
+        Self::sqlite_with(ApiSettings::default()).await
+    }
+
+    /// On a fresh SQLite file, with `settings`.
+    pub async fn sqlite_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::sqlite_db().await;
-        let state = AppState::new(db.store.clone(), ApiSettings::default());
+        let state = AppState::new(db.store.clone(), settings);
         TestApp {
             store: db.store.clone(),
             state,
@@ -46,14 +51,32 @@ impl TestApp {
 
     /// On a fresh PostgreSQL database of the test server.
     pub async fn postgres() -> TestApp {
+        Self::postgres_with(ApiSettings::default()).await
+    }
+
+    /// On a fresh PostgreSQL database of the test server, with `settings`.
+    pub async fn postgres_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::postgres_db().await;
-        let state = AppState::new(db.store.clone(), ApiSettings::default());
+        let state = AppState::new(db.store.clone(), settings);
         TestApp {
             store: db.store.clone(),
             state,
             _sqlite: None,
             postgres: Some(db),
         }
+    }
+
+    /// On SQLite or PostgreSQL, with `settings`.
+    pub async fn on(postgres: bool, settings: ApiSettings) -> TestApp {
+        if postgres {
+            Self::postgres_with(settings).await
+        } else {
+            Self::sqlite_with(settings).await
+        }
+    }
+
+    pub async fn put(&self, uri: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PUT, uri, Some(token), Some(body)).await
     }
 
     /// Drops the PostgreSQL database, if any.
@@ -254,7 +277,7 @@ pub fn person_body(external_ref: &str) -> serde_json::Value {
         "hours_per_week": 20,
         "earliest_start": "2026-12-01",
         "waiting_since": "2026-06-15",
-        "skills": [{"label": "entretien espaces verts"}],
+        "skills": [{"label": "entretien espaces verts"}, {"label": "jardinage", "code": "A1203"}],
         "languages": [{"language": "pt", "level": "C2"}, {"language": "fr", "level": "B1"}],
         "health_limits": ["night_work"]
     })

@@ -5,6 +5,7 @@
 mod common;
 
 mod auth;
+mod candidates;
 mod beneficiaries;
 mod harness;
 mod imports;
