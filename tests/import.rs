@@ -418,6 +418,24 @@ async fn an_unknown_postcode_is_refused_with_the_nearest_known_ones() {
     assert!(people(&db.store).await.is_empty());
 }
 
+/// Finding 4 of issue 20: the import checks the same limits as the API, naming line and column.
+#[tokio::test]
+async fn a_cell_over_its_length_limit_is_named_by_line_and_column() {
+    let db = common::sqlite_db().await;
+    let esch = office(&db.store, "LU", "revis").await;
+    let address = "x".repeat(placematch::domain::limits::ADDRESS + 1);
+    let file = format!(
+        "external_ref;given_name;family_name;address;locality;mobility;max_trip_minutes;hours_per_week\n\
+         L-1;Ana;Ferreira;1 rue Neuve;Esch-sur-Alzette;walk;30;20\n\
+         L-2;Bob;Martin;{address};Esch-sur-Alzette;walk;30;20\n"
+    );
+    let errors = rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(esch)).await);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "address"));
+    assert_eq!(errors[0].message, "must be at most 300 characters");
+    assert!(people(&db.store).await.is_empty(), "nothing written");
+}
+
 #[tokio::test]
 async fn a_misspelt_locality_offers_the_closest_names() {
     let db = common::sqlite_db().await;

@@ -197,3 +197,97 @@ async fn control_characters_are_refused_with_the_field_on_sqlite() {
 async fn control_characters_are_refused_with_the_field_on_postgres() {
     control_characters_are_refused_with_the_field(TestApp::postgres().await).await;
 }
+
+/// Finding 4 of issue 20: 30 openings with 1 MB `tasks` made every caseworker's suggestions
+/// 31 MB. Every text field has a documented length and every list a count
+/// (`placematch::domain::limits`); one character or item more is a 422 naming the field.
+#[tokio::test]
+async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
+    use placematch::domain::limits;
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let long = |n: usize| "x".repeat(n + 1);
+    let mut opening = crate::harness::opening_body(2);
+    opening["tasks"] = json!(long(limits::TASKS));
+    opening["tutor"] = json!(long(limits::TUTOR));
+    opening["sector"] = json!(long(limits::SECTOR));
+    opening["status_reason"] = json!(long(limits::REASON));
+    opening["title"] = json!(long(limits::NAME));
+    opening["wanted_skills"] = json!(vec![json!({"label": "x"}); limits::SKILLS + 1]);
+    let refused = expect(app.post("/v1/openings", &w.host, opening).await, 422);
+    let mut fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["sector", "status_reason", "tasks", "title", "tutor", "wanted_skills"],
+        "{refused}"
+    );
+    // At the limit, accepted.
+    let mut at = crate::harness::opening_body(2);
+    at["tasks"] = json!("x".repeat(limits::TASKS));
+    expect(app.post("/v1/openings", &w.host, at).await, 201);
+
+    let mut person = person_body("LIM-1");
+    person["address"] = json!(long(limits::ADDRESS));
+    person["refused_sectors"] = json!(vec!["retail"; limits::REFUSED_SECTORS + 1]);
+    person["languages"] = json!(vec![json!({"language": "fr", "level": "B1"}); limits::LANGUAGES + 1]);
+    person["health_limits"] = json!(vec!["night_work"; 100]);
+    let refused = expect(app.post("/v1/beneficiaries", &w.caseworker, person).await, 422);
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in ["address", "refused_sectors", "languages", "health_limits"] {
+        assert!(fields.contains(&f), "{f} in {refused}");
+    }
+    let mut person = person_body("LIM-2");
+    person["refused_sectors"] = json!([long(limits::SECTOR)]);
+    let refused = expect(app.post("/v1/beneficiaries", &w.caseworker, person).await, 422);
+    assert_eq!(refused["errors"][0]["field"], "refused_sectors[0]");
+}
+
+#[tokio::test]
+async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
+    use placematch::domain::limits;
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let person = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body("LIM-3"))
+            .await,
+        201,
+    );
+    let opening = expect(
+        app.post("/v1/openings", &w.host, crate::harness::opening_body(2))
+            .await,
+        201,
+    );
+    let placement = expect(
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
+        )
+        .await,
+        201,
+    );
+    let id = placement["id"].as_str().unwrap();
+    let refused = expect(
+        app.post(
+            &format!("/v1/placements/{id}/decline"),
+            &w.host,
+            json!({"reason": "x".repeat(limits::REASON + 1)}),
+        )
+        .await,
+        422,
+    );
+    assert_eq!(refused["errors"][0]["field"], "reason");
+    let still = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
+    assert_eq!(still["state"], "proposed");
+}

@@ -426,3 +426,123 @@ async fn fifty_racing_confirms_of_one_placement_give_one_200_and_49_409_on_postg
         app.finish().await;
     }
 }
+
+/// Finding 5 of issue 20: a Luxembourg REVIS caseworker proposed a person with a 5-minute
+/// walking limit for a Brussels `cpas_ris`-only opening and got a 201. Now the same rules as
+/// suggestions apply: programme and health can never be set aside; a soft rule (the trip
+/// here) only with a reason, which is recorded and never shown to the host.
+async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_with_a_reason(
+    app: TestApp,
+) {
+    let w = app.world().await;
+    let mut walker = person_body("R-1");
+    walker["mobility"] = json!("walk");
+    walker["max_trip_minutes"] = json!(5);
+    let walker = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, walker).await,
+        201,
+    );
+    let mut brussels = opening_body(3);
+    brussels["programmes"] = json!(["cpas_ris"]);
+    brussels["location"] = json!({"lon": 4.3517, "lat": 50.8503});
+    brussels["physical_demands"] = json!(["night_work"]);
+    let brussels = expect(app.post("/v1/openings", &w.host, brussels).await, 201);
+    let propose = |person: &Value, opening: &Value, reason: Option<&str>| {
+        let mut body = json!({"beneficiary_id": person["id"], "opening_id": opening["id"]});
+        if let Some(r) = reason {
+            body["override_reason"] = json!(r);
+        }
+        body
+    };
+    for reason in [None, Some("the person moves to Brussels next month")] {
+        let refused = expect(
+            app.post(
+                "/v1/placements",
+                &w.caseworker,
+                propose(&walker, &brussels, reason),
+            )
+            .await,
+            422,
+        );
+        let text = refused["errors"].to_string();
+        assert!(text.contains("(programme)"), "{text}");
+        assert!(text.contains("(health)"), "{text}");
+        assert!(text.contains("no reason can set this rule aside"), "{text}");
+    }
+    let opening = expect(
+        app.get(
+            &format!("/v1/openings/{}", brussels["id"].as_str().unwrap()),
+            &w.host,
+        )
+        .await,
+        200,
+    );
+    assert_eq!(opening["seats_taken"], 0, "no seat was taken");
+
+    // Near home, the right programme, but 30 minutes away on foot: a soft rule.
+    let near = expect(app.post("/v1/openings", &w.host, opening_body(3)).await, 201);
+    let soft = expect(
+        app.post("/v1/placements", &w.caseworker, propose(&walker, &near, None))
+            .await,
+        422,
+    );
+    assert_eq!(soft["errors"][0]["field"], "override_reason");
+    assert!(soft["errors"][0]["message"].as_str().unwrap().contains("(travel_time)"));
+    let made = expect(
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            propose(&walker, &near, Some("a colleague drives her there")),
+        )
+        .await,
+        201,
+    );
+    assert_eq!(made["overridden_rules"], json!(["travel_time"]));
+    assert_eq!(made["override_reason"], "a colleague drives her there");
+    let id = made["id"].as_str().unwrap();
+    let seen_by_host = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
+    assert_eq!(seen_by_host["overridden_rules"], json!([]));
+    assert!(seen_by_host["override_reason"].is_null());
+    let seen_by_caseworker = expect(
+        app.get(&format!("/v1/placements/{id}"), &w.caseworker)
+            .await,
+        200,
+    );
+    assert_eq!(seen_by_caseworker["override_reason"], "a colleague drives her there");
+
+    // A reason where nothing needs setting aside is a mistake worth saying.
+    let fits = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body("R-2"))
+            .await,
+        201,
+    );
+    let needless = expect(
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            propose(&fits, &near, Some("just in case")),
+        )
+        .await,
+        422,
+    );
+    assert_eq!(needless["errors"][0]["field"], "override_reason");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_with_a_reason_on_sqlite()
+ {
+    a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_with_a_reason(
+        TestApp::new().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_with_a_reason_on_postgres()
+ {
+    a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_with_a_reason(
+        TestApp::postgres().await,
+    )
+    .await;
+}

@@ -240,3 +240,54 @@ async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
         404,
     );
 }
+
+/// Finding 2 of issue 20: after `DELETE /v1/beneficiaries/{id}` the person's line stayed in
+/// stored reports. Erasure now scrubs the line and the plan's proposal, in the same
+/// transaction, and the other lines stay.
+async fn erasure_scrubs_the_person_from_stored_reports(app: TestApp) {
+    let admin = app.admin().await;
+    let office = demo_office(&app).await;
+    let run = expect(
+        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
+            .await,
+        201,
+    );
+    let id = run["id"].as_str().unwrap();
+    let lines = run["report"]["results"].as_array().unwrap().clone();
+    let proposed: Vec<String> = run["report"]["plan"]["propose"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap().to_owned())
+        .collect();
+    let person = proposed[0].clone();
+    assert!(lines.iter().any(|l| l["beneficiary_id"] == person.as_str()));
+    expect(
+        app.delete(&format!("/v1/beneficiaries/{person}"), &admin)
+            .await,
+        204,
+    );
+    let after = expect(app.get(&format!("/v1/rebalancing-runs/{id}"), &admin).await, 200);
+    let text = after["report"].to_string();
+    assert!(!text.contains(&person), "the erased person is gone: {text}");
+    assert_eq!(
+        after["report"]["results"].as_array().unwrap().len(),
+        lines.len() - 1,
+        "the others stay"
+    );
+    assert_eq!(
+        after["report"]["plan"]["propose"].as_array().unwrap().len(),
+        proposed.len() - 1
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn erasure_scrubs_the_person_from_stored_reports_on_sqlite() {
+    erasure_scrubs_the_person_from_stored_reports(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn erasure_scrubs_the_person_from_stored_reports_on_postgres() {
+    erasure_scrubs_the_person_from_stored_reports(TestApp::postgres().await).await;
+}
