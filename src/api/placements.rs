@@ -402,6 +402,26 @@ pub async fn list_placements(
         .store
         .list_placements(&filter, after, limit + 1)
         .await?;
+    // Each placement listed is a read of who is placed where: audited like a single read.
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows.iter().take(limit as usize) {
+        let (office, org) = scope(&state, row).await?;
+        events.push(
+            audit::submit(
+                &state,
+                &principal,
+                Action::Read,
+                "placement",
+                row.id,
+                Some(office),
+                Some(org),
+            )
+            .await?,
+        );
+    }
+    for event in events {
+        event.confirmed().await?;
+    }
     Ok(Json(Page::from_rows(
         rows,
         limit,

@@ -546,3 +546,39 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     )
     .await;
 }
+
+/// Finding 8 of issue 20: placement lists wrote no audit event. Each placement a list shows is
+/// now a read in the trail, with the reader's role.
+#[tokio::test]
+async fn each_placement_a_list_shows_is_an_audited_read() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let (_, _, placement) = proposal(&app, &w, 1, &format!("AU-{i}")).await;
+        ids.push(placement["id"].as_str().unwrap().to_owned());
+    }
+    let page = expect(app.get("/v1/placements?limit=2", &w.host).await, 200);
+    let shown: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(shown.len(), 2);
+    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
+    let mut read: Vec<String> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "read" && e["object_kind"] == "placement")
+        .map(|e| {
+            assert_eq!(e["actor_role"], "host");
+            e["object_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    read.sort();
+    let mut expected = shown.clone();
+    expected.sort();
+    assert_eq!(read, expected, "exactly the placements shown, not the third");
+}
