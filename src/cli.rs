@@ -278,6 +278,7 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         database_timeout: global.database.timeout(),
         request_timeout: Duration::from_secs(args.serve.request_timeout_secs.max(1)),
         max_body_bytes: args.serve.max_body_bytes,
+        candidates: args.serve.candidates.settings()?,
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(args.serve.listen).await?;
@@ -307,7 +308,8 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
     );
     let state = AppState::new(store.clone(), settings);
     let audit = state.audit.clone();
-    crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
+    let limits = args.serve.connections.limits();
+    crate::server::serve(listener, state, limits, crate::server::shutdown_signal()).await?;
     audit.flush().await;
     store.close().await;
     Ok(())
@@ -563,6 +565,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         request_timeout: Duration::from_secs(serve.request_timeout_secs.max(1)),
         max_body_bytes: serve.max_body_bytes,
         matching: serve.rebalancing.matching(),
+        candidates: serve.candidates.settings()?,
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(serve.listen).await?;
@@ -586,7 +589,8 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         ))
     });
     let audit = state.audit.clone();
-    crate::server::serve(listener, state, crate::server::shutdown_signal()).await?;
+    let limits = serve.connections.limits();
+    crate::server::serve(listener, state, limits, crate::server::shutdown_signal()).await?;
     for task in [housekeeping, scheduled].into_iter().flatten() {
         task.abort();
     }

@@ -144,6 +144,12 @@ pub struct ServeConfig {
     #[arg(long = "no-migrate", env = "PLACEMATCH_NO_MIGRATE")]
     pub no_migrate: bool,
 
+    #[command(flatten)]
+    pub connections: ConnectionConfig,
+
+    #[command(flatten)]
+    pub candidates: CandidateConfig,
+
     /// Minutes between housekeeping passes (expire proposals, pause stale openings); 0 = never.
     #[arg(
         long = "housekeeping-every-minutes",
@@ -169,10 +175,122 @@ impl Default for ServeConfig {
             request_timeout_secs: 30,
             max_body_bytes: 1024 * 1024,
             no_migrate: false,
+            connections: ConnectionConfig::default(),
+            candidates: CandidateConfig::default(),
             housekeeping_every_minutes: 60,
             housekeeping: Default::default(),
             rebalancing: Default::default(),
             schedule: Default::default(),
         }
+    }
+}
+
+/// How many connections the server keeps open, and how slow a client may be.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ConnectionConfig {
+    /// Seconds a client has to send a whole request head; also the longest idle wait between
+    /// requests on a kept-alive connection. Slower clients are disconnected.
+    #[arg(
+        long = "header-read-timeout-secs",
+        env = "PLACEMATCH_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub header_read_timeout_secs: u64,
+
+    /// Most connections open at once; one more is answered 503 and closed. Lowered at start-up
+    /// if the open-file limit (raised to its hard maximum) cannot hold it.
+    #[arg(
+        long = "max-connections",
+        env = "PLACEMATCH_MAX_CONNECTIONS",
+        default_value_t = 1024
+    )]
+    pub open_connections: usize,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_secs: 10,
+            open_connections: 1024,
+        }
+    }
+}
+
+impl ConnectionConfig {
+    /// The limits, the open-file limit raised and the cap fitted to it.
+    pub fn limits(&self) -> crate::server::ConnectionLimits {
+        crate::server::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            max_connections: crate::server::fit_connections(self.open_connections),
+        }
+    }
+}
+
+/// What a host can learn from its openings' candidate lists.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CandidateConfig {
+    /// Hours a host's change to an opening's programmes, physical demands or place (or a host's
+    /// new opening) waits before its candidates follow it; an admin's review ends it sooner.
+    #[arg(
+        long = "candidate-hold-hours",
+        env = "PLACEMATCH_CANDIDATE_HOLD_HOURS",
+        default_value_t = 72
+    )]
+    pub hold_hours: u64,
+
+    /// Fewest eligible people for a candidate list to be shown at all.
+    #[arg(
+        long = "candidate-min-count",
+        env = "PLACEMATCH_CANDIDATE_MIN_COUNT",
+        default_value_t = 5
+    )]
+    pub min_count: usize,
+
+    /// Secret of candidate references, 64 hex digits; give every replica the same one.
+    /// Without it, a random secret is drawn at start-up (references then change on restart).
+    #[arg(
+        long = "candidate-ref-key",
+        env = "PLACEMATCH_CANDIDATE_REF_KEY",
+        hide_env_values = true
+    )]
+    pub ref_key: Option<String>,
+
+    /// Candidate lists one token may read per hour.
+    #[arg(
+        long = "candidate-reads-per-hour",
+        env = "PLACEMATCH_CANDIDATE_READS_PER_HOUR",
+        default_value_t = 60
+    )]
+    pub reads_per_hour: u32,
+
+    /// Openings one host token may create or change per hour.
+    #[arg(
+        long = "opening-writes-per-hour",
+        env = "PLACEMATCH_OPENING_WRITES_PER_HOUR",
+        default_value_t = 30
+    )]
+    pub opening_writes_per_hour: u32,
+}
+
+impl CandidateConfig {
+    /// The settings, or the setting at fault.
+    pub fn settings(&self) -> anyhow::Result<crate::api::candidates::CandidateSettings> {
+        let mut settings = crate::api::candidates::CandidateSettings {
+            hold: Duration::from_secs(self.hold_hours * 3600),
+            min_count: self.min_count,
+            reads_per_hour: self.reads_per_hour.max(1),
+            opening_writes_per_hour: self.opening_writes_per_hour.max(1),
+            ..Default::default()
+        };
+        if let Some(key) = &self.ref_key {
+            let bytes = hex::decode(key.trim()).ok().filter(|b| b.len() == 32);
+            let Some(bytes) = bytes else {
+                anyhow::bail!(
+                    "PLACEMATCH_CANDIDATE_REF_KEY (--candidate-ref-key): expected 64 hex digits"
+                );
+            };
+            settings.ref_key.copy_from_slice(&bytes);
+        }
+        Ok(settings)
     }
 }

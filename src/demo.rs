@@ -342,6 +342,8 @@ pub async fn load_sized(
                 monthly_intake_cap: (k % 4 == 0).then_some(3),
             })
             .await?;
+        // The territory's hosts see its people among their candidates.
+        store.set_served_offices(org.id, &[office.id]).await?;
         orgs.push(org);
     }
     let mut openings = Vec::with_capacity(openings_n);
