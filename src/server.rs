@@ -68,7 +68,11 @@ pub fn fit_connections(wanted: usize) -> usize {
         );
         fits as usize
     } else {
-        tracing::info!(open_file_limit = limit, max_connections = wanted, "connection cap");
+        tracing::info!(
+            open_file_limit = limit,
+            max_connections = wanted,
+            "connection cap"
+        );
         wanted
     }
 }

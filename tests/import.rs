@@ -429,7 +429,8 @@ async fn a_cell_over_its_length_limit_is_named_by_line_and_column() {
          L-1;Ana;Ferreira;1 rue Neuve;Esch-sur-Alzette;walk;30;20\n\
          L-2;Bob;Martin;{address};Esch-sur-Alzette;walk;30;20\n"
     );
-    let errors = rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(esch)).await);
+    let errors =
+        rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(esch)).await);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "address"));
     assert_eq!(errors[0].message, "must be at most 300 characters");

@@ -211,10 +211,17 @@ async fn slow_clients_are_cut_off_and_over_the_cap_refused_while_healthz_still_a
     let addr = server.base.strip_prefix("http://").unwrap().to_owned();
     #[cfg(target_os = "linux")]
     {
-        let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
-        let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+        let limits =
+            std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+        let line = limits
+            .lines()
+            .find(|l| l.starts_with("Max open files"))
+            .unwrap();
         let fields: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(fields[3], fields[4], "soft limit raised to the hard one: {line}");
+        assert_eq!(
+            fields[3], fields[4],
+            "soft limit raised to the hard one: {line}"
+        );
     }
 
     // 60 slowloris clients: a request line, then one header byte every 200 ms.
@@ -222,7 +229,9 @@ async fn slow_clients_are_cut_off_and_over_the_cap_refused_while_healthz_still_a
     let mut slow = Vec::new();
     for _ in 0..60 {
         let mut s = TcpStream::connect(&addr).await.unwrap();
-        s.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n").await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
         slow.push(s);
     }
     let trickle = tokio::spawn(async move {
@@ -268,10 +277,16 @@ async fn slow_clients_are_cut_off_and_over_the_cap_refused_while_healthz_still_a
         .unwrap();
     let healthz = format!("{}/healthz", server.base);
     let waited = wait_for_status(&client, &healthz, 200).await;
-    assert!(waited < Duration::from_secs(5), "healthz answered after {waited:?}");
+    assert!(
+        waited < Duration::from_secs(5),
+        "healthz answered after {waited:?}"
+    );
 
     let (closed_after, refused, still_open) = trickle.await.unwrap();
-    assert_eq!(refused, 20, "the 20 connections over the cap of 40 get a 503");
+    assert_eq!(
+        refused, 20,
+        "the 20 connections over the cap of 40 get a 503"
+    );
     assert_eq!(closed_after.len(), 40, "every slow client is disconnected");
     assert_eq!(still_open, 0);
     assert!(
@@ -281,7 +296,9 @@ async fn slow_clients_are_cut_off_and_over_the_cap_refused_while_healthz_still_a
 
     // A kept-alive connection left idle is closed too.
     let mut idle = TcpStream::connect(&addr).await.unwrap();
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
     let mut buf = vec![0u8; 4096];
     let n = idle.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
@@ -289,6 +306,12 @@ async fn slow_clients_are_cut_off_and_over_the_cap_refused_while_healthz_still_a
     let end = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf))
         .await
         .expect("the idle connection is closed within 5 s");
-    assert!(matches!(end, Ok(0) | Err(_)), "closed, not answered: {end:?}");
-    assert!(t.elapsed() >= Duration::from_millis(500), "not before the timeout");
+    assert!(
+        matches!(end, Ok(0) | Err(_)),
+        "closed, not answered: {end:?}"
+    );
+    assert!(
+        t.elapsed() >= Duration::from_millis(500),
+        "not before the timeout"
+    );
 }

@@ -350,7 +350,11 @@ mod scenarios {
     pub async fn an_opening_reads_back_with_its_languages_and_no_seat_taken(store: Arc<dyn Store>) {
         let org = store.create_organisation(&commune()).await.unwrap();
         let created = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         assert_eq!(created.organisation_id, org.id);
@@ -367,7 +371,11 @@ mod scenarios {
     pub async fn an_opening_update_replaces_fields_and_languages(store: Arc<dyn Store>) {
         let org = store.create_organisation(&commune()).await.unwrap();
         let created = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let mut fields = green_spaces_opening();
@@ -400,7 +408,9 @@ mod scenarios {
         let mut fields = green_spaces_opening();
         fields.languages = vec![lang("fr", "A3")];
         assert!(matches!(
-            store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await,
+            store
+                .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+                .await,
             Err(StoreError::Constraint(_))
         ));
         let all = store
@@ -418,7 +428,9 @@ mod scenarios {
         let mut fields = green_spaces_opening();
         fields.end_date = Some(date!(2026 - 11 - 01));
         assert!(matches!(
-            store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await,
+            store
+                .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+                .await,
             Err(StoreError::Constraint(_))
         ));
     }
@@ -436,7 +448,13 @@ mod scenarios {
                 f.title = "Aide en cuisine".into();
                 f.required_skills = vec![skill("cuisine collective", None)];
             }
-            ids.push(store.create_opening(org.id, &f, &placematch::store::BasisHold::Keep).await.unwrap().id);
+            ids.push(
+                store
+                    .create_opening(org.id, &f, &placematch::store::BasisHold::Keep)
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         let page1 = store
             .list_openings(&OpeningFilter::default(), None, 2)
@@ -515,7 +533,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store
@@ -740,7 +762,10 @@ mod scenarios {
         let org = store.create_organisation(&commune()).await.unwrap();
         let mut fields = green_spaces_opening();
         fields.seats = 1;
-        let opening = store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+            .await
+            .unwrap();
         let mut people = Vec::new();
         for i in 0..50 {
             people.push(
@@ -782,7 +807,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store
@@ -832,11 +861,19 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let a = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let b = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store
@@ -888,7 +925,11 @@ mod scenarios {
         org.monthly_intake_cap = Some(1);
         let org = store.create_organisation(&org).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let confirm = |day| Transition {
@@ -974,7 +1015,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store
@@ -1017,7 +1062,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store
@@ -1041,7 +1090,10 @@ mod scenarios {
         // Someone edits the opening after the dry run.
         let mut fields = green_spaces_opening();
         fields.seats = 3;
-        store.update_opening(opening.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
+        store
+            .update_opening(opening.id, &fields, &placematch::store::BasisHold::Keep)
+            .await
+            .unwrap();
         let plan = ApplyPlan {
             withdraw: vec![],
             propose: vec![(who.id, opening.id)],
@@ -1073,7 +1125,10 @@ mod scenarios {
         let org = store.create_organisation(&commune()).await.unwrap();
         let mut fields = green_spaces_opening();
         fields.seats = 1;
-        let opening = store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap();
+        let opening = store
+            .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+            .await
+            .unwrap();
         let a = store
             .create_beneficiary(office.id, &person("RB-3"))
             .await
@@ -1124,7 +1179,13 @@ mod scenarios {
         fields.seats = 2;
         let mut openings = Vec::new();
         for _ in 0..520 {
-            openings.push(store.create_opening(org.id, &fields, &placematch::store::BasisHold::Keep).await.unwrap().id);
+            openings.push(
+                store
+                    .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         let mut people = Vec::new();
         for k in 0..openings.len() * 2 {
@@ -1207,7 +1268,11 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let org = store.create_organisation(&commune()).await.unwrap();
         let opening = store
-            .create_opening(org.id, &green_spaces_opening(), &placematch::store::BasisHold::Keep)
+            .create_opening(
+                org.id,
+                &green_spaces_opening(),
+                &placematch::store::BasisHold::Keep,
+            )
             .await
             .unwrap();
         let who = store

@@ -276,12 +276,8 @@ pub fn check_input(
         input.refused_sectors.as_deref().unwrap_or_default(),
         &mut e,
     );
-    let address = validate::optional_text(
-        "address",
-        input.address.as_deref(),
-        limits::ADDRESS,
-        &mut e,
-    );
+    let address =
+        validate::optional_text("address", input.address.as_deref(), limits::ADDRESS, &mut e);
     let status = input.status.clone().unwrap_or_else(|| "waiting".to_owned());
     validate::choice("status", &status, BENEFICIARY_STATUSES, &mut e);
     if !e.is_empty() {

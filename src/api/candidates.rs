@@ -28,13 +28,13 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::AppState;
+use super::Location;
 use super::audit::{self, Action};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::{ApiQuery, IdPath};
 use super::suggestions::{SuggestionQuery, blocking, bounded, today};
 use super::validate::{LanguageSkill, SkillInput, bounding_box};
-use super::Location;
 use crate::bridge;
 use crate::domain::{Mobility, Programme};
 use crate::matching::MatchingConfig;
@@ -150,14 +150,12 @@ fn candidate_ref(
     person: Uuid,
     at: time::OffsetDateTime,
 ) -> String {
-    let window = at.unix_timestamp().div_euclid(settings.ref_window.as_secs().max(1) as i64);
+    let window = at
+        .unix_timestamp()
+        .div_euclid(settings.ref_window.as_secs().max(1) as i64);
     let mac = hmac_sha256(
         &settings.ref_key,
-        &[
-            opening.as_bytes(),
-            person.as_bytes(),
-            &window.to_be_bytes(),
-        ],
+        &[opening.as_bytes(), person.as_bytes(), &window.to_be_bytes()],
     );
     hex::encode(&mac[..8])
 }

@@ -167,12 +167,8 @@ pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<Fie
         &mut e,
     );
     let location = validate::location("location", input.location.as_ref(), None, &mut e);
-    let address = validate::optional_text(
-        "address",
-        input.address.as_deref(),
-        limits::ADDRESS,
-        &mut e,
-    );
+    let address =
+        validate::optional_text("address", input.address.as_deref(), limits::ADDRESS, &mut e);
     if input.monthly_intake_cap.is_some_and(|c| c < 0) {
         e.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
     }

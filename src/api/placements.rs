@@ -13,10 +13,10 @@ use super::audit::{self, Action};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
-use super::{AppState, Page, page_cursor, page_limit};
 use super::validate;
-use crate::domain::limits;
+use super::{AppState, Page, page_cursor, page_limit};
 use crate::bridge;
+use crate::domain::limits;
 use crate::matching::Exclusion;
 use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use crate::store::{
@@ -224,7 +224,8 @@ pub async fn create_placement(
         }
         r
     };
-    let overridden_rules = check_rules(&state, &person, &opening, override_reason.is_some()).await?;
+    let overridden_rules =
+        check_rules(&state, &person, &opening, override_reason.is_some()).await?;
     let row = state
         .store
         .create_placement(&NewPlacement {
@@ -283,7 +284,12 @@ async fn check_rules(
     let explain = |x: &Exclusion| format!("{} ({})", x.explanation(), x.code());
     let mut errors: Vec<FieldError> = hard
         .iter()
-        .map(|x| FieldError::new("opening_id", format!("{}; no reason can set this rule aside", explain(x))))
+        .map(|x| {
+            FieldError::new(
+                "opening_id",
+                format!("{}; no reason can set this rule aside", explain(x)),
+            )
+        })
         .collect();
     if !soft.is_empty() && !overriding {
         errors.extend(soft.iter().map(|x| {

@@ -811,7 +811,8 @@ pub struct BeneficiaryFilter {
 pub fn scrub_report(report: &mut serde_json::Value, person: Uuid) -> bool {
     let id = person.to_string();
     let mut removed = false;
-    let mut drop_from = |list: Option<&mut serde_json::Value>, key: &dyn Fn(&serde_json::Value) -> Option<&str>| {
+    let mut drop_from = |list: Option<&mut serde_json::Value>,
+                         key: &dyn Fn(&serde_json::Value) -> Option<&str>| {
         if let Some(items) = list.and_then(serde_json::Value::as_array_mut) {
             let before = items.len();
             items.retain(|item| key(item) != Some(id.as_str()));

@@ -27,7 +27,7 @@ fn settings(reads_per_hour: u32, opening_writes_per_hour: u32) -> ApiSettings {
 }
 
 /// `n` waiting people of the world's first office (ids returned), the organisation serving it.
-async fn people(app: &TestApp, w: &World, n: usize, token: &str, prefix: &str) -> Vec<String> {
+async fn people(app: &TestApp, n: usize, token: &str, prefix: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..n {
         let mut body = person_body(&format!("{prefix}-{i}"));
@@ -53,7 +53,10 @@ async fn serve(app: &TestApp, w: &World, offices: &[&str]) {
 
 /// An opening of the world's host whose candidates follow its fields (reviewed by an admin).
 async fn reviewed_opening(app: &TestApp, w: &World) -> Value {
-    let opening = expect(app.post("/v1/openings", &w.host, opening_body(2)).await, 201);
+    let opening = expect(
+        app.post("/v1/openings", &w.host, opening_body(2)).await,
+        201,
+    );
     let id = opening["id"].as_str().unwrap();
     expect(
         app.post(&format!("/v1/openings/{id}/review"), &w.admin, json!({}))
@@ -98,7 +101,7 @@ async fn candidate_reads(app: &TestApp, admin: &str) -> Vec<(String, String)> {
 async fn a_host_sees_pseudonymised_candidates_with_unguessable_refs_and_each_read_is_audited() {
     let app = TestApp::sqlite_with(settings(60, 30)).await;
     let w = app.world().await;
-    let ids = people(&app, &w, 6, &w.caseworker, "C").await;
+    let ids = people(&app, 6, &w.caseworker, "C").await;
     serve(&app, &w, &[&w.office]).await;
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
@@ -152,7 +155,7 @@ async fn a_host_sees_pseudonymised_candidates_with_unguessable_refs_and_each_rea
 async fn changing_the_opening_reveals_nothing_until_reviewed(postgres: bool) {
     let app = TestApp::on(postgres, settings(60, 30)).await;
     let w = app.world().await;
-    people(&app, &w, 6, &w.caseworker, "T").await;
+    people(&app, 6, &w.caseworker, "T").await;
     serve(&app, &w, &[&w.office]).await;
     let opening = reviewed_opening(&app, &w).await;
     let id = opening["id"].as_str().unwrap().to_owned();
@@ -223,9 +226,12 @@ async fn changing_the_opening_reveals_nothing_until_reviewed_on_postgres() {
 async fn a_hosts_new_opening_shows_no_candidate_until_reviewed(postgres: bool) {
     let app = TestApp::on(postgres, settings(60, 30)).await;
     let w = app.world().await;
-    people(&app, &w, 6, &w.caseworker, "N").await;
+    people(&app, 6, &w.caseworker, "N").await;
     serve(&app, &w, &[&w.office]).await;
-    let opening = expect(app.post("/v1/openings", &w.host, opening_body(2)).await, 201);
+    let opening = expect(
+        app.post("/v1/openings", &w.host, opening_body(2)).await,
+        201,
+    );
     let uri = candidates_uri(&opening);
     let held = expect(app.get(&uri, &w.host).await, 200);
     assert_eq!(held["items"].as_array().unwrap().len(), 0);
@@ -279,8 +285,8 @@ async fn only_people_of_the_offices_served_are_candidates(postgres: bool) {
             .find(|o| *o != w.office)
             .unwrap()
     };
-    people(&app, &w, 6, &w.caseworker, "S").await;
-    people(&app, &w, 6, &w.other_caseworker, "O").await;
+    people(&app, 6, &w.caseworker, "S").await;
+    people(&app, 6, &w.other_caseworker, "O").await;
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
     let none = expect(app.get(&uri, &w.host).await, 200);
@@ -338,7 +344,7 @@ async fn only_people_of_the_offices_served_are_candidates_on_postgres() {
 async fn fewer_eligible_people_than_the_threshold_show_none() {
     let app = TestApp::sqlite_with(settings(60, 30)).await;
     let w = app.world().await;
-    people(&app, &w, 4, &w.caseworker, "F").await;
+    people(&app, 4, &w.caseworker, "F").await;
     serve(&app, &w, &[&w.office]).await;
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
@@ -346,7 +352,7 @@ async fn fewer_eligible_people_than_the_threshold_show_none() {
     assert_eq!(few["items"].as_array().unwrap().len(), 0);
     assert_eq!(few["withheld"], "too_few");
     assert!(candidate_reads(&app, &w.admin).await.is_empty());
-    people(&app, &w, 1, &w.caseworker, "G").await;
+    people(&app, 1, &w.caseworker, "G").await;
     let enough = expect(app.get(&uri, &w.host).await, 200);
     assert_eq!(enough["items"].as_array().unwrap().len(), 5);
 }

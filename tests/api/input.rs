@@ -224,7 +224,14 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     fields.sort();
     assert_eq!(
         fields,
-        ["sector", "status_reason", "tasks", "title", "tutor", "wanted_skills"],
+        [
+            "sector",
+            "status_reason",
+            "tasks",
+            "title",
+            "tutor",
+            "wanted_skills"
+        ],
         "{refused}"
     );
     // At the limit, accepted.
@@ -235,9 +242,15 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     let mut person = person_body("LIM-1");
     person["address"] = json!(long(limits::ADDRESS));
     person["refused_sectors"] = json!(vec!["retail"; limits::REFUSED_SECTORS + 1]);
-    person["languages"] = json!(vec![json!({"language": "fr", "level": "B1"}); limits::LANGUAGES + 1]);
+    person["languages"] = json!(vec![
+        json!({"language": "fr", "level": "B1"});
+        limits::LANGUAGES + 1
+    ]);
     person["health_limits"] = json!(vec!["night_work"; 100]);
-    let refused = expect(app.post("/v1/beneficiaries", &w.caseworker, person).await, 422);
+    let refused = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person).await,
+        422,
+    );
     let fields: Vec<&str> = refused["errors"]
         .as_array()
         .unwrap()
@@ -249,7 +262,10 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     }
     let mut person = person_body("LIM-2");
     person["refused_sectors"] = json!([long(limits::SECTOR)]);
-    let refused = expect(app.post("/v1/beneficiaries", &w.caseworker, person).await, 422);
+    let refused = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person).await,
+        422,
+    );
     assert_eq!(refused["errors"][0]["field"], "refused_sectors[0]");
 }
 

@@ -5,8 +5,8 @@
 mod common;
 
 mod auth;
-mod candidates;
 mod beneficiaries;
+mod candidates;
 mod harness;
 mod imports;
 mod input;

@@ -480,14 +480,26 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     assert_eq!(opening["seats_taken"], 0, "no seat was taken");
 
     // Near home, the right programme, but 30 minutes away on foot: a soft rule.
-    let near = expect(app.post("/v1/openings", &w.host, opening_body(3)).await, 201);
+    let near = expect(
+        app.post("/v1/openings", &w.host, opening_body(3)).await,
+        201,
+    );
     let soft = expect(
-        app.post("/v1/placements", &w.caseworker, propose(&walker, &near, None))
-            .await,
+        app.post(
+            "/v1/placements",
+            &w.caseworker,
+            propose(&walker, &near, None),
+        )
+        .await,
         422,
     );
     assert_eq!(soft["errors"][0]["field"], "override_reason");
-    assert!(soft["errors"][0]["message"].as_str().unwrap().contains("(travel_time)"));
+    assert!(
+        soft["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("(travel_time)")
+    );
     let made = expect(
         app.post(
             "/v1/placements",
@@ -508,7 +520,10 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
             .await,
         200,
     );
-    assert_eq!(seen_by_caseworker["override_reason"], "a colleague drives her there");
+    assert_eq!(
+        seen_by_caseworker["override_reason"],
+        "a colleague drives her there"
+    );
 
     // A reason where nothing needs setting aside is a mistake worth saying.
     let fits = expect(
@@ -580,5 +595,8 @@ async fn each_placement_a_list_shows_is_an_audited_read() {
     read.sort();
     let mut expected = shown.clone();
     expected.sort();
-    assert_eq!(read, expected, "exactly the placements shown, not the third");
+    assert_eq!(
+        read, expected,
+        "exactly the placements shown, not the third"
+    );
 }

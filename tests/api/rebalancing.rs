@@ -267,7 +267,10 @@ async fn erasure_scrubs_the_person_from_stored_reports(app: TestApp) {
             .await,
         204,
     );
-    let after = expect(app.get(&format!("/v1/rebalancing-runs/{id}"), &admin).await, 200);
+    let after = expect(
+        app.get(&format!("/v1/rebalancing-runs/{id}"), &admin).await,
+        200,
+    );
     let text = after["report"].to_string();
     assert!(!text.contains(&person), "the erased person is gone: {text}");
     assert_eq!(
