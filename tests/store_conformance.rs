@@ -496,6 +496,41 @@ mod scenarios {
         assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![ids[4]]);
     }
 
+    /// Candidates read waiting people of the given offices within a box, with their
+    /// languages: not people outside it, of another office, or not waiting.
+    pub async fn waiting_people_are_read_by_office_and_box(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let other = store.create_office(&luxembourg_office()).await.unwrap();
+        let inside = store
+            .create_beneficiary(office.id, &person("BOX-IN"))
+            .await
+            .unwrap();
+        let mut far = person("BOX-FAR");
+        far.lon = 2.35; // Paris
+        far.lat = 48.85;
+        store.create_beneficiary(office.id, &far).await.unwrap();
+        let mut placed = person("BOX-PLACED");
+        placed.status = "placed".into();
+        store.create_beneficiary(office.id, &placed).await.unwrap();
+        store
+            .create_beneficiary(other.id, &person("BOX-OTHER"))
+            .await
+            .unwrap();
+        let bbox = (5.5, 49.3, 6.5, 49.9);
+        let found = store.waiting_in_box(&[office.id], bbox).await.unwrap();
+        assert_eq!(
+            found,
+            vec![inside.clone()],
+            "with its languages, nobody else"
+        );
+        let both = store
+            .waiting_in_box(&[office.id, other.id], bbox)
+            .await
+            .unwrap();
+        assert_eq!(both.len(), 2);
+        assert!(store.waiting_in_box(&[], bbox).await.unwrap().is_empty());
+    }
+
     pub async fn a_beneficiary_reads_back_with_languages_and_is_erased_whole(
         store: Arc<dyn Store>,
     ) {
@@ -1374,6 +1409,7 @@ conformance!(
     the_schema_refuses_an_end_date_before_the_start,
     openings_filter_by_kind_status_box_and_text_and_page_by_cursor,
     a_beneficiary_reads_back_with_languages_and_is_erased_whole,
+    waiting_people_are_read_by_office_and_box,
     a_file_reads_in_one_go_with_its_languages_and_only_its_live_placement,
     the_same_external_reference_twice_in_one_office_is_a_conflict,
     a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing,
@@ -1422,4 +1458,40 @@ async fn an_erased_persons_name_and_address_are_not_left_in_the_sqlite_file() {
     for needle in ["Quintiliana", "Zbyszewska", "Xylophones", "ERASE-1"] {
         assert!(!found(needle), "{needle} is still in the file");
     }
+}
+
+/// The candidates' read of waiting people goes through the index on office, status and place,
+/// not a scan of the table (finding 4 of issue 20).
+#[tokio::test]
+async fn the_waiting_people_of_a_box_are_read_through_the_index_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("p.db").display());
+    let store = placematch::store::connect(&placematch::config::DatabaseConfig::for_url(&url))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT * FROM beneficiaries WHERE office_id = ?1 \
+         AND status = 'waiting' AND lat BETWEEN ?2 AND ?3 AND lon BETWEEN ?4 AND ?5 ORDER BY id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(49.0)
+    .bind(50.0)
+    .bind(5.0)
+    .bind(6.0)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let text: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|d| d.contains("USING INDEX beneficiaries_waiting_place_idx")),
+        "{text:?}"
+    );
+    assert!(
+        !text.iter().any(|d| d.starts_with("SCAN beneficiaries")),
+        "{text:?}"
+    );
 }

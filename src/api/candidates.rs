@@ -81,6 +81,15 @@ impl CandidateGate {
     pub fn new(concurrent: usize) -> Self {
         Self(Arc::new(Semaphore::new(concurrent.max(1))))
     }
+
+    /// A place among the lists computed at once, waiting up to a second for one; 503 `busy`
+    /// otherwise. The list is computed while the permit is held.
+    pub async fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(Duration::from_secs(1), self.0.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::Busy),
+        }
+    }
 }
 
 /// A person proposed to a host, pseudonymised: no name, address, health or benefit data.
@@ -221,15 +230,7 @@ pub async fn list_candidates(
     if offices.is_empty() {
         return Ok(empty("no_office_served"));
     }
-    let _permit = match tokio::time::timeout(
-        Duration::from_secs(1),
-        state.candidate_gate.0.clone().acquire_owned(),
-    )
-    .await
-    {
-        Ok(Ok(permit)) => permit,
-        _ => return Err(ApiError::Busy),
-    };
+    let _permit = state.candidate_gate.enter().await?;
 
     // The opening as candidates see it: its held basis in place of the current fields.
     let mut held = row.clone();

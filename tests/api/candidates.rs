@@ -399,3 +399,31 @@ async fn candidate_reads_and_opening_changes_are_rate_limited_per_token() {
         200,
     );
 }
+
+/// 32 concurrent host calls once took the service to 1 GB: at most `concurrent` lists are
+/// computed at once, and a call that finds no place within a second gets a 503 `busy` with
+/// `Retry-After`, not a queue that grows.
+#[tokio::test]
+async fn a_list_that_finds_every_place_taken_is_a_503_busy_and_the_next_one_is_served() {
+    let app = TestApp::sqlite_with(ApiSettings {
+        candidates: CandidateSettings {
+            concurrent: 1,
+            ..settings(60, 30).candidates
+        },
+        ..ApiSettings::default()
+    })
+    .await;
+    let w = app.world().await;
+    people(&app, 6, &w.caseworker, "B").await;
+    serve(&app, &w, &[&w.office]).await;
+    let opening = reviewed_opening(&app, &w).await;
+    let uri = candidates_uri(&opening);
+    let held = app.state.candidate_gate.enter().await.unwrap();
+    let busy = app.get(&uri, &w.host).await;
+    assert_eq!(busy.status, 503, "{busy:?}");
+    assert_eq!(busy.body["code"], "busy");
+    assert_eq!(busy.headers["retry-after"], "1");
+    drop(held);
+    let served = expect(app.get(&uri, &w.host).await, 200);
+    assert_eq!(served["items"].as_array().unwrap().len(), 6);
+}
