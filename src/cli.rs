@@ -38,7 +38,7 @@ pub enum Command {
     /// Rebalance one office or all: the best global assignment of waiting people to free seats.
     Rebalance(RebalanceArgs),
     /// Expire unanswered proposals and pause stale openings once, then exit (for cron).
-    Housekeeping(crate::jobs::housekeeping::HousekeepingConfig),
+    Housekeeping(crate::config::HousekeepingArgs),
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -135,7 +135,7 @@ pub struct RebalanceArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub rebalancing: crate::jobs::rebalancing::RebalancingConfig,
+    pub rebalancing: crate::config::RebalancingArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -174,7 +174,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Solve(args) => commands::solve::run(&args),
         Command::Suggest(args) => commands::suggest::run(&args),
         Command::Migrate => runtime()?.block_on(async {
-            let store = store::connect(&cli.global.database).await?;
+            let store = store::connect(&cli.global.database.settings()).await?;
             store.migrate().await.context("applying migrations")?;
             tracing::info!(backend = ?store.backend(), "migrations applied");
             Ok(())
@@ -186,12 +186,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => runtime()?.block_on(run_import(&cli.global, &args)),
         Command::Export(args) => runtime()?.block_on(run_export(&cli.global, &args)),
         Command::Housekeeping(config) => runtime()?.block_on(async {
-            let store = store::connect(&cli.global.database).await?;
+            let store = store::connect(&cli.global.database.settings()).await?;
             store.migrate().await.context("applying migrations")?;
-            let report =
-                crate::jobs::housekeeping::run(&store, config, time::OffsetDateTime::now_utc())
-                    .await
-                    .context("housekeeping")?;
+            let report = crate::jobs::housekeeping::run(
+                &store,
+                config.settings(),
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .context("housekeeping")?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }),
@@ -211,7 +214,7 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         if !(scale > 0.0 && scale <= 100.0) {
             bail!("--scale must be more than 0 and at most 100, got {scale}");
         }
-        let store = store::connect(&global.database).await?;
+        let store = store::connect(&global.database.settings()).await?;
         store.migrate().await.context("applying migrations")?;
         let started = std::time::Instant::now();
         let loaded = match (people, openings) {
@@ -243,7 +246,7 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         }
         global.database.url = format!("sqlite:{}", path.display());
     }
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     let loaded = crate::demo::load(&store, args.territory, 1, 1.0, today)
         .await
@@ -317,7 +320,7 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
 
 async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::Result<()> {
     use std::io::IsTerminal;
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     let offices: Vec<uuid::Uuid> = match args.office {
         Some(id) => vec![id],
@@ -328,7 +331,7 @@ async fn run_rebalance(global: &GlobalConfig, args: &RebalanceArgs) -> anyhow::R
             .map(|o| o.id)
             .collect(),
     };
-    let config = args.rebalancing.matching();
+    let config = args.rebalancing.settings().matching();
     let today = time::OffsetDateTime::now_utc().date();
     let progress = std::io::stderr().is_terminal() && !args.json;
     let mut failed = 0;
@@ -405,7 +408,7 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
     } else {
         std::fs::read(&args.file).with_context(|| format!("reading {name}"))?
     };
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     let options = crate::transfer::ImportOptions {
         office: args.office,
@@ -470,7 +473,7 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
 
 async fn run_export(global: &GlobalConfig, args: &ExportArgs) -> anyhow::Result<()> {
     use std::io::Write;
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
@@ -488,7 +491,7 @@ async fn run_export(global: &GlobalConfig, args: &ExportArgs) -> anyhow::Result<
 }
 
 async fn run_token(global: &GlobalConfig, cmd: TokenCommand) -> anyhow::Result<()> {
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     match cmd {
         TokenCommand::Create(args) => {
@@ -556,7 +559,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result<()> {
     // A bad schedule stops start-up before anything else, with the setting named.
     let schedule = serve.schedule.parse()?;
-    let store = store::connect(&global.database).await?;
+    let store = store::connect(&global.database.settings()).await?;
     if !serve.no_migrate {
         store.migrate().await.context("applying migrations")?;
     }
@@ -564,7 +567,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         database_timeout: global.database.timeout(),
         request_timeout: Duration::from_secs(serve.request_timeout_secs.max(1)),
         max_body_bytes: serve.max_body_bytes,
-        matching: serve.rebalancing.matching(),
+        matching: serve.rebalancing.settings().matching(),
         candidates: serve.candidates.settings()?,
         ..ApiSettings::default()
     };
@@ -576,7 +579,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
     let housekeeping = (serve.housekeeping_every_minutes > 0).then(|| {
         tokio::spawn(crate::jobs::housekeeping::every(
             store.clone(),
-            serve.housekeeping,
+            serve.housekeeping.settings(),
             Duration::from_secs(serve.housekeeping_every_minutes * 60),
         ))
     });
@@ -585,7 +588,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         tokio::spawn(crate::jobs::schedule::every(
             store.clone(),
             schedule,
-            serve.rebalancing,
+            serve.rebalancing.settings(),
         ))
     });
     let audit = state.audit.clone();

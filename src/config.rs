@@ -64,24 +64,19 @@ pub struct DatabaseConfig {
 }
 
 impl DatabaseConfig {
-    /// A configuration for `url` with the default pool settings (tests, tools).
-    pub fn for_url(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            max_connections: 10,
-            timeout_secs: 5,
-            token_cache_secs: 2,
-        }
-    }
-
-    /// How long a token row is reused (see `token_cache_secs`).
-    pub fn token_cache_ttl(&self) -> Duration {
-        Duration::from_secs(self.token_cache_secs)
-    }
-
     /// How long to wait for a connection.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
+    }
+
+    /// The store's settings.
+    pub fn settings(&self) -> crate::store::DatabaseSettings {
+        crate::store::DatabaseSettings {
+            url: self.url.clone(),
+            max_connections: self.max_connections,
+            timeout: self.timeout(),
+            token_cache_ttl: Duration::from_secs(self.token_cache_secs),
+        }
     }
 }
 
@@ -159,13 +154,13 @@ pub struct ServeConfig {
     pub housekeeping_every_minutes: u64,
 
     #[command(flatten)]
-    pub housekeeping: crate::jobs::housekeeping::HousekeepingConfig,
+    pub housekeeping: HousekeepingArgs,
 
     #[command(flatten)]
-    pub rebalancing: crate::jobs::rebalancing::RebalancingConfig,
+    pub rebalancing: RebalancingArgs,
 
     #[command(flatten)]
-    pub schedule: crate::jobs::schedule::ScheduleConfig,
+    pub schedule: ScheduleArgs,
 }
 
 impl Default for ServeConfig {
@@ -292,5 +287,104 @@ impl CandidateConfig {
             settings.ref_key.copy_from_slice(&bytes);
         }
         Ok(settings)
+    }
+}
+
+/// Housekeeping flags (see [`crate::jobs::housekeeping::HousekeepingConfig`]).
+#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HousekeepingArgs {
+    /// Days after which a proposal nobody answered expires.
+    #[arg(long = "proposal-expiry-days", env = "PLACEMATCH_PROPOSAL_EXPIRY_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub proposal_expiry_days: u32,
+    /// Days after which an open opening nobody updated is paused.
+    #[arg(long = "opening-stale-days", env = "PLACEMATCH_OPENING_STALE_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub opening_stale_days: u32,
+}
+
+impl Default for HousekeepingArgs {
+    fn default() -> Self {
+        let d = crate::jobs::housekeeping::HousekeepingConfig::default();
+        Self {
+            proposal_expiry_days: d.proposal_expiry_days,
+            opening_stale_days: d.opening_stale_days,
+        }
+    }
+}
+
+impl HousekeepingArgs {
+    pub fn settings(&self) -> crate::jobs::housekeeping::HousekeepingConfig {
+        crate::jobs::housekeeping::HousekeepingConfig {
+            proposal_expiry_days: self.proposal_expiry_days,
+            opening_stale_days: self.opening_stale_days,
+        }
+    }
+}
+
+/// Stability flags of rebalancing runs (see [`crate::jobs::rebalancing::RebalancingConfig`]).
+#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebalancingArgs {
+    /// Extra cost of moving or withdrawing a person's current proposal, in score points (a
+    /// perfect fit is worth 1,000): a move must improve the fit by more than this.
+    #[arg(long = "move-penalty", env = "PLACEMATCH_MOVE_PENALTY", default_value_t = 150,
+          value_parser = clap::value_parser!(i64).range(0..=100_000))]
+    pub move_penalty: i64,
+    /// Most proposals one run may move or withdraw; no limit when unset.
+    #[arg(long = "max-moves", env = "PLACEMATCH_MAX_MOVES")]
+    pub max_moves: Option<u32>,
+}
+
+impl Default for RebalancingArgs {
+    fn default() -> Self {
+        let d = crate::jobs::rebalancing::RebalancingConfig::default();
+        Self {
+            move_penalty: d.move_penalty,
+            max_moves: d.max_moves,
+        }
+    }
+}
+
+impl RebalancingArgs {
+    pub fn settings(&self) -> crate::jobs::rebalancing::RebalancingConfig {
+        crate::jobs::rebalancing::RebalancingConfig {
+            move_penalty: self.move_penalty,
+            max_moves: self.max_moves,
+        }
+    }
+}
+
+/// When the service rebalances on its own.
+#[derive(Args, Debug, Clone, Default, PartialEq)]
+pub struct ScheduleArgs {
+    /// Cron expression of the nightly rebalancing inside `serve`, with seconds:
+    /// `SEC MIN HOUR DAY MONTH WEEKDAY`, e.g. `0 30 2 * * *` for 02:30 every night. Off when unset.
+    #[arg(long = "rebalance-schedule", env = "PLACEMATCH_REBALANCE_SCHEDULE")]
+    pub rebalance_schedule: Option<String>,
+
+    /// IANA time zone the schedule is read in.
+    #[arg(
+        long = "rebalance-time-zone",
+        env = "PLACEMATCH_REBALANCE_TIME_ZONE",
+        default_value = "Europe/Brussels"
+    )]
+    pub rebalance_time_zone: String,
+
+    /// Scheduled runs turn their result into proposals; without it they are dry runs whose
+    /// reports a caseworker or admin applies (`POST /v1/rebalancing-runs/{id}/apply`).
+    #[arg(long = "rebalance-apply", env = "PLACEMATCH_REBALANCE_APPLY")]
+    pub rebalance_apply: bool,
+}
+
+impl ScheduleArgs {
+    /// The schedule, or `None` when none is configured.
+    pub fn parse(
+        &self,
+    ) -> Result<Option<crate::jobs::schedule::Schedule>, crate::jobs::schedule::ScheduleError> {
+        crate::jobs::schedule::Schedule::parse(
+            self.rebalance_schedule.as_deref(),
+            &self.rebalance_time_zone,
+            self.rebalance_apply,
+        )
     }
 }

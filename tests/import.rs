@@ -570,7 +570,7 @@ mod command {
     async fn database() -> (tempfile::TempDir, String, Uuid) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("x.db").display());
-        let store = placematch::store::connect(&placematch::config::DatabaseConfig::for_url(&url))
+        let store = placematch::store::connect(&placematch::store::DatabaseSettings::for_url(&url))
             .await
             .unwrap();
         store.migrate().await.unwrap();

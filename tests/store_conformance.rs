@@ -1433,7 +1433,7 @@ async fn an_erased_persons_name_and_address_are_not_left_in_the_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("placematch.db");
     let url = format!("sqlite:{}", path.display());
-    let store = placematch::store::connect(&placematch::config::DatabaseConfig::for_url(&url))
+    let store = placematch::store::connect(&placematch::store::DatabaseSettings::for_url(&url))
         .await
         .unwrap();
     store.migrate().await.unwrap();
@@ -1466,7 +1466,7 @@ async fn an_erased_persons_name_and_address_are_not_left_in_the_sqlite_file() {
 async fn the_waiting_people_of_a_box_are_read_through_the_index_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("p.db").display());
-    let store = placematch::store::connect(&placematch::config::DatabaseConfig::for_url(&url))
+    let store = placematch::store::connect(&placematch::store::DatabaseSettings::for_url(&url))
         .await
         .unwrap();
     store.migrate().await.unwrap();

@@ -402,11 +402,11 @@ pub async fn list_suggestions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::DatabaseConfig;
+    use crate::store::DatabaseSettings;
 
     #[tokio::test]
     async fn an_index_that_only_aged_answers_at_once_and_is_reloaded_in_the_background() {
-        let store = crate::store::connect(&DatabaseConfig::for_url("sqlite::memory:"))
+        let store = crate::store::connect(&DatabaseSettings::for_url("sqlite::memory:"))
             .await
             .unwrap();
         store.migrate().await.unwrap();

@@ -4,21 +4,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Args;
 use serde::Serialize;
 
 use crate::store::{Store, StoreError};
 
-/// Housekeeping settings. Not law: defaults follow what platforms in the field do.
-#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
+/// Housekeeping settings (filled from flags by `config.rs`). Not law: defaults follow what
+/// platforms in the field do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HousekeepingConfig {
     /// Days after which a proposal nobody answered expires.
-    #[arg(long = "proposal-expiry-days", env = "PLACEMATCH_PROPOSAL_EXPIRY_DAYS", default_value_t = 30,
-          value_parser = clap::value_parser!(u32).range(1..=365))]
     pub proposal_expiry_days: u32,
     /// Days after which an open opening nobody updated is paused.
-    #[arg(long = "opening-stale-days", env = "PLACEMATCH_OPENING_STALE_DAYS", default_value_t = 90,
-          value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub opening_stale_days: u32,
 }
 

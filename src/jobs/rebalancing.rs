@@ -49,16 +49,14 @@ impl From<StoreError> for RunError {
     }
 }
 
-/// Stability settings of rebalancing runs (command line, API and schedule alike).
-#[derive(clap::Args, Debug, Clone, Copy, PartialEq, Eq)]
+/// Stability settings of rebalancing runs (command line, API and schedule alike; filled from
+/// flags by `config.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RebalancingConfig {
     /// Extra cost of moving or withdrawing a person's current proposal, in score points (a
     /// perfect fit is worth 1,000): a move must improve the fit by more than this.
-    #[arg(long = "move-penalty", env = "PLACEMATCH_MOVE_PENALTY", default_value_t = 150,
-          value_parser = clap::value_parser!(i64).range(0..=100_000))]
     pub move_penalty: i64,
     /// Most proposals one run may move or withdraw; no limit when unset.
-    #[arg(long = "max-moves", env = "PLACEMATCH_MAX_MOVES")]
     pub max_moves: Option<u32>,
 }
 

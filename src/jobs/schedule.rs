@@ -8,32 +8,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use clap::Args;
 
 use super::rebalancing::{RebalancingConfig, RunError, run_office};
 use crate::store::Store;
-
-/// When the service rebalances on its own.
-#[derive(Args, Debug, Clone, Default, PartialEq)]
-pub struct ScheduleConfig {
-    /// Cron expression of the nightly rebalancing inside `serve`, with seconds:
-    /// `SEC MIN HOUR DAY MONTH WEEKDAY`, e.g. `0 30 2 * * *` for 02:30 every night. Off when unset.
-    #[arg(long = "rebalance-schedule", env = "PLACEMATCH_REBALANCE_SCHEDULE")]
-    pub rebalance_schedule: Option<String>,
-
-    /// IANA time zone the schedule is read in.
-    #[arg(
-        long = "rebalance-time-zone",
-        env = "PLACEMATCH_REBALANCE_TIME_ZONE",
-        default_value = "Europe/Brussels"
-    )]
-    pub rebalance_time_zone: String,
-
-    /// Scheduled runs turn their result into proposals; without it they are dry runs whose
-    /// reports a caseworker or admin applies (`POST /v1/rebalancing-runs/{id}/apply`).
-    #[arg(long = "rebalance-apply", env = "PLACEMATCH_REBALANCE_APPLY")]
-    pub rebalance_apply: bool,
-}
 
 /// A parsed schedule.
 #[derive(Debug, Clone)]
@@ -56,10 +33,15 @@ pub enum ScheduleError {
     Zone(String),
 }
 
-impl ScheduleConfig {
-    /// The schedule, or `None` when none is configured.
-    pub fn parse(&self) -> Result<Option<Schedule>, ScheduleError> {
-        let Some(expr) = self.rebalance_schedule.as_deref().map(str::trim) else {
+impl Schedule {
+    /// The schedule of cron expression `expr` (with seconds) read in the IANA time zone `zone`,
+    /// or `None` when `expr` is unset or blank.
+    pub fn parse(
+        expr: Option<&str>,
+        zone: &str,
+        apply: bool,
+    ) -> Result<Option<Schedule>, ScheduleError> {
+        let Some(expr) = expr.map(str::trim) else {
             return Ok(None);
         };
         if expr.is_empty() {
@@ -67,17 +49,10 @@ impl ScheduleConfig {
         }
         let cron = cron::Schedule::from_str(expr)
             .map_err(|e| ScheduleError::Cron(expr.to_owned(), e.to_string()))?;
-        let zone = Tz::from_str(self.rebalance_time_zone.trim())
-            .map_err(|_| ScheduleError::Zone(self.rebalance_time_zone.clone()))?;
-        Ok(Some(Schedule {
-            cron,
-            zone,
-            apply: self.rebalance_apply,
-        }))
+        let zone = Tz::from_str(zone.trim()).map_err(|_| ScheduleError::Zone(zone.to_owned()))?;
+        Ok(Some(Schedule { cron, zone, apply }))
     }
-}
 
-impl Schedule {
     /// The first firing strictly after `now`, or `None` if the expression never fires again.
     pub fn next_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.cron
@@ -141,17 +116,16 @@ mod tests {
     use chrono::TimeZone as _;
 
     fn schedule(expr: &str, zone: &str) -> Result<Option<Schedule>, ScheduleError> {
-        ScheduleConfig {
-            rebalance_schedule: Some(expr.to_owned()),
-            rebalance_time_zone: zone.to_owned(),
-            rebalance_apply: false,
-        }
-        .parse()
+        Schedule::parse(Some(expr), zone, false)
     }
 
     #[test]
     fn no_schedule_means_no_scheduled_runs() {
-        assert!(ScheduleConfig::default().parse().unwrap().is_none());
+        assert!(
+            Schedule::parse(None, "Europe/Brussels", false)
+                .unwrap()
+                .is_none()
+        );
         assert!(schedule("  ", "UTC").unwrap().is_none());
     }
 

@@ -30,7 +30,7 @@
 //!
 //! Costs are integers: a bound above `objective − 1` proves the objective optimal.
 
-use super::assign::Problem;
+use super::problem::Problem;
 
 /// Prices that the check turns into a bound (see the module documentation). Negative or NaN
 /// prices count as zero: the bound is valid for any prices, and only non-negative ones are.

@@ -15,7 +15,7 @@
 //! people who hold an opening may end on another one or none). A file without them reads as
 //! before.
 
-use super::assign::Problem;
+use super::problem::Problem;
 
 /// A problem in the file: which line, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -33,6 +33,7 @@ pub mod evaluate;
 mod grid;
 pub mod instance;
 pub mod model;
+pub mod problem;
 pub mod rebalance;
 pub mod skills;
 pub mod suggest;

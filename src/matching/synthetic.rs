@@ -6,8 +6,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use super::assign::Problem;
 use super::model::{Beneficiary, Opening};
+use super::problem::Problem;
 use crate::domain::{
     CefrLevel, LanguageCode, LanguageLevel, LonLat, Mobility, OpeningKind, PhysicalDemand,
     Programme, Skill,

@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::config::DatabaseConfig;
-
 #[macro_use]
 mod shared;
 pub mod postgres;
@@ -131,10 +129,36 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// How to reach the database: the store's own settings (the command line fills them from flags
+/// and `PLACEMATCH_DATABASE_*` variables, see `config.rs`).
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `sqlite:PATH`, `sqlite::memory:` or `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+    /// Wait for a connection (start-up, readiness, requests).
+    pub timeout: std::time::Duration,
+    /// How long a token read from the database is reused without reading it again.
+    pub token_cache_ttl: std::time::Duration,
+}
+
+impl DatabaseSettings {
+    /// `url` with the defaults: 10 connections, 5 s, tokens reused for 2 s.
+    pub fn for_url(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 10,
+            timeout: std::time::Duration::from_secs(5),
+            token_cache_ttl: std::time::Duration::from_secs(2),
+        }
+    }
+}
+
 /// Opens the database named by `config.url`, picking the backend from the scheme. The connection is
 /// tried once here, so a wrong URL or a database that is down fails at start-up, not on the first
 /// request. Migrations are not applied: call [`Store::migrate`].
-pub async fn connect(config: &DatabaseConfig) -> Result<Arc<dyn Store>, ConnectError> {
+pub async fn connect(config: &DatabaseSettings) -> Result<Arc<dyn Store>, ConnectError> {
     let url = config.url.trim();
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::connect(url, config).await?))

@@ -6,7 +6,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use super::token_cache::TokenCache;
 use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
-use crate::config::DatabaseConfig;
+use crate::store::DatabaseSettings;
 
 /// A store on a PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -17,19 +17,19 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects to `url`; fails when the server cannot be reached or refuses the credentials.
-    pub async fn connect(url: &str, config: &DatabaseConfig) -> Result<Self, ConnectError> {
+    pub async fn connect(url: &str, config: &DatabaseSettings) -> Result<Self, ConnectError> {
         let options: PgConnectOptions =
             parse_options::<PgConnectOptions>(url)?.application_name("placematch");
         // One direct connection first: the pool would retry until its timeout and report only
         // "timed out", where the operator needs "connection refused" or "password failed".
-        let probe = tokio::time::timeout(config.timeout(), PgConnection::connect_with(&options))
+        let probe = tokio::time::timeout(config.timeout, PgConnection::connect_with(&options))
             .await
             .map_err(|_| unreachable(url, sqlx::Error::PoolTimedOut))?
             .map_err(|e| unreachable(url, e))?;
         let _ = probe.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections.max(1))
-            .acquire_timeout(config.timeout())
+            .acquire_timeout(config.timeout)
             // A server restart breaks pooled connections; checking before use replaces them, so
             // the service recovers without a restart of its own.
             .test_before_acquire(true)
@@ -38,7 +38,7 @@ impl PgStore {
             .map_err(|e| unreachable(url, e))?;
         Ok(Self {
             pool,
-            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl())),
+            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl)),
         })
     }
 }

@@ -9,7 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use super::token_cache::TokenCache;
 use super::{Backend, ConnectError, RunLock, StoreError, parse_options, unreachable};
-use crate::config::DatabaseConfig;
+use crate::store::DatabaseSettings;
 
 /// A store on an SQLite file (or `sqlite::memory:` for throwaway use).
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl SqliteStore {
     /// Opens (and creates, with its folder, when missing) the SQLite database at `url`.
-    pub async fn connect(url: &str, config: &DatabaseConfig) -> Result<Self, ConnectError> {
+    pub async fn connect(url: &str, config: &DatabaseSettings) -> Result<Self, ConnectError> {
         let options: SqliteConnectOptions = parse_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let mut lock_dir = None;
@@ -61,14 +61,14 @@ impl SqliteStore {
         };
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(config.timeout())
+            .acquire_timeout(config.timeout)
             .connect_with(options)
             .await
             .map_err(|e| unreachable(url, e))?;
         Ok(Self {
             pool,
             lock_dir,
-            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl())),
+            tokens: std::sync::Arc::new(TokenCache::new(config.token_cache_ttl)),
         })
     }
 }

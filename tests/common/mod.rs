@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use placematch::config::DatabaseConfig;
+use placematch::store::DatabaseSettings;
 use placematch::store::{self, Store};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
@@ -22,7 +22,7 @@ pub struct SqliteDb {
 pub async fn sqlite_db() -> SqliteDb {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite:{}", dir.path().join("placematch.db").display());
-    let store = store::connect(&DatabaseConfig::for_url(&url))
+    let store = store::connect(&DatabaseSettings::for_url(&url))
         .await
         .expect("open SQLite");
     store.migrate().await.expect("migrate SQLite");
@@ -65,7 +65,7 @@ pub async fn postgres_db() -> PgDb {
         .expect("create test database");
     admin.close().await.ok();
     let url = replace_database(&admin_url, &name);
-    let store = store::connect(&DatabaseConfig::for_url(&url))
+    let store = store::connect(&DatabaseSettings::for_url(&url))
         .await
         .expect("open PostgreSQL");
     store.migrate().await.expect("migrate PostgreSQL");
