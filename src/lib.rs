@@ -5,38 +5,57 @@
 //!
 //! ## Architecture: the one page to read first
 //!
+//! Layers, lowest first. A module uses only modules of lower layers; `tests/architecture.rs`
+//! fails the build's tests when one reaches up or across, so there is no import circle.
+//!
 //! ```text
-//!   main.rs ──► cli.rs ──► serve ──► api/ (axum router, auth, problem+json errors)
-//!                  │                   │
-//!                  │                   ├──► store/  trait Store: sqlite.rs | postgres.rs
-//!                  │                   └──► matching/ (pure, via spawn_blocking)
-//!                  ├──► migrate ─────────► store/
-//!                  ├──► import, export ──► transfer/ ──► store/ (rows checked by api/'s rules)
-//!                  └──► solve, suggest ──► commands/ ──► matching/
+//!   8  main.rs, lib.rs
+//!   7  cli.rs (subcommands) · telemetry.rs (logging)
+//!   6  config.rs: every flag and PLACEMATCH_* variable (the only user of clap)
+//!   5  server.rs: the listener, connection limits, graceful shutdown
+//!   4  api/: axum router, auth, problem+json, one thin module per resource
+//!   3  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · commands/ · demo.rs
+//!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
+//!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS
+//!   0  domain/: value types, limits · gazetteer/: place names → coordinates
 //! ```
 //!
+//! Where things go:
+//! - **A new rule on what people write** (a field, a length, a format): [`resource`] (its
+//!   `check_input` or [`resource::validate`]); sizes in [`domain::limits`]. The API, the CSV
+//!   import and the pages all call these, so it is written once.
+//! - **A new matching rule or criterion**: [`matching::evaluate`] (hard rules are named
+//!   [`matching::Exclusion`]s; soft ones score points), weights in [`matching::MatchingConfig`].
+//! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role,
+//!   reads through the store, audits, and answers with a [`resource`] view).
+//! - **A new query**: the [`store::Store`] trait, implemented once for both backends in
+//!   `store/shared.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
+//!   in `tests/store_conformance.rs` that runs on both.
+//! - **A new setting**: [`config`] (flag and variable), passed down as a plain settings struct.
+//!
+//! The modules:
 //! - [`domain`]: plain value types with validating constructors (CEFR level, language code,
-//!   `LonLat`, mobility, programme…). No I/O.
+//!   `LonLat`, mobility, programme…) and the size limits. No I/O.
 //! - [`matching`]: the pure core. Eligibility, explained scores, candidate index and the LP model
-//!   solved on HiGHS (column generation on one HiGHS model kept between rounds, through the
-//!   `highs` crate; an integer solve when a move limit makes the LP fractional), and an
-//!   independent check of every proof of optimality (`matching::certify`). No tokio, sqlx, axum, clock or
-//!   environment: everything comes in as arguments, so the same input always gives the same
-//!   output.
-//! - [`store`]: the [`store::Store`] trait and its two backends. The backend is picked once from the
-//!   database URL scheme; connection pools never leave that module.
-//! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
-//! - [`config`]: the one typed configuration struct (flags and `PLACEMATCH_*` variables).
-//! - [`cli`]: subcommands; [`server`]: binding, graceful shutdown; [`telemetry`]: logging set-up.
-//! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
-//! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
+//!   solved on HiGHS (`matching::assign`: start, LP with column generation, MIP, residual
+//!   check), and an independent check of every proof of optimality (`matching::certify`). No
+//!   tokio, sqlx, axum, clock or environment: the same input always gives the same output.
+//! - [`store`]: the [`store::Store`] trait and its two backends, with its own settings. The
+//!   backend is picked once from the database URL scheme; pools never leave that module.
+//! - [`resource`]: what people read and write, whatever the door: views, inputs, checks.
 //! - [`bridge`]: stored rows to the matching core's inputs.
+//! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
 //! - [`transfer`]: CSV import (all or nothing, every bad line named, re-import by external
 //!   reference) and export (CSV, JSON, GeoJSON); also behind `POST /v1/imports`.
-//! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
-//!   names when a place is unknown or ambiguous.
 //! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing, its optional schedule inside
 //!   `serve`); idempotent and safe to kill.
+//! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
+//! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
+//! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
+//!   names when a place is unknown or ambiguous.
+//! - [`config`]: flags and `PLACEMATCH_*` variables, turned into each layer's settings.
+//! - [`cli`]: subcommands; [`server`]: binding, limits, graceful shutdown; [`telemetry`]:
+//!   logging set-up.
 
 pub mod api;
 pub mod bridge;
@@ -48,6 +67,7 @@ pub mod domain;
 pub mod gazetteer;
 pub mod jobs;
 pub mod matching;
+pub mod resource;
 pub mod server;
 pub mod store;
 pub mod telemetry;

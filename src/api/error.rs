@@ -2,6 +2,7 @@
 //! machine-readable `code`, a human `title` and `detail`, and for validation one entry per field.
 //! A 5xx body says only that something went wrong; the cause goes to the log, never to the client.
 
+pub use crate::resource::FieldError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,22 +10,6 @@ use serde::Serialize;
 
 use crate::store::StoreError;
 use crate::transfer::RowError;
-
-/// One invalid field: which one (a JSON path such as `languages[1].level`) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Everything a handler can answer besides success.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,6 @@
 //! `/v1/offices`: the social office, CPAS or département team that follows people. Managed by
 //! admins; a caseworker sees only their own office.
 
-use crate::domain::limits;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::auth::{Principal, Role};
-use super::error::{ApiError, FieldError, Problem};
+use super::error::{ApiError, Problem};
 use super::extract::{ApiJson, IdPath};
+use super::validate::validate_name;
 use super::{AppState, Page};
 use crate::store::{NewOffice, OfficeRow};
 
@@ -78,17 +78,6 @@ pub struct CreateOffice {
     pub name: String,
     pub country: Country,
     pub programme: OfficeProgramme,
-}
-
-/// Checks a display name: trimmed, 1 to [`limits::NAME`] characters.
-pub fn validate_name(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        errors.push(FieldError::new(field, "must not be empty"));
-    } else if let Some(m) = limits::text(trimmed, limits::NAME) {
-        errors.push(FieldError::new(field, m));
-    }
-    trimmed.to_owned()
 }
 
 /// Create an office (admin).

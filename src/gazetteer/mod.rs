@@ -11,8 +11,6 @@
 //! postcodes), so they never make a lookup ambiguous: the first row in file order is returned. Luxembourg has no postcodes in the data (no open list ships in a registry
 //! package): a Luxembourg location resolves by its locality and a given postcode is ignored.
 
-pub mod rome;
-
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;

@@ -879,9 +879,6 @@ fn attach_languages<T>(
 // Placements.
 // ---------------------------------------------------------------------------------------------
 
-/// States in which a placement holds a seat and blocks the person from a second placement.
-pub const LIVE_STATES: [&str; 4] = ["proposed", "accepted", "confirmed", "active"];
-
 /// The opening and state of a person's live placement (proposed, accepted, confirmed, active).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LivePlacement {

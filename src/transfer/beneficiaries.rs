@@ -11,8 +11,8 @@ use super::{
     Written, cell, cells, check_header, duplicate, location, parse_id, reference_required,
     row_errors, sorted,
 };
-use crate::api::beneficiaries::{Beneficiary, BeneficiaryInput, check_input};
-use crate::api::validate::{LanguageSkill, SkillInput};
+use crate::resource::beneficiary::{Beneficiary, BeneficiaryInput, check_input};
+use crate::resource::validate::{LanguageSkill, SkillInput};
 use crate::store::{BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, Store};
 
 /// The columns an import reads, in the order an export writes them (an export writes no

@@ -26,7 +26,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::error::FieldError;
+use crate::resource::FieldError;
 use crate::store::{Store, StoreError};
 
 /// What a file holds.
@@ -272,8 +272,11 @@ fn parse_id(text: &str) -> Result<Uuid, String> {
 }
 
 /// The location columns of a line (`lon`, `lat`, `postcode`, `locality`, `country`).
-fn location(row: &table::Row<'_>, errors: &mut Vec<RowError>) -> Option<crate::api::LocationInput> {
-    let input = crate::api::LocationInput {
+fn location(
+    row: &table::Row<'_>,
+    errors: &mut Vec<RowError>,
+) -> Option<crate::resource::LocationInput> {
+    let input = crate::resource::LocationInput {
         lon: cell(row, "lon", errors, cells::parse_number),
         lat: cell(row, "lat", errors, cells::parse_number),
         postcode: row.get("postcode").map(str::to_owned),

@@ -12,8 +12,8 @@ use super::{
     Written, cell, cells, check_header, duplicate, location, parse_id, reference_required,
     row_errors, sorted,
 };
-use crate::api::openings::{Opening, OpeningInput, check_input};
-use crate::api::validate::{LanguageRequirement, SkillInput};
+use crate::resource::opening::{Opening, OpeningInput, check_input};
+use crate::resource::validate::{LanguageRequirement, SkillInput};
 use crate::store::{OpeningFields, OpeningFilter, OpeningRow, Store};
 
 /// The columns an import reads, in the order an export writes them (an export writes no

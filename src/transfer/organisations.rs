@@ -10,7 +10,7 @@ use super::{
     Written, cell, cells, check_header, duplicate, location, reference_required, row_errors,
     sorted,
 };
-use crate::api::organisations::{Organisation, OrganisationInput, check_input};
+use crate::resource::organisation::{Organisation, OrganisationInput, check_input};
 use crate::store::{NewOrganisation, OrganisationRow, Store};
 
 /// The columns an import reads, in the order an export writes them (an export writes no

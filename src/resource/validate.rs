@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::FieldError;
-use super::{Location, LocationInput};
+use super::{FieldError, Location, LocationInput};
 use crate::gazetteer::{Gazetteer, ResolveError};
 use crate::store::SkillRecord;
 
@@ -402,6 +401,26 @@ pub fn bounding_box(centre: Location, radius_km: f64) -> (f64, f64, f64, f64) {
         centre.lon + dlon,
         centre.lat + dlat,
     )
+}
+
+/// Checks a display name: trimmed, 1 to [`limits::NAME`] characters.
+pub fn validate_name(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        errors.push(FieldError::new(field, "must not be empty"));
+    } else if let Some(m) = limits::text(trimmed, limits::NAME) {
+        errors.push(FieldError::new(field, m));
+    }
+    trimmed.to_owned()
+}
+
+impl From<SkillRecord> for SkillInput {
+    fn from(s: SkillRecord) -> Self {
+        SkillInput {
+            label: s.label,
+            code: s.code,
+        }
+    }
 }
 
 #[cfg(test)]
