@@ -16,8 +16,9 @@
 //!   4  api/: axum router, auth, problem+json, one thin module per resource
 //!   3  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · commands/ · demo.rs
 //!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
-//!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS
-//!   0  domain/: value types, limits · gazetteer/: place names → coordinates
+//!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
+//!      gazetteer/: place names → coordinates
+//!   0  domain/: value types (one Country, one Programme…), limits
 //! ```
 //!
 //! Where things go:

@@ -7,8 +7,8 @@ use std::path::Path;
 
 /// Lowest first. Two modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["domain", "gazetteer"],
-    &["store", "matching"],
+    &["domain"],
+    &["gazetteer", "store", "matching"],
     &["bridge", "resource"],
     &["jobs", "transfer", "commands", "demo"],
     &["api"],

@@ -41,6 +41,7 @@ pub mod openings;
 pub mod organisations;
 pub mod placements;
 pub mod rebalancing_runs;
+pub mod schema;
 pub mod suggestions;
 pub mod throttle;
 pub use crate::resource::validate;

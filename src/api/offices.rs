@@ -12,37 +12,8 @@ use super::error::{ApiError, Problem};
 use super::extract::{ApiJson, IdPath};
 use super::validate::validate_name;
 use super::{AppState, Page};
+use crate::domain::{Country, Programme};
 use crate::store::{NewOffice, OfficeRow};
-
-/// Country of an office: decides which rules and programmes apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub enum Country {
-    LU,
-    BE,
-    FR,
-}
-
-/// Benefit programme an office runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OfficeProgramme {
-    /// Luxembourg, revenu d'inclusion sociale.
-    Revis,
-    /// Belgium, CPAS revenu d'intégration.
-    CpasRis,
-    /// France, revenu de solidarité active.
-    Rsa,
-}
-
-impl OfficeProgramme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfficeProgramme::Revis => "revis",
-            OfficeProgramme::CpasRis => "cpas_ris",
-            OfficeProgramme::Rsa => "rsa",
-        }
-    }
-}
 
 /// An office as the API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -77,7 +48,7 @@ pub struct CreateOffice {
     /// 1 to 200 characters.
     pub name: String,
     pub country: Country,
-    pub programme: OfficeProgramme,
+    pub programme: Programme,
 }
 
 /// Create an office (admin).
@@ -108,7 +79,7 @@ pub async fn create_office(
         .store
         .create_office(&NewOffice {
             name,
-            country: format!("{:?}", body.country),
+            country: body.country.as_str().to_owned(),
             programme: body.programme.as_str().to_owned(),
         })
         .await?;

@@ -9,6 +9,111 @@ use serde::{Deserialize, Serialize};
 
 pub mod limits;
 
+/// Normalises a place name for comparison: lowercase, accents stripped, any punctuation
+/// (hyphens, apostrophes, dots, slashes) read as a space, "st"/"ste" read as "saint"/"sainte".
+/// "Molenbeek-St-Jean", "molenbeek saint jean" and "MOLENBEEK-SAINT-JEAN" are the same name.
+pub fn normalize(name: &str) -> String {
+    let mut plain = String::with_capacity(name.len());
+    for c in unicode_normalization::UnicodeNormalization::nfd(name) {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            plain.extend(c.to_lowercase());
+        } else {
+            plain.push(' ');
+        }
+    }
+    let mut out = String::with_capacity(plain.len());
+    for word in plain.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(match word {
+            "st" => "saint",
+            "ste" => "sainte",
+            other => other,
+        });
+    }
+    out
+}
+
+/// The countries the service covers: which programmes, rules and place names apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Country {
+    #[serde(rename = "LU")]
+    Lu,
+    #[serde(rename = "BE")]
+    Be,
+    #[serde(rename = "FR")]
+    Fr,
+}
+
+impl Country {
+    pub const ALL: [Country; 3] = [Country::Lu, Country::Be, Country::Fr];
+    /// Every string form, in order.
+    pub const NAMES: &'static [&'static str] = &["LU", "BE", "FR"];
+
+    /// ISO 3166-1 alpha-2 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Country::Lu => "LU",
+            Country::Be => "BE",
+            Country::Fr => "FR",
+        }
+    }
+
+    /// The string form used by the API, the database and files (the ISO code).
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+
+    /// A generous bounding box of the metropolitan territory: (lon_min, lon_max, lat_min, lat_max).
+    pub fn bounds(self) -> (f64, f64, f64, f64) {
+        match self {
+            Country::Lu => (5.7, 6.6, 49.4, 50.2),
+            Country::Be => (2.5, 6.5, 49.4, 51.6),
+            Country::Fr => (-5.3, 9.7, 41.3, 51.2),
+        }
+    }
+
+    /// Whether (lon, lat) lies inside [`Country::bounds`].
+    pub fn contains(self, lon: f64, lat: f64) -> bool {
+        let (lon_min, lon_max, lat_min, lat_max) = self.bounds();
+        (lon_min..=lon_max).contains(&lon) && (lat_min..=lat_max).contains(&lat)
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Country {
+    type Err = ParseError;
+
+    /// Accepts the ISO code in any case and the usual names in French, Dutch, German, English and
+    /// Luxembourgish ("Belgique", "België", "Luxemburg", "Lëtzebuerg", …).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let folded = normalize(s);
+        match folded.as_str() {
+            "lu"
+            | "lux"
+            | "luxembourg"
+            | "luxemburg"
+            | "letzebuerg"
+            | "grand duche de luxembourg" => Ok(Country::Lu),
+            "be" | "bel" | "belgique" | "belgie" | "belgium" | "belgien" => Ok(Country::Be),
+            "fr" | "fra" | "france" | "frankreich" | "frankrijk" => Ok(Country::Fr),
+            _ => Err(ParseError {
+                given: s.trim().to_owned(),
+                expected: "a country (LU, BE or FR)",
+            }),
+        }
+    }
+}
+
 /// A value that is not one of the allowed ones: names what was given and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{given}' is not {expected}")]

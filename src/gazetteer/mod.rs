@@ -12,13 +12,10 @@
 //! package): a Luxembourg location resolves by its locality and a given postcode is ignored.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 const PLACES_TSV: &str = include_str!("../../fixtures/gazetteer/places.tsv");
 
@@ -27,70 +24,7 @@ const SUGGESTIONS: usize = 3;
 /// How many candidates an ambiguity message lists before "and N more".
 const LISTED_CANDIDATES: usize = 8;
 
-/// The countries the gazetteer covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Country {
-    #[serde(rename = "LU")]
-    Lu,
-    #[serde(rename = "BE")]
-    Be,
-    #[serde(rename = "FR")]
-    Fr,
-}
-
-impl Country {
-    pub const ALL: [Country; 3] = [Country::Lu, Country::Be, Country::Fr];
-
-    /// ISO 3166-1 alpha-2 code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Country::Lu => "LU",
-            Country::Be => "BE",
-            Country::Fr => "FR",
-        }
-    }
-
-    /// A generous bounding box of the metropolitan territory: (lon_min, lon_max, lat_min, lat_max).
-    pub fn bounds(self) -> (f64, f64, f64, f64) {
-        match self {
-            Country::Lu => (5.7, 6.6, 49.4, 50.2),
-            Country::Be => (2.5, 6.5, 49.4, 51.6),
-            Country::Fr => (-5.3, 9.7, 41.3, 51.2),
-        }
-    }
-
-    /// Whether (lon, lat) lies inside [`Country::bounds`].
-    pub fn contains(self, lon: f64, lat: f64) -> bool {
-        let (lon_min, lon_max, lat_min, lat_max) = self.bounds();
-        (lon_min..=lon_max).contains(&lon) && (lat_min..=lat_max).contains(&lat)
-    }
-}
-
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl FromStr for Country {
-    type Err = ResolveError;
-
-    /// Accepts the ISO code in any case and the usual names in French, Dutch, German, English and
-    /// Luxembourgish ("Belgique", "België", "Luxemburg", "Lëtzebuerg", …).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match normalize(s).as_str() {
-            "lu"
-            | "lux"
-            | "luxembourg"
-            | "luxemburg"
-            | "letzebuerg"
-            | "grand duche de luxembourg" => Ok(Country::Lu),
-            "be" | "bel" | "belgique" | "belgie" | "belgium" | "belgien" => Ok(Country::Be),
-            "fr" | "fra" | "france" | "frankreich" | "frankrijk" => Ok(Country::Fr),
-            _ => Err(ResolveError::UnknownCountry(s.trim().to_string())),
-        }
-    }
-}
+pub use crate::domain::Country;
 
 /// A named place with WGS84 coordinates.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -209,34 +143,7 @@ fn list(candidates: &[String]) -> String {
     }
 }
 
-/// Normalises a place name for comparison: lowercase, accents stripped, any punctuation
-/// (hyphens, apostrophes, dots, slashes) read as a space, "st"/"ste" read as "saint"/"sainte".
-/// "Molenbeek-St-Jean", "molenbeek saint jean" and "MOLENBEEK-SAINT-JEAN" are the same name.
-pub fn normalize(name: &str) -> String {
-    let mut plain = String::with_capacity(name.len());
-    for c in name.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            plain.extend(c.to_lowercase());
-        } else {
-            plain.push(' ');
-        }
-    }
-    let mut out = String::with_capacity(plain.len());
-    for word in plain.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(match word {
-            "st" => "saint",
-            "ste" => "sainte",
-            other => other,
-        });
-    }
-    out
-}
+pub use crate::domain::normalize;
 
 /// A locality as typed in a French address may end in "CEDEX" or "CEDEX 09": not part of the name.
 fn strip_cedex(normalized: &str) -> &str {
@@ -326,7 +233,9 @@ impl Gazetteer {
             let [country, postcode, locality, lon, lat, source] = fields[..] else {
                 return Err(err(format!("expected 6 fields, found {}", fields.len())));
             };
-            let country = Country::from_str(country).map_err(|e| err(e.to_string()))?;
+            let country = Country::from_str(country).map_err(|_| {
+                err(ResolveError::UnknownCountry(country.trim().to_string()).to_string())
+            })?;
             let coordinate = |s: &str| {
                 s.parse::<f64>()
                     .map_err(|_| err(format!("'{s}' is not a coordinate")))
@@ -409,7 +318,8 @@ impl Gazetteer {
         postcode: Option<&str>,
         locality: Option<&str>,
     ) -> Result<&Place, ResolveError> {
-        let country = Country::from_str(country)?;
+        let country = Country::from_str(country)
+            .map_err(|_| ResolveError::UnknownCountry(country.trim().to_string()))?;
         let postcode = postcode
             .map(|p| normalize_postcode(country, p))
             .filter(|p| !p.is_empty());
