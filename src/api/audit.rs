@@ -171,72 +171,96 @@ async fn written(store: &Arc<dyn Store>, events: &[AuditEventRow]) -> bool {
     }
 }
 
-/// The event of `principal` doing `action` to the `kind` object `id`, stamped now.
-fn event(
-    principal: &Principal,
-    action: Action,
-    kind: &str,
-    id: Uuid,
-    office_id: Option<Uuid>,
-    organisation_id: Option<Uuid>,
-) -> AuditEventRow {
+/// What an audit event is about: the object, and the office and organisation it belongs to (so
+/// that a tenant's trail can be read without joining anything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: &'static str,
+    pub id: Uuid,
+    pub office_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+}
+
+impl Subject {
+    /// A person's file, in their office.
+    pub fn beneficiary(id: Uuid, office: Uuid) -> Self {
+        Self::beneficiary_in(id, Some(office))
+    }
+
+    /// A person's file whose office may be unknown (a file line that failed before it).
+    pub fn beneficiary_in(id: Uuid, office: Option<Uuid>) -> Self {
+        Self {
+            kind: "beneficiary",
+            id,
+            office_id: office,
+            organisation_id: None,
+        }
+    }
+
+    /// A placement: the person's office and the opening's organisation.
+    pub fn placement(id: Uuid, office: Uuid, organisation: Uuid) -> Self {
+        Self {
+            kind: "placement",
+            id,
+            office_id: Some(office),
+            organisation_id: Some(organisation),
+        }
+    }
+
+    /// A person shown, pseudonymised, to a host among an opening's candidates.
+    pub fn candidate(person: Uuid, office: Uuid, organisation: Uuid) -> Self {
+        Self {
+            kind: "candidate",
+            ..Self::placement(person, office, organisation)
+        }
+    }
+
+    /// A rebalancing run of an office.
+    pub fn rebalancing_run(id: Uuid, office: Uuid) -> Self {
+        Self {
+            kind: "rebalancing_run",
+            id,
+            office_id: Some(office),
+            organisation_id: None,
+        }
+    }
+}
+
+/// The event of `principal` doing `action` to `subject`, stamped now.
+fn event(principal: &Principal, action: Action, subject: Subject) -> AuditEventRow {
     AuditEventRow {
         id: crate::store::new_id(),
         occurred_at: crate::store::now(),
         actor_token_id: Some(principal.token_id),
         actor_role: principal.role.as_str().to_owned(),
         action: action.as_str().to_owned(),
-        object_kind: kind.to_owned(),
-        object_id: id,
-        office_id,
-        organisation_id,
+        object_kind: subject.kind.to_owned(),
+        object_id: subject.id,
+        office_id: subject.office_id,
+        organisation_id: subject.organisation_id,
     }
 }
 
-/// Queues the event of `principal` doing `action` to the `kind` object `id`; the request may do
-/// other work before awaiting [`Audited::confirmed`], but must not answer before.
+/// Queues the event of `principal` doing `action` to `subject`; the request may do other work
+/// before awaiting [`Audited::confirmed`], but must not answer before.
 pub async fn submit(
     state: &AppState,
     principal: &Principal,
     action: Action,
-    kind: &str,
-    id: Uuid,
-    office_id: Option<Uuid>,
-    organisation_id: Option<Uuid>,
+    subject: Subject,
 ) -> Result<Audited, ApiError> {
-    state
-        .audit
-        .submit(event(
-            principal,
-            action,
-            kind,
-            id,
-            office_id,
-            organisation_id,
-        ))
-        .await
+    state.audit.submit(event(principal, action, subject)).await
 }
 
-/// Records that `principal` did `action` to the `kind` object `id`.
+/// Records that `principal` did `action` to `subject`.
 pub async fn record(
     state: &AppState,
     principal: &Principal,
     action: Action,
-    kind: &str,
-    id: Uuid,
-    office_id: Option<Uuid>,
-    organisation_id: Option<Uuid>,
+    subject: Subject,
 ) -> Result<(), ApiError> {
-    submit(
-        state,
-        principal,
-        action,
-        kind,
-        id,
-        office_id,
-        organisation_id,
-    )
-    .await?
-    .confirmed()
-    .await
+    submit(state, principal, action, subject)
+        .await?
+        .confirmed()
+        .await
 }

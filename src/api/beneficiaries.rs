@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 pub use crate::resource::beneficiary::*;
 
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
@@ -87,10 +87,7 @@ pub async fn create_beneficiary(
         &state,
         &principal,
         Action::Create,
-        "beneficiary",
-        row.id,
-        Some(office_id),
-        None,
+        Subject::beneficiary(row.id, office_id),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(row.into())))
@@ -118,10 +115,7 @@ pub async fn get_beneficiary(
         &state,
         &principal,
         Action::Read,
-        "beneficiary",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::beneficiary(id, row.office_id),
     )
     .await?;
     Ok(Json(row.into()))
@@ -179,10 +173,7 @@ pub async fn update_beneficiary(
         &state,
         &principal,
         Action::Update,
-        "beneficiary",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::beneficiary(id, row.office_id),
     )
     .await?;
     Ok(Json(row.into()))
@@ -258,10 +249,7 @@ pub async fn list_beneficiaries(
             &state,
             &principal,
             Action::Read,
-            "beneficiary",
-            b.id,
-            Some(b.office_id),
-            None,
+            Subject::beneficiary(b.id, b.office_id),
         )
         .await?;
     }
@@ -311,10 +299,7 @@ pub async fn export_beneficiary(
         &state,
         &principal,
         Action::Export,
-        "beneficiary",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::beneficiary(id, row.office_id),
     )
     .await?;
     Ok(Json(BeneficiaryExport {
@@ -345,15 +330,11 @@ pub async fn delete_beneficiary(
     if !state.store.delete_beneficiary(id).await? {
         return Err(ApiError::NotFound("beneficiary"));
     }
-    state.invalidate_openings();
     audit::record(
         &state,
         &principal,
         Action::Delete,
-        "beneficiary",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::beneficiary(id, row.office_id),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::Location;
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::{ApiQuery, IdPath};
@@ -303,10 +303,7 @@ pub async fn list_candidates(
                 &state,
                 &principal,
                 Action::Read,
-                "candidate",
-                *person,
-                Some(row.office_id),
-                Some(held.organisation_id),
+                Subject::candidate(*person, row.office_id, held.organisation_id),
             )
             .await?,
         );

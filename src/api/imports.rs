@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::ApiQuery;
@@ -100,16 +100,12 @@ pub async fn create_import(
                     &state,
                     &principal,
                     action,
-                    "beneficiary",
-                    w.id,
-                    w.office_id,
-                    None,
+                    Subject::beneficiary_in(w.id, w.office_id),
                 )
                 .await?;
             }
         }
-        Kind::Openings => state.invalidate_openings(),
-        Kind::Organisations => {}
+        Kind::Openings | Kind::Organisations => {}
     }
     Ok(Json(summary))
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -127,6 +127,41 @@ impl AppState {
     }
 }
 
+/// Whether a successful `method` on `path` can change what the openings index reads: openings,
+/// the seats live placements hold, hosts' caps. The one place that knows it, so no write
+/// forgets to refresh suggestions.
+fn changes_openings(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    if [Method::GET, Method::HEAD, Method::OPTIONS].contains(method) {
+        return false;
+    }
+    const WRITES: [&str; 5] = [
+        "/v1/openings",
+        "/v1/placements",
+        "/v1/organisations",
+        "/v1/imports",
+        "/v1/rebalancing-runs",
+    ];
+    WRITES.iter().any(|p| path.starts_with(p))
+        // Erasing a person ends their placements, and frees their seats.
+        || (method == Method::DELETE && path.starts_with("/v1/beneficiaries/"))
+}
+
+/// Refreshes the openings index after every successful write that can change it, before the
+/// answer leaves: the writer's next suggestion sees its own write.
+async fn invalidate_after_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = changes_openings(request.method(), request.uri().path());
+    let response = next.run(request).await;
+    if writes && response.status().is_success() {
+        state.invalidate_openings();
+    }
+    response
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Longest request id taken from a client; a longer one, or one with other characters than
@@ -212,6 +247,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::get_readyz))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            invalidate_after_writes,
+        ))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -71,7 +71,6 @@ pub async fn create_opening(
         .store
         .create_opening(organisation_id, &fields, &hold)
         .await?;
-    state.invalidate_openings();
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -152,7 +151,6 @@ pub async fn update_opening(
         .update_opening(id, &fields, &hold)
         .await?
         .ok_or(ApiError::NotFound("opening"))?;
-    state.invalidate_openings();
     Ok(Json(row.into()))
 }
 

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
@@ -236,15 +236,11 @@ pub async fn create_placement(
             overridden_rules,
         })
         .await?;
-    state.invalidate_openings();
     audit::record(
         &state,
         &principal,
         Action::Create,
-        "placement",
-        row.id,
-        Some(person.office_id),
-        Some(opening.organisation_id),
+        Subject::placement(row.id, person.office_id, opening.organisation_id),
     )
     .await?;
     Ok((
@@ -341,10 +337,7 @@ pub async fn get_placement(
         &state,
         &principal,
         Action::Read,
-        "placement",
-        id,
-        Some(office),
-        Some(org),
+        Subject::placement(id, office, org),
     )
     .await?;
     Ok(Json(Placement::for_principal(row, &principal)))
@@ -417,10 +410,7 @@ pub async fn list_placements(
                 &state,
                 &principal,
                 Action::Read,
-                "placement",
-                row.id,
-                Some(office),
-                Some(org),
+                Subject::placement(row.id, office, org),
             )
             .await?,
         );
@@ -572,15 +562,11 @@ pub async fn transition_placement(
         .transition_placement(id, &transition)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
-    state.invalidate_openings();
     audit::record(
         &state,
         &principal,
         Action::Transition,
-        "placement",
-        id,
-        Some(office),
-        Some(org),
+        Subject::placement(id, office, org),
     )
     .await?;
     Ok(Json(Placement::for_principal(updated, &principal)))
@@ -656,10 +642,7 @@ pub async fn record_hours(
         &state,
         &principal,
         Action::Update,
-        "placement",
-        id,
-        Some(office),
-        Some(org),
+        Subject::placement(id, office, org),
     )
     .await?;
     Ok(Json(Placement::for_principal(updated, &principal)))

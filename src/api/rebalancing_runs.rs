@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::{ApiJson, IdPath};
@@ -123,9 +123,6 @@ pub async fn create_rebalancing_run(
         today,
     )
     .await?;
-    if apply {
-        state.invalidate_openings();
-    }
     let row = state
         .store
         .get_rebalancing_run(summary.run_id)
@@ -135,10 +132,7 @@ pub async fn create_rebalancing_run(
         &state,
         &principal,
         if apply { Action::Apply } else { Action::Create },
-        "rebalancing_run",
-        row.id,
-        Some(row.office_id),
-        None,
+        Subject::rebalancing_run(row.id, row.office_id),
     )
     .await?;
     Ok((
@@ -177,10 +171,7 @@ pub async fn get_rebalancing_run(
             &state,
             &principal,
             Action::Read,
-            "rebalancing_run",
-            id,
-            Some(row.office_id),
-            None,
+            Subject::rebalancing_run(id, row.office_id),
         )
         .await?;
     }
@@ -209,15 +200,11 @@ pub async fn apply_rebalancing_run(
     let row = rebalancing::apply_stored(&state.store, id)
         .await?
         .ok_or(ApiError::NotFound("rebalancing run"))?;
-    state.invalidate_openings();
     audit::record(
         &state,
         &principal,
         Action::Apply,
-        "rebalancing_run",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::rebalancing_run(id, row.office_id),
     )
     .await?;
     Ok(Json(row.into()))

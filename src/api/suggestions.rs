@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action};
+use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
@@ -323,10 +323,7 @@ pub async fn list_suggestions(
         &state,
         &principal,
         Action::Read,
-        "beneficiary",
-        id,
-        Some(row.office_id),
-        None,
+        Subject::beneficiary(id, row.office_id),
     )
     .await?;
     let programme = programme_of(&state, row.office_id).await?;

@@ -263,3 +263,67 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
     let created = expect(app.post("/v1/organisations", &w.admin, org).await, 201);
     assert_eq!(created["location"], json!({"lon": 4.31248, "lat": 50.8499}));
 }
+
+/// Suggestions read hosts' caps from the openings index; an organisation import that changes a
+/// cap used to leave the index as it was. Every write that can change it now refreshes it.
+#[tokio::test]
+async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once() {
+    let app = TestApp::new().await;
+    let w = app.world().await;
+    let import = |cap: &str| {
+        format!(
+            "external_ref,name,kind,locality,country,monthly_intake_cap\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU,{cap}\n"
+        )
+    };
+    expect(
+        app.raw(csv_request(
+            "/v1/imports?kind=organisations",
+            &w.admin,
+            import("5"),
+        ))
+        .await,
+        200,
+    );
+    let openings = "external_ref,organisation_ref,title,kind,programmes,locality,country,seats,hours_per_week,start_date\n\
+        ESCH-1,LU-ESCH,Aide jardinier,public_utility_work,revis,Esch-sur-Alzette,LU,2,20,01/12/2026\n";
+    expect(
+        app.raw(csv_request("/v1/imports?kind=openings", &w.admin, openings))
+            .await,
+        200,
+    );
+    let person = expect(
+        app.post("/v1/beneficiaries", &w.caseworker, person_body("CAP-1"))
+            .await,
+        201,
+    );
+    let uri = format!(
+        "/v1/beneficiaries/{}/suggestions?excluded_limit=100",
+        person["id"].as_str().unwrap()
+    );
+    let before = expect(app.get(&uri, &w.caseworker).await, 200);
+    assert!(
+        before["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["opening"]["external_ref"] == "ESCH-1"),
+        "{before}"
+    );
+    expect(
+        app.raw(csv_request(
+            "/v1/imports?kind=organisations",
+            &w.admin,
+            import("0"),
+        ))
+        .await,
+        200,
+    );
+    let after = expect(app.get(&uri, &w.caseworker).await, 200);
+    let excluded = after["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["opening"]["external_ref"] == "ESCH-1")
+        .unwrap_or_else(|| panic!("{after}"));
+    assert_eq!(excluded["reasons"][0]["code"], "host_intake_cap");
+}

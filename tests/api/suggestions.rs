@@ -198,10 +198,7 @@ async fn audit_events_queued_by_requests_cut_short_are_stored_by_the_flush_on_sh
             &app.state,
             &principal,
             placematch::api::audit::Action::Read,
-            "beneficiary",
-            object,
-            None,
-            None,
+            placematch::api::audit::Subject::beneficiary_in(object, None),
         )
         .await
         .unwrap();
