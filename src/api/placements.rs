@@ -17,6 +17,7 @@ use super::validate;
 use super::{AppState, Page, page_cursor, page_limit};
 use crate::bridge;
 use crate::domain::limits;
+use crate::domain::placement::{Move, Party, PlacementState};
 use crate::matching::Exclusion;
 use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use crate::store::{
@@ -427,52 +428,18 @@ pub async fn list_placements(
 }
 
 /// Every placement state.
-pub const PLACEMENT_STATES: [&str; 7] = [
-    "proposed",
-    "accepted",
-    "confirmed",
-    "active",
-    "ended",
-    "declined",
-    "expired",
-];
+pub const PLACEMENT_STATES: &[&str] = PlacementState::NAMES;
 
-/// The rule of one transition: target state, allowed source states, who may do it.
-struct Rule {
-    to: &'static str,
-    from: &'static [&'static str],
-    roles: &'static [Role],
-}
-
-fn rule(name: &str) -> Option<Rule> {
-    Some(match name {
-        "accept" => Rule {
-            to: "accepted",
-            from: &["proposed"],
-            roles: &[Role::Admin, Role::Caseworker],
-        },
-        "confirm" => Rule {
-            to: "confirmed",
-            from: &["accepted"],
-            roles: &[Role::Admin, Role::Host],
-        },
-        "start" => Rule {
-            to: "active",
-            from: &["confirmed"],
-            roles: &[Role::Admin, Role::Caseworker, Role::Host],
-        },
-        "end" => Rule {
-            to: "ended",
-            from: &["active"],
-            roles: &[Role::Admin, Role::Caseworker, Role::Host],
-        },
-        "decline" => Rule {
-            to: "declined",
-            from: &["proposed", "accepted", "confirmed"],
-            roles: &[Role::Admin, Role::Caseworker, Role::Host],
-        },
-        _ => return None,
-    })
+/// The roles that may make `m`: an admin, and the parties who decide it.
+fn roles_for(m: Move) -> Vec<Role> {
+    let mut roles = vec![Role::Admin];
+    for party in m.decided_by() {
+        roles.push(match party {
+            Party::Office => Role::Caseworker,
+            Party::Host => Role::Host,
+        });
+    }
+    roles
 }
 
 /// Move a placement: `accept`, `confirm`, `start`, `end` (with `outcome`) or `decline` (with
@@ -501,7 +468,7 @@ pub async fn transition_placement(
     body: axum::body::Bytes,
 ) -> Result<Json<Placement>, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound("placement"))?;
-    let rule = rule(&name).ok_or(ApiError::NotFound("transition"))?;
+    let step: Move = name.parse().map_err(|_| ApiError::NotFound("transition"))?;
     // The body is optional: `accept` needs none, `decline` and `end` need one.
     let body: TransitionBody = if body.iter().all(u8::is_ascii_whitespace) {
         TransitionBody::default()
@@ -517,45 +484,25 @@ pub async fn transition_placement(
     if !visible(&principal, office, org) {
         return Err(ApiError::NotFound("placement"));
     }
-    principal.require(rule.roles)?;
+    principal.require(&roles_for(step))?;
 
-    let mut errors = Vec::new();
-    // Each field only on the transition it belongs to: a reason or an outcome stored on an
-    // accept or a confirm would be read by the host (and overwrite what an end recorded).
-    if body.reason.is_some() && !matches!(rule.to, "declined" | "ended") {
-        errors.push(FieldError::new(
-            "reason",
-            "only a decline or an end takes a reason",
-        ));
-    }
-    if body.outcome.is_some() && rule.to != "ended" {
-        errors.push(FieldError::new("outcome", "only an end takes an outcome"));
-    }
+    let mut errors = step.check_fields(body.reason.as_deref(), body.outcome.is_some());
     let reason = validate::optional_text(
         "reason",
         body.reason.as_deref(),
         limits::REASON,
         &mut errors,
     );
-    if rule.to == "declined" && reason.is_none() {
-        errors.push(FieldError::new("reason", "a decline needs a reason"));
-    }
-    if rule.to == "ended" && body.outcome.is_none() {
-        errors.push(FieldError::new(
-            "outcome",
-            "an end needs an outcome: completed, job_found, training, dropped_out, health, moved_away or other",
-        ));
-    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
     let transition = Transition {
-        to: rule.to,
-        from: rule.from,
+        to: step.to().as_str(),
+        from: step.from_names(),
         outcome: body.outcome.map(|o| o.as_str().to_owned()),
         decline_reason: reason,
         today: time::OffsetDateTime::now_utc().date(),
-        check_intake: rule.to == "confirmed",
+        check_intake: step.counts_intake(),
     };
     let updated = state
         .store

@@ -42,6 +42,29 @@ names_schema!(
     "Benefit programme: `revis` (Luxembourg, revenu d'inclusion sociale), `cpas_ris` (Belgium, CPAS revenu d'intégration), `rsa` (France, revenu de solidarité active)."
 );
 
+impl utoipa::PartialSchema for crate::domain::FieldError {
+    fn schema() -> RefOr<Schema> {
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .description(Some(description))
+        };
+        ObjectBuilder::new()
+            .description(Some("One invalid field and what is wrong with it."))
+            .property("field", text("A JSON path such as `languages[1].level`."))
+            .required("field")
+            .property("message", text("What is wrong, in words."))
+            .required("message")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for crate::domain::FieldError {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("FieldError")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use utoipa::PartialSchema;

@@ -9,6 +9,23 @@ use serde::{Deserialize, Serialize};
 
 pub mod limits;
 
+/// One invalid field: which one (a JSON path such as `languages[1].level`, or a file's column)
+/// and what is wrong. Every check adds one instead of stopping at the first problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// Normalises a place name for comparison: lowercase, accents stripped, any punctuation
 /// (hyphens, apostrophes, dots, slashes) read as a space, "st"/"ste" read as "saint"/"sainte".
 /// "Molenbeek-St-Jean", "molenbeek saint jean" and "MOLENBEEK-SAINT-JEAN" are the same name.
@@ -489,6 +506,9 @@ impl fmt::Display for Sector {
 pub fn is_refused_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
+
+// After `string_enum!`, which it uses.
+pub mod placement;
 
 #[cfg(test)]
 mod tests {
