@@ -149,10 +149,15 @@ pub enum TokenCommand {
     },
 }
 
+/// `--role`: one of the role names.
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role: one of {}", Role::NAMES.join(", ")))
+}
+
 #[derive(clap::Args, Debug)]
 pub struct TokenCreateArgs {
     /// What the token may do.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = parse_role)]
     pub role: Role,
     /// The office a caseworker token is bound to (required for `caseworker`).
     #[arg(long, conflicts_with = "organisation")]

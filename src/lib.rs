@@ -9,12 +9,13 @@
 //! fails the build's tests when one reaches up or across, so there is no import circle.
 //!
 //! ```text
-//!   8  main.rs, lib.rs
-//!   7  cli.rs (subcommands) · telemetry.rs (logging)
-//!   6  config.rs: every flag and PLACEMATCH_* variable (the only user of clap)
-//!   5  server.rs: the listener, connection limits, graceful shutdown
-//!   4  api/: axum router, auth, problem+json, one thin module per resource
-//!   3  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · commands/ · demo.rs
+//!   9  main.rs, lib.rs
+//!   8  cli.rs (subcommands) · telemetry.rs (logging)
+//!   7  config.rs: every flag and PLACEMATCH_* variable (the only user of clap)
+//!   6  server.rs: the listener, connection limits, graceful shutdown
+//!   5  api/: axum router, auth, problem+json, one thin module per resource
+//!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · commands/ · demo.rs
+//!   3  app/: the rules above the data every door shares (policy: who may see or change what)
 //!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
 //!      gazetteer/: place names → coordinates
@@ -27,8 +28,10 @@
 //!   import and the pages all call these, so it is written once.
 //! - **A new matching rule or criterion**: [`matching::evaluate`] (hard rules are named
 //!   [`matching::Exclusion`]s; soft ones score points), weights in [`matching::MatchingConfig`].
-//! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role,
-//!   reads through the store, audits, and answers with a [`resource`] view).
+//! - **Who may see or change something**: [`app::policy`] (the caller's role and tenant).
+//! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role
+//!   with [`app::policy`], reads through the store, audits an `api::audit::Subject`, and answers
+//!   with a [`resource`] view).
 //! - **A new query**: the [`store::Store`] trait, implemented once for both backends in
 //!   `store/shared.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
 //!   in `tests/store_conformance.rs` that runs on both.
@@ -44,6 +47,8 @@
 //! - [`store`]: the [`store::Store`] trait and its two backends, with its own settings. The
 //!   backend is picked once from the database URL scheme; pools never leave that module.
 //! - [`resource`]: what people read and write, whatever the door: views, inputs, checks.
+//! - [`app`]: what every door shares above the data: [`app::policy`] (roles, tenants, the
+//!   bound of every list).
 //! - [`bridge`]: stored rows to the matching core's inputs.
 //! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
 //! - [`transfer`]: CSV import (all or nothing, every bad line named, re-import by external
@@ -59,6 +64,7 @@
 //!   logging set-up.
 
 pub mod api;
+pub mod app;
 pub mod bridge;
 pub mod cli;
 pub mod commands;

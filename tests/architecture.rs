@@ -10,6 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["domain"],
     &["gazetteer", "store", "matching"],
     &["bridge", "resource"],
+    &["app"],
     &["jobs", "transfer", "commands", "demo"],
     &["api"],
     &["server"],

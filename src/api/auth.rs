@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -17,78 +17,7 @@ use super::AppState;
 use super::error::ApiError;
 use crate::store::{NewToken, Store, StoreError, TokenRow};
 
-/// What a token may do.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Everything; manages offices, organisations and tokens.
-    Admin,
-    /// One office's beneficiaries, their suggestions and placements.
-    Caseworker,
-    /// One organisation's openings and the pseudonymised people proposed to them.
-    Host,
-    /// Starts rebalancing runs, nothing else.
-    Scheduler,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Caseworker => "caseworker",
-            Role::Host => "host",
-            Role::Scheduler => "scheduler",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "admin" => Role::Admin,
-            "caseworker" => Role::Caseworker,
-            "host" => Role::Host,
-            "scheduler" => Role::Scheduler,
-            _ => return None,
-        })
-    }
-}
-
-/// The authenticated caller.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Principal {
-    pub token_id: Uuid,
-    pub role: Role,
-    /// Set for caseworkers: the only office whose people they see.
-    pub office_id: Option<Uuid>,
-    /// Set for hosts: the only organisation whose openings they see.
-    pub organisation_id: Option<Uuid>,
-}
-
-impl Principal {
-    /// 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-
-    /// Whether the caller may see data of `office`: admins all, caseworkers their own.
-    pub fn sees_office(&self, office: Uuid) -> bool {
-        self.is_admin() || (self.role == Role::Caseworker && self.office_id == Some(office))
-    }
-
-    /// Whether the caller may manage data of `organisation`: admins all, hosts their own.
-    pub fn manages_organisation(&self, organisation: Uuid) -> bool {
-        self.is_admin() || (self.role == Role::Host && self.organisation_id == Some(organisation))
-    }
-}
+pub use crate::app::policy::{Principal, Role};
 
 /// SHA-256 of a token secret, lowercase hex: what the database keeps.
 pub fn hash_token(secret: &str) -> String {

@@ -222,17 +222,8 @@ pub async fn list_beneficiaries(
             return Err(ApiError::Validation(e));
         }
     }
-    let office_id = match principal.role {
-        Role::Caseworker => {
-            if q.office_id.is_some_and(|o| Some(o) != principal.office_id) {
-                return Ok(Json(Page {
-                    items: vec![],
-                    next_cursor: None,
-                }));
-            }
-            principal.office_id
-        }
-        _ => q.office_id,
+    let Some(office_id) = principal.office_filter(q.office_id) else {
+        return Ok(Json(Page::empty()));
     };
     let filter = BeneficiaryFilter {
         office_id,

@@ -112,6 +112,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::app::policy::Denied> for ApiError {
+    fn from(_: crate::app::policy::Denied) -> Self {
+        ApiError::Forbidden
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {

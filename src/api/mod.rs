@@ -353,6 +353,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// No item and no next page: what a list outside the caller's tenant shows.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next_cursor: None,
+        }
+    }
+
     /// Builds a page from up to `limit + 1` rows in key order (the extra row says there is more).
     pub fn from_rows<R>(
         mut rows: Vec<R>,

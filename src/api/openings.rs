@@ -290,19 +290,8 @@ pub async fn list_openings(
     if !e.is_empty() {
         return Err(ApiError::Validation(e));
     }
-    let organisation_id = match principal.role {
-        Role::Host => {
-            if q.organisation_id
-                .is_some_and(|o| Some(o) != principal.organisation_id)
-            {
-                return Ok(Json(Page {
-                    items: vec![],
-                    next_cursor: None,
-                }));
-            }
-            principal.organisation_id
-        }
-        _ => q.organisation_id,
+    let Some(organisation_id) = principal.organisation_filter(q.organisation_id) else {
+        return Ok(Json(Page::empty()));
     };
     let filter = OpeningFilter {
         organisation_id,

@@ -176,9 +176,7 @@ async fn scope(state: &AppState, p: &PlacementRow) -> Result<(Uuid, Uuid), ApiEr
 }
 
 fn visible(principal: &Principal, office: Uuid, org: Uuid) -> bool {
-    principal.is_admin()
-        || (principal.role == Role::Caseworker && principal.sees_office(office))
-        || (principal.role == Role::Host && principal.manages_organisation(org))
+    principal.sees_placement(office, org)
 }
 
 /// Propose a person for an opening (caseworker of the person's office, or admin).
@@ -375,29 +373,17 @@ pub async fn list_placements(
             ),
         ));
     }
+    // The tenant bound always applies, whatever the query says.
+    let Some(organisation_id) = principal.organisation_filter(q.organisation_id) else {
+        return Ok(Json(Page::empty()));
+    };
     let filter = PlacementFilter {
         beneficiary_id: q.beneficiary_id,
         opening_id: q.opening_id,
-        // The tenant bound always applies, whatever the query says.
-        organisation_id: match principal.role {
-            Role::Host => principal.organisation_id,
-            _ => q.organisation_id,
-        },
-        office_id: match principal.role {
-            Role::Caseworker => principal.office_id,
-            _ => None,
-        },
+        organisation_id,
+        office_id: principal.office_bound(),
         state: q.state,
     };
-    if principal.role == Role::Host
-        && q.organisation_id
-            .is_some_and(|o| Some(o) != principal.organisation_id)
-    {
-        return Ok(Json(Page {
-            items: vec![],
-            next_cursor: None,
-        }));
-    }
     let rows = state
         .store
         .list_placements(&filter, after, limit + 1)

@@ -65,6 +65,12 @@ impl utoipa::ToSchema for crate::domain::FieldError {
     }
 }
 
+names_schema!(
+    crate::app::policy::Role,
+    "Role",
+    "What a token may do: `admin` (everything), `caseworker` (one office's people), `host` (one organisation's openings), `scheduler` (starts rebalancing runs)."
+);
+
 #[cfg(test)]
 mod tests {
     use utoipa::PartialSchema;
