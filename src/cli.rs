@@ -53,7 +53,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
     /// What the file holds.
-    #[arg(value_enum)]
+    #[arg(value_parser = one_of::<crate::transfer::Kind>(crate::transfer::Kind::NAMES))]
     pub kind: crate::transfer::Kind,
     /// The CSV file (UTF-8 with or without BOM, comma or semicolon separated); `-` reads
     /// standard input.
@@ -70,13 +70,13 @@ pub struct ImportArgs {
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
     /// What to export.
-    #[arg(value_enum)]
+    #[arg(value_parser = one_of::<crate::transfer::Kind>(crate::transfer::Kind::NAMES))]
     pub kind: crate::transfer::Kind,
     /// Output format (GeoJSON: openings and organisations only).
     #[arg(
         long = "format",
         id = "export_format",
-        value_enum,
+        value_parser = one_of::<crate::transfer::Format>(crate::transfer::Format::NAMES),
         default_value = "csv"
     )]
     pub format: crate::transfer::Format,
@@ -93,7 +93,11 @@ pub struct DemoArgs {
     #[command(subcommand)]
     pub command: Option<DemoCommand>,
     /// Territory of the ready-to-try service.
-    #[arg(long, value_enum, default_value_t = crate::demo::Territory::Luxembourg)]
+    #[arg(
+        long,
+        value_parser = one_of::<crate::demo::Territory>(crate::demo::Territory::NAMES),
+        default_value = "luxembourg"
+    )]
     pub territory: crate::demo::Territory,
     #[command(flatten)]
     pub serve: ServeConfig,
@@ -103,7 +107,7 @@ pub struct DemoArgs {
 pub enum DemoCommand {
     /// Load a demo territory into the configured database, beside what is there.
     Load {
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = one_of::<crate::demo::Territory>(crate::demo::Territory::NAMES))]
         territory: crate::demo::Territory,
         /// Same seed, same territory.
         #[arg(long, default_value_t = 1)]
@@ -149,15 +153,23 @@ pub enum TokenCommand {
     },
 }
 
-/// `--role`: one of the role names.
-fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("'{s}' is not a role: one of {}", Role::NAMES.join(", ")))
+/// A value among `names`, listed in `--help` and in the error for any other; parsed by the
+/// type's own `FromStr`, so the type needs no clap derive.
+fn one_of<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names).map(|name| {
+        name.parse::<T>()
+            .unwrap_or_else(|_| unreachable!("{name} is one of the listed names"))
+    })
 }
 
 #[derive(clap::Args, Debug)]
 pub struct TokenCreateArgs {
     /// What the token may do.
-    #[arg(long, value_parser = parse_role)]
+    #[arg(long, value_parser = one_of::<Role>(Role::NAMES))]
     pub role: Role,
     /// The office a caseworker token is bound to (required for `caseworker`).
     #[arg(long, conflicts_with = "organisation")]

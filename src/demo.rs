@@ -15,7 +15,7 @@ use crate::store::{
 };
 
 /// Which territory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Territory {
     /// An office social in the south of Luxembourg (REVIS): a few hundred people.
     Luxembourg,
@@ -23,6 +23,36 @@ pub enum Territory {
     Brussels,
     /// A French département (RSA): a city and a rural area, long car trips.
     France,
+}
+
+impl Territory {
+    /// Every string form, in order.
+    pub const NAMES: &'static [&'static str] = &["luxembourg", "brussels", "france"];
+}
+
+impl std::str::FromStr for Territory {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "luxembourg" => Ok(Territory::Luxembourg),
+            "brussels" => Ok(Territory::Brussels),
+            "france" => Ok(Territory::France),
+            other => Err(format!(
+                "'{other}' is not one of: {}",
+                Territory::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Territory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Territory::Luxembourg => "luxembourg",
+            Territory::Brussels => "brussels",
+            Territory::France => "france",
+        })
+    }
 }
 
 struct Place {

@@ -50,6 +50,13 @@ impl Role {
     }
 }
 
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::parse(s).ok_or_else(|| format!("'{s}' is not one of: {}", Role::NAMES.join(", ")))
+    }
+}
+
 /// The authenticated caller.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {

@@ -30,9 +30,7 @@ use crate::resource::FieldError;
 use crate::store::{Store, StoreError};
 
 /// What a file holds.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Beneficiaries,
@@ -41,11 +39,29 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every string form, in order.
+    pub const NAMES: &'static [&'static str] = &["beneficiaries", "openings", "organisations"];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Beneficiaries => "beneficiaries",
             Kind::Openings => "openings",
             Kind::Organisations => "organisations",
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "beneficiaries" => Ok(Kind::Beneficiaries),
+            "openings" => Ok(Kind::Openings),
+            "organisations" => Ok(Kind::Organisations),
+            other => Err(format!(
+                "'{other}' is not one of: {}",
+                Kind::NAMES.join(", ")
+            )),
         }
     }
 }
@@ -57,7 +73,7 @@ impl fmt::Display for Kind {
 }
 
 /// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The import columns, comma separated, UTF-8 without BOM.
     Csv,
@@ -65,6 +81,26 @@ pub enum Format {
     Json,
     /// A GeoJSON FeatureCollection of points (openings and organisations).
     Geojson,
+}
+
+impl Format {
+    /// Every string form, in order.
+    pub const NAMES: &'static [&'static str] = &["csv", "json", "geojson"];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "geojson" => Ok(Format::Geojson),
+            other => Err(format!(
+                "'{other}' is not one of: {}",
+                Format::NAMES.join(", ")
+            )),
+        }
+    }
 }
 
 /// One bad line of a file: where, and what is wrong.
