@@ -184,7 +184,8 @@ pub fn merge(base: BeneficiaryInput, patch: BeneficiaryInput) -> BeneficiaryInpu
     }
 }
 
-/// The rules of [`validate_input`], as the list of everything wrong (the API and file imports).
+/// Every rule on a beneficiary's fields, as the list of everything wrong (the API, file imports,
+/// forms).
 pub fn check_input(
     input: &BeneficiaryInput,
     today: time::Date,

@@ -43,9 +43,10 @@ impl PgStore {
     }
 }
 
-impl PgStore {
-    /// The languages of the file `b` as a JSON array of `{language, level}`.
-    const LANGUAGES_OF_B_AS_JSON: &str = "SELECT coalesce(json_agg(json_build_object('language', \
+impl super::Dialect for PgStore {
+    type Db = sqlx::Postgres;
+
+    const LANGUAGES_OF_B_AS_JSON: &'static str = "SELECT coalesce(json_agg(json_build_object('language', \
          language, 'level', level) ORDER BY language), '[]'::json) FROM beneficiary_languages \
          WHERE beneficiary_id = b.id";
 
@@ -77,6 +78,8 @@ impl PgStore {
         Ok(())
     }
 }
+
+use super::Dialect as _;
 
 impl_store!(PgStore, sqlx::PgConnection, {
     fn backend(&self) -> Backend {

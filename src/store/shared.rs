@@ -1,6 +1,7 @@
 //! SQL shared by both backends. The dialects agree on `$n` placeholders, `RETURNING` and row
 //! values, so most statements are written once here and expanded into each backend's `impl Store`
-//! by `shared_store_methods!`; dialect-specific methods are passed in by the backend.
+//! by `impl_store!`; dialect-specific methods are passed in by the backend, and what the shared
+//! SQL needs of a backend is the [`super::Dialect`] trait (plus its `pool` and `tokens` fields).
 
 /// Expands to `impl Store for $store` with the shared methods plus `$extra` (the backend's own).
 /// `$store` must have a field `pool` of its backend's `Pool` type.

@@ -73,9 +73,10 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
-    /// The languages of the file `b` as a JSON array of `{language, level}`.
-    const LANGUAGES_OF_B_AS_JSON: &str = "SELECT json_group_array(json_object('language', \
+impl super::Dialect for SqliteStore {
+    type Db = sqlx::Sqlite;
+
+    const LANGUAGES_OF_B_AS_JSON: &'static str = "SELECT json_group_array(json_object('language', \
          language, 'level', level)) FROM (SELECT language, level FROM beneficiary_languages \
          WHERE beneficiary_id = b.id ORDER BY language)";
 
@@ -108,6 +109,8 @@ fn create_dir(dir: &Path) -> Result<(), ConnectError> {
         reason: e.to_string(),
     })
 }
+
+use super::Dialect as _;
 
 impl_store!(SqliteStore, sqlx::SqliteConnection, {
     fn backend(&self) -> Backend {
