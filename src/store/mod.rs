@@ -13,6 +13,14 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// The states in which a placement holds a seat and keeps its person from a second one, as an
+/// SQL list: the same as `domain::placement::PlacementState::is_live` (a test checks).
+macro_rules! live_states {
+    () => {
+        "('proposed', 'accepted', 'confirmed', 'active')"
+    };
+}
+
 #[macro_use]
 mod shared;
 pub mod postgres;
@@ -1139,4 +1147,19 @@ pub(crate) fn snapshot_digest(
         h.update(at.unix_timestamp_nanos().to_le_bytes());
     }
     hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod live_states_tests {
+    use crate::domain::placement::PlacementState;
+
+    #[test]
+    fn the_sql_list_of_live_states_is_the_domain_rule() {
+        let rule: Vec<String> = PlacementState::ALL
+            .iter()
+            .filter(|s| s.is_live())
+            .map(|s| format!("'{s}'"))
+            .collect();
+        assert_eq!(live_states!(), format!("({})", rule.join(", ")));
+    }
 }

@@ -259,10 +259,10 @@ macro_rules! impl_store {
             ) -> Result<$crate::store::PlacementRow, $crate::store::StoreError> {
                 Self::lock_opening(&mut *conn, opening_id).await?;
                 let capacity: Option<(i32, String, i64)> = sqlx::query_as(
-                    "SELECT o.seats, o.status, (SELECT COUNT(*) FROM placements p \
+                    concat!("SELECT o.seats, o.status, (SELECT COUNT(*) FROM placements p \
                      WHERE p.opening_id = o.id \
-                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
-                     FROM openings o WHERE o.id = $1",
+                     AND p.state IN ", live_states!(), ") \
+                     FROM openings o WHERE o.id = $1"),
                 )
                 .bind(opening_id)
                 .fetch_optional(&mut *conn)
@@ -308,10 +308,10 @@ macro_rules! impl_store {
                 .fetch_all(&mut *conn)
                 .await?;
                 let placements: Vec<(uuid::Uuid, String, time::OffsetDateTime)> = sqlx::query_as(
-                    "SELECT p.id, p.state, p.updated_at FROM placements p \
+                    concat!("SELECT p.id, p.state, p.updated_at FROM placements p \
                      JOIN beneficiaries b ON b.id = p.beneficiary_id \
                      WHERE b.office_id = $1 \
-                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') ORDER BY p.id",
+                     AND p.state IN ", live_states!(), " ORDER BY p.id"),
                 )
                 .bind(office_id)
                 .fetch_all(&mut *conn)
@@ -353,10 +353,10 @@ macro_rules! impl_store {
                 for batch in openings.chunks($crate::store::PLAN_OPENINGS_PER_STATEMENT) {
                     Self::lock_openings(&mut *conn, batch).await?;
                     let sql = format!(
-                        "SELECT o.id, o.seats, o.status, (SELECT COUNT(*) FROM placements p \
+                        concat!("SELECT o.id, o.seats, o.status, (SELECT COUNT(*) FROM placements p \
                          WHERE p.opening_id = o.id \
-                         AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
-                         FROM openings o WHERE o.id IN ({})",
+                         AND p.state IN ", live_states!(), ") \
+                         FROM openings o WHERE o.id IN ({})"),
                         $crate::store::placeholders(1, batch.len()),
                     );
                     // Only numbered parameters are formatted in: no value enters the text.
@@ -429,8 +429,8 @@ macro_rules! impl_store {
                     .text
                     .as_ref()
                     .map(|t| format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
-                let sql = "SELECT o.*, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id \
-                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active')) \
+                let sql = concat!("SELECT o.*, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id \
+                     AND p.state IN ", live_states!(), ") \
                      AS seats_taken FROM openings o \
                      WHERE ($1 IS NULL OR o.id = $1) \
                      AND ($2 IS NULL OR o.organisation_id = $2) \
@@ -441,7 +441,7 @@ macro_rules! impl_store {
                           CAST(o.required_skills AS TEXT) || ' ' || \
                           CAST(o.wanted_skills AS TEXT)) LIKE $9) \
                      AND ($10 IS NULL OR o.id > $10) \
-                     ORDER BY o.id LIMIT $11";
+                     ORDER BY o.id LIMIT $11");
                 // One opening by id: say so plainly, or the planner walks the table in id order.
                 let sql = match id {
                     Some(_) => sqlx::AssertSqlSafe(sql.replace("($1 IS NULL OR o.id = $1)", "o.id = $1")),
@@ -1051,11 +1051,11 @@ macro_rules! impl_store {
                 // At most one live placement per person (a unique index), so at most one row.
                 let row: Option<$crate::store::BeneficiaryWithLiveRow> = sqlx::query_as(
                     sqlx::AssertSqlSafe(format!(
-                        "SELECT b.*, ({}) AS language_list, \
+                        concat!("SELECT b.*, ({}) AS language_list, \
                          p.opening_id AS live_opening_id, p.state AS live_state \
                          FROM beneficiaries b LEFT JOIN placements p ON p.beneficiary_id = b.id \
-                         AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') \
-                         WHERE b.id = $1",
+                         AND p.state IN ", live_states!(), " \
+                         WHERE b.id = $1"),
                         Self::LANGUAGES_OF_B_AS_JSON
                     )),
                 )
@@ -1352,9 +1352,9 @@ macro_rules! impl_store {
                     )
                     .await?;
                 let placements: Vec<$crate::store::PlacementRow> = sqlx::query_as(
-                    "SELECT p.* FROM placements p JOIN beneficiaries b ON b.id = p.beneficiary_id \
+                    concat!("SELECT p.* FROM placements p JOIN beneficiaries b ON b.id = p.beneficiary_id \
                      WHERE b.office_id = $1 \
-                     AND p.state IN ('proposed', 'accepted', 'confirmed', 'active') ORDER BY p.id",
+                     AND p.state IN ", live_states!(), " ORDER BY p.id"),
                 )
                 .bind(office_id)
                 .fetch_all(&self.pool)
