@@ -181,7 +181,8 @@ fn widest_reach_km(config: &MatchingConfig) -> f64 {
     .into_iter()
     .map(|m| config.speed_kmh(m))
     .fold(0.0, f64::max);
-    f64::from(crate::api::beneficiaries::MAX_TRIP_MINUTES) / 60.0 * fastest / config.detour_factor
+    f64::from(crate::resource::beneficiary::MAX_TRIP_MINUTES) / 60.0 * fastest
+        / config.detour_factor
 }
 
 /// The best waiting candidates for one opening, pseudonymised, for its host.

@@ -145,7 +145,12 @@ pub async fn update_opening(
         state.throttle.opening_write(&principal)?;
     }
     let fields = validate_input(&merge(as_input(&current), patch))?;
-    let hold = hold_for(&principal, &current, &fields, &state.settings.candidates);
+    let hold = hold_for(
+        &principal,
+        &current,
+        &fields,
+        state.settings.candidates.hold,
+    );
     let row = state
         .store
         .update_opening(id, &fields, &hold)
@@ -162,7 +167,7 @@ fn hold_for(
     principal: &Principal,
     current: &OpeningRow,
     fields: &OpeningFields,
-    settings: &super::candidates::CandidateSettings,
+    hold: std::time::Duration,
 ) -> BasisHold {
     if principal.role != Role::Host {
         return BasisHold::Clear;
@@ -183,7 +188,7 @@ fn hold_for(
     let now = time::OffsetDateTime::now_utc();
     BasisHold::Hold {
         basis: current.candidate_basis_at(now),
-        until: now + settings.hold,
+        until: now + hold,
     }
 }
 

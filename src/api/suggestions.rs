@@ -19,10 +19,10 @@ use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
-use super::openings::Opening as OpeningView;
 use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::{OpeningIndex, suggest};
+use crate::resource::opening::Opening as OpeningView;
 use crate::store::{OpeningFilter, Store};
 
 /// The in-memory index of open openings, shared by all requests.
