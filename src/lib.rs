@@ -10,11 +10,11 @@
 //!
 //! ```text
 //!   9  main.rs, lib.rs
-//!   8  cli.rs (subcommands) · telemetry.rs (logging)
-//!   7  config.rs: every flag and PLACEMATCH_* variable (the only user of clap)
+//!   8  cli/ (subcommands, the file tools `solve` and `suggest`) · telemetry.rs (logging)
+//!   7  config.rs: every flag and PLACEMATCH_* variable (clap is used here and in cli/ only)
 //!   6  server.rs: the listener, connection limits, graceful shutdown
 //!   5  api/: axum router, auth, problem+json, one thin module per resource
-//!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · commands/ · demo.rs
+//!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · demo.rs
 //!   3  app/: the rules above the data every door shares (policy: who may see or change what)
 //!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
@@ -55,19 +55,17 @@
 //!   reference) and export (CSV, JSON, GeoJSON); also behind `POST /v1/imports`.
 //! - [`jobs`]: scheduled work (housekeeping, nightly rebalancing, its optional schedule inside
 //!   `serve`); idempotent and safe to kill.
-//! - [`commands`]: the file-based command-line tools over the pure core (`solve`, `suggest`).
 //! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
 //! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
 //!   names when a place is unknown or ambiguous.
 //! - [`config`]: flags and `PLACEMATCH_*` variables, turned into each layer's settings.
-//! - [`cli`]: subcommands; [`server`]: binding, limits, graceful shutdown; [`telemetry`]:
+//! - [`cli`]: subcommands, with the file-based tools over the pure core (`solve`, `suggest`); [`server`]: binding, limits, graceful shutdown; [`telemetry`]:
 //!   logging set-up.
 
 pub mod api;
 pub mod app;
 pub mod bridge;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;

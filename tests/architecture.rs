@@ -11,7 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["gazetteer", "store", "matching"],
     &["bridge", "resource"],
     &["app"],
-    &["jobs", "transfer", "commands", "demo"],
+    &["jobs", "transfer", "demo"],
     &["api"],
     &["server"],
     &["config"],
@@ -134,5 +134,31 @@ fn the_reader_sees_through_comments_and_strings() {
     assert_eq!(
         found,
         vec![(1, "store".to_owned()), (3, "domain".to_owned())]
+    );
+}
+
+#[test]
+fn only_the_command_line_and_its_configuration_use_clap() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let module = module_of(relative);
+        if ["cli", "config", "main"].contains(&module.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if code.contains("clap::") || code.contains("use clap") {
+                wrong.push(format!("{}:{}", relative.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "clap outside cli/ and config.rs: {wrong:?}"
     );
 }

@@ -1,6 +1,9 @@
 //! Command-line interface: one binary, several subcommands. Each arm turns settings into a call;
 //! the work lives in the library modules.
 
+pub mod solve;
+pub mod suggest;
+
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -8,7 +11,6 @@ use clap::{Parser, Subcommand};
 
 use crate::api::auth::{Role, issue_token};
 use crate::api::{ApiSettings, AppState};
-use crate::commands;
 use crate::config::{GlobalConfig, ServeConfig};
 use crate::store;
 
@@ -29,9 +31,9 @@ pub enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Solve an assignment instance file (format in shared/tools/README.md) and print one JSON line.
-    Solve(commands::solve::SolveArgs),
+    Solve(solve::SolveArgs),
     /// Explained suggestions for one person from a JSON file of beneficiaries and openings.
-    Suggest(commands::suggest::SuggestArgs),
+    Suggest(suggest::SuggestArgs),
     /// A ready-to-try service: fresh demo database, a territory, a rebalancing, tokens, serve.
     /// With `load`, only add a territory to the configured database.
     Demo(DemoArgs),
@@ -188,8 +190,8 @@ pub struct TokenCreateArgs {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Solve(args) => commands::solve::run(&args),
-        Command::Suggest(args) => commands::suggest::run(&args),
+        Command::Solve(args) => solve::run(&args),
+        Command::Suggest(args) => suggest::run(&args),
         Command::Migrate => runtime()?.block_on(async {
             let store = store::connect(&cli.global.database.settings()).await?;
             store.migrate().await.context("applying migrations")?;
