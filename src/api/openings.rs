@@ -160,7 +160,8 @@ pub async fn update_opening(
 }
 
 /// What a write does to the version of the opening that candidates are computed against: an
-/// admin's write counts at once; a host's change to programmes, physical demands or place is
+/// admin's change to programmes, demands or place counts at once (and with it the fields as
+/// they now are); a host's change to programmes, physical demands or place is
 /// held (and each further change starts the hold again), so that changing the opening and
 /// reading the candidates again shows nothing new about anyone.
 fn hold_for(
@@ -169,9 +170,6 @@ fn hold_for(
     fields: &OpeningFields,
     hold: std::time::Duration,
 ) -> BasisHold {
-    if principal.role != Role::Host {
-        return BasisHold::Clear;
-    }
     let sorted = |v: &[String]| {
         let mut v = v.to_vec();
         v.sort();
@@ -183,7 +181,12 @@ fn hold_for(
         || before.lon != fields.lon
         || before.lat != fields.lat;
     if !changed {
+        // A host's held change stays held when anyone edits something else (an admin changing
+        // the seats has not reviewed it).
         return BasisHold::Keep;
+    }
+    if principal.role != Role::Host {
+        return BasisHold::Clear;
     }
     let now = time::OffsetDateTime::now_utc();
     BasisHold::Hold {

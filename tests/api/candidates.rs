@@ -198,6 +198,18 @@ async fn changing_the_opening_reveals_nothing_until_reviewed(postgres: bool) {
         assert_eq!(again["items"], first["items"], "after {patch}");
     }
 
+    // An admin changing something else (the seats) has not reviewed the held change.
+    expect(
+        app.patch(&format!("/v1/openings/{id}"), &w.admin, json!({"seats": 3}))
+            .await,
+        200,
+    );
+    let still = expect(app.get(&uri, &w.host).await, 200);
+    assert_eq!(
+        still["items"], first["items"],
+        "after an admin's other edit"
+    );
+
     // An admin's review lets the change through: a cpas_ris opening has no candidate among
     // Luxembourg REVIS people, so the list empties.
     expect(
