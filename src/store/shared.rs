@@ -1104,12 +1104,18 @@ macro_rules! impl_store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                // The person's lines in the office's stored reports go with the file.
+                // The person's lines in the office's stored reports go with the file. Only the
+                // reports that name the person are read and rewritten: the database finds them,
+                // so a year of nightly reports does not travel to be parsed.
                 let runs: Vec<(uuid::Uuid, sqlx::types::Json<serde_json::Value>)> =
-                    sqlx::query_as("SELECT id, report FROM rebalancing_runs WHERE office_id = $1")
-                        .bind(office)
-                        .fetch_all(&mut *tx)
-                        .await?;
+                    sqlx::query_as(
+                        "SELECT id, report FROM rebalancing_runs \
+                         WHERE office_id = $1 AND CAST(report AS TEXT) LIKE $2",
+                    )
+                    .bind(office)
+                    .bind(format!("%{id}%"))
+                    .fetch_all(&mut *tx)
+                    .await?;
                 for (run, mut report) in runs {
                     if $crate::store::scrub_report(&mut report.0, id) {
                         sqlx::query("UPDATE rebalancing_runs SET report = $2 WHERE id = $1")
