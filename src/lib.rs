@@ -15,7 +15,8 @@
 //!   6  server.rs: the listener, connection limits, graceful shutdown
 //!   5  api/: axum router, auth, problem+json, one thin module per resource
 //!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · demo.rs
-//!   3  app/: the rules above the data every door shares (policy: who may see or change what)
+//!   3  app/: what every door shares above the data: policy (who may see or change what), the
+//!      index of open openings that suggestions read
 //!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
 //!      gazetteer/: place names → coordinates
@@ -48,7 +49,7 @@
 //!   backend is picked once from the database URL scheme; pools never leave that module.
 //! - [`resource`]: what people read and write, whatever the door: views, inputs, checks.
 //! - [`app`]: what every door shares above the data: [`app::policy`] (roles, tenants, the
-//!   bound of every list).
+//!   bound of every list) and [`app::openings_index`] (the in-memory index of open openings).
 //! - [`bridge`]: stored rows to the matching core's inputs.
 //! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
 //! - [`transfer`]: CSV import (all or nothing, every bad line named, re-import by external

@@ -112,6 +112,15 @@ impl ApiError {
     }
 }
 
+impl From<crate::app::openings_index::IndexError> for ApiError {
+    fn from(err: crate::app::openings_index::IndexError) -> Self {
+        match err {
+            crate::app::openings_index::IndexError::Store(e) => e.into(),
+            crate::app::openings_index::IndexError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
 impl From<crate::app::policy::Denied> for ApiError {
     fn from(_: crate::app::policy::Denied) -> Self {
         ApiError::Forbidden

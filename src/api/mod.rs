@@ -90,7 +90,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<ApiSettings>,
     /// Open openings as an R-tree, for suggestions.
-    pub openings: Arc<suggestions::OpeningsCache>,
+    pub openings: Arc<crate::app::openings_index::OpeningsCache>,
     /// Each office's programme, read once: an office's programme never changes (offices have
     /// no update endpoint), and every suggestion needs it.
     pub programmes:
@@ -106,7 +106,9 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: ApiSettings) -> Self {
         Self {
-            openings: Arc::new(suggestions::OpeningsCache::new(settings.openings_max_age)),
+            openings: Arc::new(crate::app::openings_index::OpeningsCache::new(
+                settings.openings_max_age,
+            )),
             programmes: Arc::default(),
             audit: Arc::new(audit::AuditWriter::new(store.clone())),
             throttle: Arc::new(throttle::Throttle::new(
