@@ -3,7 +3,7 @@
 //! never leave this folder: the rest of the crate sees only `Arc<dyn Store>` and typed rows.
 //!
 //! Both backends share their SQL text where the dialects allow it (the `impl_store!` macro in
-//! [`shared`], relying on [`Dialect`]); each runs its own migrations from
+//! `shared.rs`, relying on the `Dialect` trait); each runs its own migrations from
 //! `migrations/<backend>/`.
 
 use std::str::FromStr;
