@@ -79,6 +79,13 @@ fn demands(
 /// Host caps: organisation → (monthly cap, new people confirmed this month).
 pub type Intake = HashMap<Uuid, (i32, i64)>;
 
+/// The caps as [`crate::store::Store::intake_this_month`] lists them.
+pub fn intake(rows: Vec<(Uuid, i32, i64)>) -> Intake {
+    rows.into_iter()
+        .map(|(org, cap, used)| (org, (cap, used)))
+        .collect()
+}
+
 /// An opening as the core sees it.
 pub fn opening(row: &OpeningRow, intake: &Intake) -> Result<Opening, BridgeError> {
     let k = "opening";

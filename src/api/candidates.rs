@@ -234,19 +234,13 @@ pub async fn list_candidates(
     let _permit = state.candidate_gate.enter().await?;
 
     // The opening as candidates see it: its held basis in place of the current fields.
-    let mut held = row.clone();
+    let mut held = row;
     held.programmes = sqlx::types::Json(basis.programmes);
     held.physical_demands = sqlx::types::Json(basis.physical_demands);
     held.lon = basis.lon;
     held.lat = basis.lat;
     let day = today();
-    let intake: bridge::Intake = state
-        .store
-        .intake_this_month(day)
-        .await?
-        .into_iter()
-        .map(|(org, cap, used)| (org, (cap, used)))
-        .collect();
+    let intake = bridge::intake(state.store.intake_this_month(day).await?);
     let opening = bridge::opening(&held, &intake).map_err(|e| ApiError::Internal(e.into()))?;
     let mut programmes: HashMap<Uuid, Programme> = HashMap::new();
     for office in &offices {

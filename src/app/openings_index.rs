@@ -125,12 +125,7 @@ impl OpeningsCache {
             ..Default::default()
         };
         let rows = store.list_openings(&open, None, u32::MAX).await?;
-        let intake: bridge::Intake = store
-            .intake_this_month(today)
-            .await?
-            .into_iter()
-            .map(|(org, cap, used)| (org, (cap, used)))
-            .collect();
+        let intake = bridge::intake(store.intake_this_month(today).await?);
         let (index, views) = tokio::task::spawn_blocking(move || {
             let openings = rows
                 .iter()

@@ -931,6 +931,22 @@ struct BeneficiaryWithLiveRow {
     live_state: Option<String>,
 }
 
+/// A file with its languages, as one query returns them.
+#[derive(sqlx::FromRow)]
+struct BeneficiaryWithLanguagesRow {
+    #[sqlx(flatten)]
+    file: BeneficiaryRow,
+    language_list: sqlx::types::Json<Vec<LanguageRecord>>,
+}
+
+impl BeneficiaryWithLanguagesRow {
+    fn file(self) -> BeneficiaryRow {
+        let mut file = self.file;
+        file.languages = self.language_list.0;
+        file
+    }
+}
+
 impl BeneficiaryWithLiveRow {
     fn split(self) -> (BeneficiaryRow, Option<LivePlacement>) {
         let mut file = self.file;

@@ -977,11 +977,14 @@ macro_rules! impl_store {
                 let (min_lon, min_lat, max_lon, max_lat) = bbox;
                 let mut out: Vec<$crate::store::BeneficiaryRow> = Vec::new();
                 for office in offices {
-                    let where_ = "office_id = $1 AND status = 'waiting' \
-                         AND lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5";
-                    let mut rows: Vec<$crate::store::BeneficiaryRow> = sqlx::query_as(
+                    // Languages come in the same row, as for one file.
+                    let rows: Vec<$crate::store::BeneficiaryWithLanguagesRow> = sqlx::query_as(
                         sqlx::AssertSqlSafe(format!(
-                            "SELECT * FROM beneficiaries WHERE {where_} ORDER BY id"
+                            "SELECT b.*, ({}) AS language_list FROM beneficiaries b \
+                             WHERE b.office_id = $1 AND b.status = 'waiting' \
+                             AND b.lat BETWEEN $2 AND $3 AND b.lon BETWEEN $4 AND $5 \
+                             ORDER BY b.id",
+                            Self::LANGUAGES_OF_B_AS_JSON
                         )),
                     )
                     .bind(office)
@@ -991,21 +994,7 @@ macro_rules! impl_store {
                     .bind(max_lon)
                     .fetch_all(&self.pool)
                     .await?;
-                    let languages: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
-                        sqlx::AssertSqlSafe(format!(
-                            "SELECT beneficiary_id, language, level FROM beneficiary_languages \
-                             WHERE beneficiary_id IN (SELECT id FROM beneficiaries WHERE {where_})"
-                        )),
-                    )
-                    .bind(office)
-                    .bind(min_lat)
-                    .bind(max_lat)
-                    .bind(min_lon)
-                    .bind(max_lon)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    $crate::store::attach_languages(&mut rows, languages, |r| r.id, |r| &mut r.languages);
-                    out.append(&mut rows);
+                    out.extend(rows.into_iter().map($crate::store::BeneficiaryWithLanguagesRow::file));
                 }
                 Ok(out)
             }
