@@ -34,7 +34,7 @@
 //!   with [`app::policy`], reads through the store, audits an `api::audit::Subject`, and answers
 //!   with a [`resource`] view).
 //! - **A new query**: the [`store::Store`] trait, implemented once for both backends in
-//!   `store/shared.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
+//!   `store/sql.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
 //!   in `tests/store_conformance.rs` that runs on both.
 //! - **A new setting**: [`config`] (flag and variable), passed down as a plain settings struct.
 //!

@@ -2,9 +2,10 @@
 //! ([`postgres`]). The backend is chosen once, from the URL scheme, by [`connect`]. Connection pools
 //! never leave this folder: the rest of the crate sees only `Arc<dyn Store>` and typed rows.
 //!
-//! Both backends share their SQL text where the dialects allow it (the `impl_store!` macro in
-//! `shared.rs`, relying on the `Dialect` trait); each runs its own migrations from
-//! `migrations/<backend>/`.
+//! The SQL is written once, in `sql.rs`, as ordinary generic methods: a backend implements the
+//! `Dialect` trait there (its pool, write transaction, locks and migrations, and the few
+//! statements whose text differs) and gets [`Store`] from that one implementation. Each runs its
+//! own migrations from `migrations/<backend>/`.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -21,9 +22,8 @@ macro_rules! live_states {
     };
 }
 
-#[macro_use]
-mod shared;
 pub mod postgres;
+mod sql;
 pub mod sqlite;
 mod token_cache;
 
@@ -162,32 +162,6 @@ impl DatabaseSettings {
             token_cache_ttl: std::time::Duration::from_secs(2),
         }
     }
-}
-
-/// What a backend gives the SQL written once in `shared.rs` (`impl_store!`): the contract that
-/// macro relies on, declared so that the compiler checks it. Besides these, a backend has a
-/// `pool` field of its `sqlx::Pool` and a `tokens` field (the [`token_cache::TokenCache`]).
-pub(crate) trait Dialect {
-    type Db: sqlx::Database;
-
-    /// A subquery giving the languages of the file `b` as a JSON array of `{language, level}`.
-    const LANGUAGES_OF_B_AS_JSON: &'static str;
-
-    /// A transaction for a read-then-write: it must not lose to a concurrent one on upgrade.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, StoreError>;
-
-    /// Serialises writers on one opening until the transaction ends (seats counted exactly).
-    async fn lock_opening(
-        conn: &mut <Self::Db as sqlx::Database>::Connection,
-        opening: Uuid,
-    ) -> Result<(), StoreError>;
-
-    /// [`Dialect::lock_opening`] for many, taken in id order so that two such transactions
-    /// cannot deadlock.
-    async fn lock_openings(
-        conn: &mut <Self::Db as sqlx::Database>::Connection,
-        openings: &[Uuid],
-    ) -> Result<(), StoreError>;
 }
 
 /// Opens the database named by `config.url`, picking the backend from the scheme. The connection is

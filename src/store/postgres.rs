@@ -43,12 +43,47 @@ impl PgStore {
     }
 }
 
-impl super::Dialect for PgStore {
+#[async_trait::async_trait]
+impl super::sql::Dialect for PgStore {
     type Db = sqlx::Postgres;
+
+    const BACKEND: Backend = Backend::Postgres;
 
     const LANGUAGES_OF_B_AS_JSON: &'static str = "SELECT coalesce(json_agg(json_build_object('language', \
          language, 'level', level) ORDER BY language), '[]'::json) FROM beneficiary_languages \
          WHERE beneficiary_id = b.id";
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn tokens(&self) -> &TokenCache {
+        &self.tokens
+    }
+
+    async fn apply_migrations(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn lock_office_run(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
+        // A session-level advisory lock on a connection taken out of the pool: it is held as
+        // long as that connection lives, across replicas, and released by the server when the
+        // connection closes, even if this process is killed.
+        let mut conn = self.pool.acquire().await?.detach();
+        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(advisory_key(office_id))
+            .fetch_one(&mut conn)
+            .await?;
+        if got {
+            Ok(Some(RunLock::Postgres(conn)))
+        } else {
+            let _ = conn.close().await;
+            Ok(None)
+        }
+    }
 
     /// A transaction holding a row lock on the opening: concurrent proposals and transitions on
     /// one opening run one after the other, so seats are counted exactly.
@@ -78,38 +113,6 @@ impl super::Dialect for PgStore {
         Ok(())
     }
 }
-
-use super::Dialect as _;
-
-impl_store!(PgStore, sqlx::PgConnection, {
-    fn backend(&self) -> Backend {
-        Backend::Postgres
-    }
-
-    async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("migrations/postgres")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn try_lock_office(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
-        // A session-level advisory lock on a connection taken out of the pool: it is held as
-        // long as that connection lives, across replicas, and released by the server when the
-        // connection closes, even if this process is killed.
-        let mut conn = self.pool.acquire().await?.detach();
-        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-            .bind(advisory_key(office_id))
-            .fetch_one(&mut conn)
-            .await?;
-        if got {
-            Ok(Some(RunLock::Postgres(conn)))
-        } else {
-            let _ = conn.close().await;
-            Ok(None)
-        }
-    }
-});
 
 /// The advisory lock key of an office: a fixed namespace in the high bits, the office in the low.
 fn advisory_key(office_id: uuid::Uuid) -> i64 {

@@ -73,56 +73,30 @@ impl SqliteStore {
     }
 }
 
-impl super::Dialect for SqliteStore {
+#[async_trait::async_trait]
+impl super::sql::Dialect for SqliteStore {
     type Db = sqlx::Sqlite;
+
+    const BACKEND: Backend = Backend::Sqlite;
 
     const LANGUAGES_OF_B_AS_JSON: &'static str = "SELECT json_group_array(json_object('language', \
          language, 'level', level)) FROM (SELECT language, level FROM beneficiary_languages \
          WHERE beneficiary_id = b.id ORDER BY language)";
 
-    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
-    /// read-then-write transactions queue on the busy timeout instead of failing on upgrade.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
-    /// Nothing to do: `BEGIN IMMEDIATE` already serialises writers on the whole database.
-    async fn lock_opening(
-        _conn: &mut sqlx::SqliteConnection,
-        _opening: uuid::Uuid,
-    ) -> Result<(), StoreError> {
-        Ok(())
+    fn tokens(&self) -> &TokenCache {
+        &self.tokens
     }
 
-    /// Nothing to do, as for [`Self::lock_opening`].
-    async fn lock_openings(
-        _conn: &mut sqlx::SqliteConnection,
-        _openings: &[uuid::Uuid],
-    ) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
-
-fn create_dir(dir: &Path) -> Result<(), ConnectError> {
-    std::fs::create_dir_all(dir).map_err(|e| ConnectError::CreateDir {
-        path: dir.display().to_string(),
-        reason: e.to_string(),
-    })
-}
-
-use super::Dialect as _;
-
-impl_store!(SqliteStore, sqlx::SqliteConnection, {
-    fn backend(&self) -> Backend {
-        Backend::Sqlite
-    }
-
-    async fn migrate(&self) -> Result<(), StoreError> {
+    async fn apply_migrations(&self) -> Result<(), StoreError> {
         sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
         Ok(())
     }
 
-    async fn try_lock_office(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
+    async fn lock_office_run(&self, office_id: uuid::Uuid) -> Result<Option<RunLock>, StoreError> {
         match &self.lock_dir {
             // A lock file beside the database: other processes on the same file see it, and
             // the operating system releases it when the holder dies.
@@ -154,4 +128,33 @@ impl_store!(SqliteStore, sqlx::SqliteConnection, {
             }
         }
     }
-});
+
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
+    /// read-then-write transactions queue on the busy timeout instead of failing on upgrade.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Nothing to do: `BEGIN IMMEDIATE` already serialises writers on the whole database.
+    async fn lock_opening(
+        _conn: &mut sqlx::SqliteConnection,
+        _opening: uuid::Uuid,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Nothing to do, as for [`Self::lock_opening`].
+    async fn lock_openings(
+        _conn: &mut sqlx::SqliteConnection,
+        _openings: &[uuid::Uuid],
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+fn create_dir(dir: &Path) -> Result<(), ConnectError> {
+    std::fs::create_dir_all(dir).map_err(|e| ConnectError::CreateDir {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })
+}
