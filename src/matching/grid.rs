@@ -3,7 +3,7 @@
 //! every point and tree node it has seen. Geometry only: what a cell holds is a run of slots of
 //! the index's packed arrays.
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 /// Openings per cell on average: a few, so that a ring costs little more than its openings.
 const PER_CELL: f64 = 3.0;
@@ -26,6 +26,20 @@ pub(crate) struct Grid {
     rows: usize,
     /// Start of each cell's run of slots, row-major, and the end of the last.
     starts: Vec<u32>,
+}
+
+/// A search over [`Grid::walk`]: a stop test per ring and a step per slot.
+pub(crate) trait RingWalker {
+    /// Why a step ended the walk early.
+    type Stop;
+
+    /// Before the next ring: every point in it and in the rings after it is at least `near`
+    /// plane kilometres from the centre (`near` may be a hair below zero). `false` ends the
+    /// walk.
+    fn next_ring(&mut self, near: f64) -> bool;
+
+    /// The slot `slot` of the ring being walked.
+    fn step(&mut self, slot: usize) -> ControlFlow<Self::Stop>;
 }
 
 /// A cell of the grid's unbounded lattice: it may lie outside the grid.
@@ -126,8 +140,13 @@ impl Grid {
     }
 
     /// Calls `f` with the slots of the grid's cells in ring `r` around `c` (the cells at
-    /// `r` steps each way, `r` = 0 being `c` itself), a run of slots per row.
-    pub fn ring(&self, c: Cell, r: i64, mut f: impl FnMut(Range<usize>)) {
+    /// `r` steps each way, `r` = 0 being `c` itself), a run of slots per row, until `f` breaks.
+    pub fn ring<B>(
+        &self,
+        c: Cell,
+        r: i64,
+        mut f: impl FnMut(Range<usize>) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
         let (columns, rows) = (self.columns as i64, self.rows as i64);
         let mut run = |row: i64, from: i64, to: i64| {
             let (from, to) = (from.max(0), to.min(columns - 1));
@@ -136,20 +155,47 @@ impl Grid {
                 let start = self.starts[at + from as usize] as usize;
                 let end = self.starts[at + to as usize + 1] as usize;
                 if start < end {
-                    f(start..end);
+                    return f(start..end);
                 }
             }
+            ControlFlow::Continue(())
         };
         if r == 0 {
-            run(c.row, c.column, c.column);
-            return;
+            return run(c.row, c.column, c.column);
         }
-        run(c.row - r, c.column - r, c.column + r);
+        run(c.row - r, c.column - r, c.column + r)?;
         for row in (c.row - r + 1).max(0)..=(c.row + r - 1).min(rows - 1) {
-            run(row, c.column - r, c.column - r);
-            run(row, c.column + r, c.column + r);
+            run(row, c.column - r, c.column - r)?;
+            run(row, c.column + r, c.column + r)?;
         }
-        run(c.row + r, c.column - r, c.column + r);
+        run(c.row + r, c.column - r, c.column + r)
+    }
+
+    /// The one walk of every nearest-first search (suggestions, the nightly lists, the
+    /// pricing): ring by ring around plane point `centre`, the centre's own cell first. Before
+    /// each ring, `walker` is told how near to `centre` the ring's points and all later ones
+    /// can be (its stop test); then it takes the ring's slots one by one (its step), and a
+    /// `Break` ends the walk at once.
+    pub fn walk<W: RingWalker>(&self, centre: [f64; 2], walker: &mut W) -> ControlFlow<W::Stop> {
+        let cell = self.cell_of(centre);
+        let (first, last) = self.rings(cell);
+        for r in first..=last {
+            let near = if r == 0 {
+                0.0
+            } else {
+                self.beyond(centre, cell, r - 1)
+            };
+            if !walker.next_ring(near) {
+                break;
+            }
+            self.ring(cell, r, |slots| {
+                for slot in slots {
+                    walker.step(slot)?;
+                }
+                ControlFlow::Continue(())
+            })?;
+        }
+        ControlFlow::Continue(())
     }
 
     /// A plane distance from `p` (in cell `c`) that every point in ring `r + 1` or beyond is
@@ -185,7 +231,10 @@ mod tests {
             let mut seen = vec![false; points.len()];
             for r in 0..=last {
                 let mut ring = Vec::new();
-                grid.ring(c, r, |slots| ring.extend(slots));
+                let _: ControlFlow<()> = grid.ring(c, r, |slots| {
+                    ring.extend(slots);
+                    ControlFlow::Continue(())
+                });
                 prop_assert!(r >= first || ring.is_empty());
                 for &s in &ring {
                     prop_assert!(!seen[s]);

@@ -10,13 +10,14 @@ use uuid::Uuid;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::ops::ControlFlow;
 use std::sync::Mutex;
 
 use super::evaluate::{
     Assessment, CriterionPart, Exclusion, OpeningFacts, PreparedOpening, PreparedPerson, Seats,
     assess, assess_by, explain, score_passed, travel_points, waiting_points,
 };
-use super::grid::Grid;
+use super::grid::{Grid, RingWalker};
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity, similarity};
 use crate::domain::{LanguageLevel, LonLat, PhysicalDemand, Programme};
@@ -722,49 +723,13 @@ impl Walk<'_> {
     /// distance.
     fn by_grid(&mut self) -> Result<(), BoundBroken> {
         let index = self.index;
-        let (grid, points) = (&index.grid, &index.points);
         let centre = self.area.centre;
-        let outer = self.area.outer_km;
-        let cell = grid.cell_of(centre);
-        let (first, last) = grid.rings(cell);
-        let mut broken = false;
-        // From this plane distance on, the search in order would surely have stopped (the
-        // best found only get better).
-        let mut skip_from = f64::INFINITY;
-        for r in first..=last {
-            grid.ring(cell, r, |slots| {
-                for slot in slots {
-                    let [x, y] = points[slot];
-                    let (dx, dy) = (x - centre[0], y - centre[1]);
-                    // As the R-tree has it, so that `km` is the same to the last bit.
-                    let km = (dx * dx + dy * dy).sqrt();
-                    if km > outer || km >= skip_from {
-                        continue;
-                    }
-                    let mut bound = None;
-                    if self.limit > 0 && self.best.len() == self.limit {
-                        let b = self.area.bound(km);
-                        if self.full_above(b) {
-                            skip_from = km;
-                            continue;
-                        }
-                        bound = Some(b);
-                    }
-                    if let Some(score) = self.visit(dx * dx + dy * dy, slot)
-                        && score > bound.unwrap_or_else(|| self.area.bound(km))
-                    {
-                        broken = true;
-                    }
-                }
-            });
-            if broken {
-                return Err(BoundBroken);
-            }
-            // Nothing in a later ring is nearer than `safe`.
-            let safe = grid.beyond(centre, cell, r);
-            if safe > outer || self.stops(safe) {
-                break;
-            }
+        let mut rings = WalkRings {
+            walk: self,
+            skip_from: f64::INFINITY,
+        };
+        if let ControlFlow::Break(broken) = index.grid.walk(centre, &mut rings) {
+            return Err(broken);
         }
         // The excluded openings the search in order met.
         let met = std::mem::take(&mut self.met_excluded);
@@ -774,6 +739,53 @@ impl Walk<'_> {
             .collect();
         Ok(())
     }
+}
+
+/// [`Walk::by_grid`]'s steps on the grid.
+struct WalkRings<'w, 'a> {
+    walk: &'w mut Walk<'a>,
+    /// From this plane distance on, the search in order would surely have stopped (the best
+    /// found only get better).
+    skip_from: f64,
+}
+
+impl RingWalker for WalkRings<'_, '_> {
+    type Stop = BoundBroken;
+
+    fn next_ring(&mut self, near: f64) -> bool {
+        near <= self.walk.area.outer_km && !self.walk.stops(near)
+    }
+
+    fn step(&mut self, slot: usize) -> ControlFlow<BoundBroken> {
+        let w = &mut *self.walk;
+        let d2 = plane_d2(w.index.points[slot], w.area.centre);
+        let km = d2.sqrt();
+        if km > w.area.outer_km || km >= self.skip_from {
+            return ControlFlow::Continue(());
+        }
+        let mut bound = None;
+        if w.limit > 0 && w.best.len() == w.limit {
+            let b = w.area.bound(km);
+            if w.full_above(b) {
+                self.skip_from = km;
+                return ControlFlow::Continue(());
+            }
+            bound = Some(b);
+        }
+        match w.visit(d2, slot) {
+            Some(score) if score > bound.unwrap_or_else(|| w.area.bound(km)) => {
+                ControlFlow::Break(BoundBroken)
+            }
+            _ => ControlFlow::Continue(()),
+        }
+    }
+}
+
+/// The squared plane distance between `point` and `centre`, as the R-tree has it, so that
+/// every search measures the same distance to the last bit.
+fn plane_d2(point: [f64; 2], centre: [f64; 2]) -> f64 {
+    let (dx, dy) = (point[0] - centre[0], point[1] - centre[1]);
+    dx * dx + dy * dy
 }
 
 /// A pair scored above the search's bound at its distance (see [`OpeningIndex::slack`]).
@@ -1091,46 +1103,54 @@ impl PairSearch<'_> {
     /// searches in order).
     fn by_grid(&mut self, memo: &mut [f64]) -> Result<(), BoundBroken> {
         let index = self.index;
-        let (grid, points) = (&index.grid, &index.points);
         let centre = self.area.centre;
-        let outer = self.area.outer_km;
-        let cell = grid.cell_of(centre);
-        let (first, last) = grid.rings(cell);
-        let mut broken = false;
-        for r in first..=last {
-            grid.ring(cell, r, |slots| {
-                for slot in slots {
-                    let [x, y] = points[slot];
-                    let (dx, dy) = (x - centre[0], y - centre[1]);
-                    let km = (dx * dx + dy * dy).sqrt();
-                    if km > outer {
-                        continue;
-                    }
-                    let b = self.area.bound(km);
-                    if self.top.full_above(b) {
-                        self.top.leave_out(b);
-                        continue;
-                    }
-                    if self.visit(slot, memo).is_some_and(|score| score > b) {
-                        broken = true;
-                    }
-                }
-            });
-            if broken {
-                return Err(BoundBroken);
-            }
-            // Nothing in a later ring is nearer than `safe`.
-            let safe = grid.beyond(centre, cell, r);
-            if safe > outer {
-                break;
-            }
-            let b = self.area.bound(safe);
-            if self.top.full_above(b) {
-                self.top.leave_out(b);
-                break;
-            }
+        let mut rings = PairRings { search: self, memo };
+        match index.grid.walk(centre, &mut rings) {
+            ControlFlow::Break(broken) => Err(broken),
+            ControlFlow::Continue(()) => Ok(()),
         }
-        Ok(())
+    }
+}
+
+/// [`PairSearch::by_grid`]'s steps on the grid: an opening whose bound at its distance cannot
+/// enter the best found so far is left out at that bound, and the walk stops at the ring from
+/// which none could.
+struct PairRings<'s, 'a> {
+    search: &'s mut PairSearch<'a>,
+    memo: &'s mut [f64],
+}
+
+impl RingWalker for PairRings<'_, '_> {
+    type Stop = BoundBroken;
+
+    fn next_ring(&mut self, near: f64) -> bool {
+        let s = &mut *self.search;
+        if near > s.area.outer_km {
+            return false;
+        }
+        let b = s.area.bound(near);
+        if s.top.full_above(b) {
+            s.top.leave_out(b);
+            return false;
+        }
+        true
+    }
+
+    fn step(&mut self, slot: usize) -> ControlFlow<BoundBroken> {
+        let s = &mut *self.search;
+        let km = plane_d2(s.index.points[slot], s.area.centre).sqrt();
+        if km > s.area.outer_km {
+            return ControlFlow::Continue(());
+        }
+        let b = s.area.bound(km);
+        if s.top.full_above(b) {
+            s.top.leave_out(b);
+            return ControlFlow::Continue(());
+        }
+        if s.visit(slot, self.memo).is_some_and(|score| score > b) {
+            return ControlFlow::Break(BoundBroken);
+        }
+        ControlFlow::Continue(())
     }
 }
 
@@ -1189,61 +1209,87 @@ pub(crate) fn for_each_affordable(
     priced: &PricedSlots,
     skip: impl Fn(usize) -> bool,
     memo: &mut [f64],
-    mut f: impl FnMut(usize, Assessment),
+    f: impl FnMut(usize, Assessment),
 ) {
     if priced.slots.is_empty() {
         return;
     }
     let area = SearchArea::new(p, index, config, radius_m);
-    let hot_person = HotPerson::new(p, index);
     let max_score = config.max_score();
-    // The highest seat price at which a pair at plane distance `km` could still improve.
-    let affordable = |km: f64| {
-        let least_cost = (max_score - area.bound(km) + test.extra_cost).max(test.floor);
-        test.threshold - least_cost as f64
-    };
-    let PricedSlots {
-        grid,
-        slots: slot_of,
-        points,
-        price,
-        lowest,
-    } = priced;
     let centre = area.centre;
-    let cell = grid.cell_of(centre);
-    let (first, last) = grid.rings(cell);
-    for r in first..=last {
-        let near = if r == 0 {
-            0.0
-        } else {
-            grid.beyond(centre, cell, r - 1).max(0.0)
-        };
-        let ring_price = affordable(near);
-        if near > area.outer_km || ring_price <= *lowest {
-            break;
+    let mut rings = PricedRings {
+        priced,
+        index,
+        p,
+        config,
+        hot_person: HotPerson::new(p, index),
+        // The highest seat price at which a pair at plane distance `km` could still improve.
+        affordable: |km: f64| {
+            let least_cost = (max_score - area.bound(km) + test.extra_cost).max(test.floor);
+            test.threshold - least_cost as f64
+        },
+        centre,
+        outer_km: area.outer_km,
+        ring_price: f64::INFINITY,
+        skip,
+        memo,
+        f,
+    };
+    let ControlFlow::Continue(()) = priced.grid.walk(centre, &mut rings);
+}
+
+/// [`for_each_affordable`]'s steps on the priced openings' grid: each ring's distance gives a
+/// price above which none of its openings is looked at.
+struct PricedRings<'x, 'p, A, S, F> {
+    priced: &'x PricedSlots,
+    index: &'x OpeningIndex,
+    p: &'x PreparedPerson<'p>,
+    config: &'x MatchingConfig,
+    hot_person: HotPerson,
+    affordable: A,
+    centre: [f64; 2],
+    outer_km: f64,
+    /// The affordable price at the distance of the ring being walked.
+    ring_price: f64,
+    skip: S,
+    memo: &'x mut [f64],
+    f: F,
+}
+
+impl<A, S, F> RingWalker for PricedRings<'_, '_, A, S, F>
+where
+    A: Fn(f64) -> f64,
+    S: Fn(usize) -> bool,
+    F: FnMut(usize, Assessment),
+{
+    type Stop = std::convert::Infallible;
+
+    fn next_ring(&mut self, near: f64) -> bool {
+        let near = near.max(0.0);
+        self.ring_price = (self.affordable)(near);
+        near <= self.outer_km && self.ring_price > self.priced.lowest
+    }
+
+    fn step(&mut self, k: usize) -> ControlFlow<Self::Stop> {
+        let priced = self.priced;
+        if priced.price[k] >= self.ring_price {
+            return ControlFlow::Continue(());
         }
-        grid.ring(cell, r, |run| {
-            for k in run {
-                if price[k] >= ring_price {
-                    continue;
-                }
-                let [x, y] = points[k];
-                let (dx, dy) = (x - centre[0], y - centre[1]);
-                let km = (dx * dx + dy * dy).sqrt();
-                if km > area.outer_km || price[k] >= affordable(km) {
-                    continue;
-                }
-                let slot = slot_of[k] as usize;
-                let h = &index.hot[slot];
-                let i = h.index as usize;
-                if skip(i) || !hot_person.may_pass(h, Seats::Ignore) {
-                    continue;
-                }
-                if let Some(a) = index.score(p, slot, config, memo) {
-                    f(i, a);
-                }
-            }
-        });
+        let km = plane_d2(priced.points[k], self.centre).sqrt();
+        if km > self.outer_km || priced.price[k] >= (self.affordable)(km) {
+            return ControlFlow::Continue(());
+        }
+        let index = self.index;
+        let slot = priced.slots[k] as usize;
+        let h = &index.hot[slot];
+        let i = h.index as usize;
+        if (self.skip)(i) || !self.hot_person.may_pass(h, Seats::Ignore) {
+            return ControlFlow::Continue(());
+        }
+        if let Some(a) = index.score(self.p, slot, self.config, self.memo) {
+            (self.f)(i, a);
+        }
+        ControlFlow::Continue(())
     }
 }
 
