@@ -17,7 +17,8 @@
 //!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · demo.rs
 //!   3  app/: what every door shares above the data: policy (who may see or change what), the
 //!      index of open openings that suggestions read
-//!   2  resource/: views, inputs and every check on them · bridge.rs: rows → matching inputs
+//!   2  resource/: views, inputs and every check on them, explanations in words (explain.rs) ·
+//!      bridge.rs: rows → matching inputs
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
 //!      gazetteer/: place names → coordinates
 //!   0  domain/: value types (one Country, one Programme…), limits
@@ -28,7 +29,8 @@
 //!   `check_input` or [`resource::validate`]); sizes in [`domain::limits`]. The API, the CSV
 //!   import and the pages all call these, so it is written once.
 //! - **A new matching rule or criterion**: [`matching::evaluate`] (hard rules are named
-//!   [`matching::Exclusion`]s; soft ones score points), weights in [`matching::MatchingConfig`].
+//!   [`matching::Exclusion`]s; soft ones score points), weights in [`matching::MatchingConfig`];
+//!   the core gives codes and figures, and its sentence goes in [`resource::explain`].
 //! - **Who may see or change something**: [`app::policy`] (the caller's role and tenant).
 //! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role
 //!   with [`app::policy`], reads through the store, audits an `api::audit::Subject`, and answers

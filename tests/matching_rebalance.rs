@@ -9,6 +9,7 @@ use placematch::matching::rebalance::{
 };
 use placematch::matching::synthetic::{Territory, generate};
 use placematch::matching::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};
+use placematch::resource::explain;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -142,7 +143,8 @@ fn every_person_left_out_gets_a_reason() {
     for r in &result.results {
         if let Outcome::Unassigned { reason } = &r.outcome {
             match reason {
-                Unassigned::NoEligibleOpening { explanation } => {
+                Unassigned::NoEligibleOpening { .. } => {
+                    let explanation = &explain::unassigned(reason);
                     // Either nothing is within reach, or the rules are named by their codes.
                     assert!(
                         explanation == "No opening is within reach of the person's trip limit."
@@ -167,7 +169,8 @@ fn every_person_left_out_gets_a_reason() {
                     );
                     no_opening += 1;
                 }
-                Unassigned::OutCompeted { explanation, .. } => {
+                Unassigned::OutCompeted { .. } | Unassigned::NoSeatLeft { .. } => {
+                    let explanation = explain::unassigned(reason);
                     assert!(
                         explanation.contains("decided") || explanation.contains("no seat"),
                         "{explanation}"
@@ -242,7 +245,7 @@ fn a_person_whom_every_opening_in_reach_turns_down_for_language_is_told_so() {
     );
     let run = rebalance(&[person], openings, &config, TODAY).unwrap();
     let Outcome::Unassigned {
-        reason: Unassigned::NoEligibleOpening { explanation },
+        reason: reason @ Unassigned::NoEligibleOpening { .. },
     } = &run.results[0].outcome
     else {
         panic!(
@@ -251,7 +254,7 @@ fn a_person_whom_every_opening_in_reach_turns_down_for_language_is_told_so() {
         );
     };
     assert_eq!(
-        explanation,
+        &explain::unassigned(reason),
         &format!(
             "No opening within reach passes the hard rules; most often: language_level ({in_reach} openings)."
         )

@@ -9,6 +9,7 @@ use placematch::matching::synthetic::{Territory, generate};
 use placematch::matching::{
     Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening, OpeningIndex, suggest,
 };
+use placematch::resource::explain;
 use proptest::prelude::*;
 use time::macros::date;
 use uuid::Uuid;
@@ -228,18 +229,10 @@ fn suggestions_rank_best_first_and_explain_the_excluded_with_sentences() {
     assert_eq!(ids, vec![near.id, far_but_ok.id], "the nearer one first");
     assert_eq!(found.excluded.len(), 1);
     assert_eq!(found.excluded[0].opening_id, heavy.id);
-    assert_eq!(found.excluded[0].reasons[0].code, "health");
-    assert!(
-        found.excluded[0].reasons[0]
-            .explanation
-            .contains("heavy lifting")
-    );
-    let travel = &found.items[0].breakdown[2];
-    assert!(
-        travel.explanation.contains("minutes by public transport"),
-        "{}",
-        travel.explanation
-    );
+    assert_eq!(found.excluded[0].reasons[0].code(), "health");
+    assert!(explain::exclusion(&found.excluded[0].reasons[0]).contains("heavy lifting"));
+    let travel = explain::criterion(&found.items[0].breakdown[2].facts);
+    assert!(travel.contains("minutes by public transport"), "{travel}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ use crate::domain::limits;
 use crate::domain::placement::{Move, Party, PlacementState};
 use crate::matching::Exclusion;
 use crate::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
+use crate::resource::explain;
 use crate::store::{
     BeneficiaryRow, NewPlacement, OpeningRow, PlacementFilter, PlacementRow, Transition,
 };
@@ -276,7 +277,7 @@ async fn check_rules(
     };
     let (soft, hard): (Vec<Exclusion>, Vec<Exclusion>) =
         failed.into_iter().partition(Exclusion::overridable);
-    let explain = |x: &Exclusion| format!("{} ({})", x.explanation(), x.code());
+    let explain = |x: &Exclusion| format!("{} ({})", explain::exclusion(x), x.code());
     let mut errors: Vec<FieldError> = hard
         .iter()
         .map(|x| {

@@ -16,6 +16,7 @@ use super::extract::{ApiQuery, IdPath};
 use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::suggest;
+use crate::resource::explain;
 use crate::resource::opening::Opening as OpeningView;
 
 /// One criterion of a suggestion.
@@ -211,7 +212,7 @@ pub async fn list_suggestions(
                 ApiError::Internal(anyhow::anyhow!("opening missing from the cache"))
             })
         };
-    // The matching's own strings move into the answer; only the opening views are copied.
+    // The matching's codes are written out in words here; the opening views are copied.
     let items = found
         .items
         .into_iter()
@@ -225,7 +226,7 @@ pub async fn list_suggestions(
                     .map(|p| BreakdownPart {
                         criterion: p.criterion.as_str().to_owned(),
                         points: p.points,
-                        explanation: p.explanation,
+                        explanation: explain::criterion(&p.facts),
                     })
                     .collect(),
                 seats_left: s.seats_left,
@@ -242,8 +243,8 @@ pub async fn list_suggestions(
                     .reasons
                     .into_iter()
                     .map(|r| Reason {
-                        code: r.code.to_owned(),
-                        explanation: r.explanation,
+                        code: r.code().to_owned(),
+                        explanation: explain::exclusion(&r),
                     })
                     .collect(),
             })

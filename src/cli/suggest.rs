@@ -68,6 +68,7 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<()> {
         args.limit as usize,
         args.excluded as usize,
     );
+    let found = crate::resource::explain::SuggestionsView::new(&found);
     println!("{}", serde_json::to_string_pretty(&found)?);
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::MatchingConfig;
 use crate::matching::rebalance::{Outcome, Rebalancing, rebalance};
+use crate::resource::explain::{self, PersonResultView};
 use crate::store::{ApplyPlan, NewRebalancingRun, RebalancingRunRow, Store, StoreError};
 
 /// Why a run did not complete.
@@ -193,7 +194,7 @@ async fn run_locked(
     };
     let report = json!({
         "summary": summary,
-        "results": result.results,
+        "results": result.results.iter().map(PersonResultView::new).collect::<Vec<_>>(),
         "plan": {
             "withdraw": plan.withdraw,
             "propose": plan.propose,
@@ -238,19 +239,21 @@ fn plan_of(
     run_id: Uuid,
 ) -> ApplyPlan {
     let mut plan = ApplyPlan::default();
-    let withdraw_reason = |why: &str| format!("withdrawn by rebalancing run {run_id}: {why}");
+    let withdraw_reason = |why: String| format!("withdrawn by rebalancing run {run_id}: {why}");
     for r in &result.results {
         match &r.outcome {
             Outcome::New { opening_id, .. } => plan.propose.push((r.beneficiary_id, *opening_id)),
             Outcome::Moved { to, why, .. } => {
                 if let Some(p) = live.get(&r.beneficiary_id) {
-                    plan.withdraw.push((p.id, withdraw_reason(why)));
+                    plan.withdraw
+                        .push((p.id, withdraw_reason(explain::moved(why))));
                 }
                 plan.propose.push((r.beneficiary_id, *to));
             }
             Outcome::Withdrawn { why, .. } => {
                 if let Some(p) = live.get(&r.beneficiary_id) {
-                    plan.withdraw.push((p.id, withdraw_reason(why)));
+                    plan.withdraw
+                        .push((p.id, withdraw_reason(explain::withdrawn(*why))));
                 }
             }
             Outcome::Kept { .. } | Outcome::Unassigned { .. } => {}

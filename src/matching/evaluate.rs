@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::model::{Beneficiary, MatchingConfig, Opening};
 use super::skills::{NormalSkill, best_similarity};
 use crate::domain::{
-    CefrLevel, LanguageCode, LanguageLevel, LonLat, PhysicalDemand, Programme, Sector,
+    CefrLevel, LanguageCode, LanguageLevel, LonLat, Mobility, PhysicalDemand, Programme, Sector,
 };
 
 /// A scored criterion.
@@ -109,52 +109,6 @@ impl Exclusion {
                 | Exclusion::EndsBeforeStart { .. }
                 | Exclusion::RefusedSector { .. }
         )
-    }
-
-    /// A sentence a caseworker understands.
-    pub fn explanation(&self) -> String {
-        match self {
-            Exclusion::Programme { programme } => {
-                format!("This opening does not take people of the {programme} programme.")
-            }
-            Exclusion::KindNotAllowed { kind, programme } => format!(
-                "A {} post is not available to people of the {programme} programme.",
-                kind.replace('_', " ")
-            ),
-            Exclusion::TooFar { minutes, limit } => format!(
-                "The trip takes about {minutes} minutes, more than the {limit} minutes the person accepts."
-            ),
-            Exclusion::LanguageBelowLevel {
-                language,
-                needed,
-                has: Some(has),
-            } => format!("It needs {language} at {needed}; the person has {has}."),
-            Exclusion::LanguageBelowLevel {
-                language,
-                needed,
-                has: None,
-            } => format!("It needs {language} at {needed}; the person does not speak it."),
-            Exclusion::RequiredSkillMissing { skill } => {
-                format!("It requires the skill \"{skill}\", which the person does not have.")
-            }
-            Exclusion::TooManyHours { needed, available } => {
-                format!("It needs {needed} hours a week; the person can work {available}.")
-            }
-            Exclusion::EndsBeforeStart { end, earliest } => {
-                format!("It ends on {end}, before the person can start ({earliest}).")
-            }
-            Exclusion::HealthLimit { demand } => format!(
-                "It involves {}, which the person's health rules out.",
-                demand.describe()
-            ),
-            Exclusion::RefusedSector { sector } => {
-                format!("The person refuses the {sector} sector.")
-            }
-            Exclusion::NoSeatLeft => "Every seat is taken.".to_owned(),
-            Exclusion::HostIntakeCapReached { cap } => {
-                format!("The host has already taken {cap} new people this month, its cap.")
-            }
-        }
     }
 }
 
@@ -527,12 +481,36 @@ fn check_cheap_rules(
     }
 }
 
-/// One criterion's share of a score, with a sentence that says why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One criterion's share of a score, with the facts its points rest on. The sentence that
+/// says why is written from these at the edge (the core gives codes and figures, not words).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CriterionPart {
     pub criterion: Criterion,
     pub points: i64,
-    pub explanation: String,
+    pub facts: CriterionFacts,
+}
+
+/// What a criterion's points rest on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CriterionFacts {
+    /// The person's skills match this share (0 to 1) of what the opening asks for; `None`
+    /// when it asks for no particular skill.
+    Skills { matched: Option<f64> },
+    /// The smallest margin in CEFR levels over the asked languages; `None` when none is asked.
+    Language { margin: Option<u8> },
+    /// The trip by the person's mobility, and the most the person accepts.
+    ///
+    /// # Units
+    /// Minutes.
+    Travel {
+        minutes: f64,
+        mobility: Mobility,
+        limit: u32,
+    },
+    /// Hours a week the opening asks, and those the person can work.
+    Hours { asked: f64, available: f64 },
+    /// Days the person has waited, and the days from which waiting has full points.
+    Waiting { days: i64, full_from: i64 },
 }
 
 /// The breakdown of an assessment: one part per criterion, adding up to the score.
@@ -546,41 +524,31 @@ pub fn explain(
         .iter()
         .zip(a.points)
         .map(|(&criterion, points)| {
-            let explanation = match criterion {
-                Criterion::Skills => match a.skill_match {
-                    None => "The opening asks for no particular skill.".to_owned(),
-                    Some(m) => format!(
-                        "The person's skills match {:.0}% of what the opening asks for.",
-                        m * 100.0
-                    ),
+            let facts = match criterion {
+                Criterion::Skills => CriterionFacts::Skills {
+                    matched: a.skill_match,
                 },
-                Criterion::Language => match a.language_margin {
-                    None => "No language level is required: open to everyone.".to_owned(),
-                    Some(0) => "The person meets the required language level exactly.".to_owned(),
-                    Some(m) => format!(
-                        "The person is {m} CEFR level{} above the required language level.",
-                        if m == 1 { "" } else { "s" }
-                    ),
+                Criterion::Language => CriterionFacts::Language {
+                    margin: a.language_margin,
                 },
-                Criterion::Travel => format!(
-                    "About {:.0} minutes by {} (the person accepts up to {}).",
-                    a.travel_minutes,
-                    p.person.mobility.as_str().replace('_', " "),
-                    p.person.max_trip_minutes
-                ),
-                Criterion::Hours => format!(
-                    "{} hours a week of the {} the person can work.",
-                    o.hours_per_week, p.person.hours_per_week
-                ),
-                Criterion::Waiting => format!(
-                    "Waiting for {} days (full points from {} days).",
-                    p.waiting_days, config.waiting_full_days
-                ),
+                Criterion::Travel => CriterionFacts::Travel {
+                    minutes: a.travel_minutes,
+                    mobility: p.person.mobility,
+                    limit: p.person.max_trip_minutes,
+                },
+                Criterion::Hours => CriterionFacts::Hours {
+                    asked: o.hours_per_week,
+                    available: p.person.hours_per_week,
+                },
+                Criterion::Waiting => CriterionFacts::Waiting {
+                    days: p.waiting_days,
+                    full_from: config.waiting_full_days,
+                },
             };
             CriterionPart {
                 criterion,
                 points,
-                explanation,
+                facts,
             }
         })
         .collect()

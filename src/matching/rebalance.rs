@@ -18,17 +18,16 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::assign::{self, AssignError, Certificate, Options, Problem};
-use super::evaluate::{Assessment, Criterion, Exclusion, PreparedPerson, Seats, assess};
+use super::evaluate::{Assessment, Criterion, PreparedPerson, Seats, assess};
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
 use super::suggest::{BestPairs, OpeningIndex, PriceTest, best_pairs, for_each_affordable};
 
-/// What the run proposes for one person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
+/// What the run proposes for one person. The reasons are codes with their figures: the words
+/// are written at the edge.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A new proposal for someone who had none.
     New { opening_id: Uuid, score: i64 },
@@ -39,38 +38,68 @@ pub enum Outcome {
         from: Uuid,
         to: Uuid,
         score: i64,
-        why: String,
+        why: MoveReason,
     },
     /// The current proposal is withdrawn and nothing replaces it.
-    Withdrawn { from: Uuid, why: String },
+    Withdrawn { from: Uuid, why: WithdrawReason },
     /// No proposal, with the reason.
     Unassigned { reason: Unassigned },
 }
 
+/// Why a person's proposal moves to another opening.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoveReason {
+    /// The current opening no longer fits the rules.
+    CurrentNoLongerFits,
+    /// The same points on every criterion: the seat is needed by someone who fits it better.
+    SeatNeeded,
+    /// Points per criterion, new minus current, where they differ (in [`Criterion::ALL`]
+    /// order).
+    Gains(Vec<(Criterion, i64)>),
+}
+
+/// Why a person's proposal is withdrawn with nothing in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawReason {
+    /// The opening no longer fits the rules (closed, paused, or the file changed).
+    NoLongerFits,
+    /// Its seat went to people with a better fit, and no other opening fits better than
+    /// leaving it.
+    SeatNeeded,
+}
+
 /// Why a person is left without a proposal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Unassigned {
-    /// No opening within reach passes the hard rules; the most frequent rules are named.
-    NoEligibleOpening { explanation: String },
-    /// Every eligible seat went to someone with a better fit.
+    /// No opening within reach passes the hard rules. `rules` names the most frequent ones
+    /// (at most three, by how many openings each excluded, then code; empty when no opening
+    /// is within reach of the trip limit); `looked_at` openings were assessed, the nearest
+    /// [`EXPLAINED_NEAREST`] at most.
+    NoEligibleOpening {
+        rules: Vec<(&'static str, usize)>,
+        looked_at: usize,
+    },
+    /// Every eligible seat went to someone with a better fit: on the person's best opening,
+    /// the weakest holder beats them most on `decided_by`, by `margin` points.
     OutCompeted {
         opening_id: Uuid,
         decided_by: Criterion,
-        explanation: String,
+        margin: i64,
     },
+    /// The person's eligible openings have no seat left for a new person (seats or the
+    /// host's monthly cap), and nobody holds the best one.
+    NoSeatLeft { opening_id: Uuid },
 }
 
 /// One person's line of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersonResult {
     pub beneficiary_id: Uuid,
-    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
 /// The whole result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rebalancing {
     /// People considered (at work excluded).
     pub people: usize,
@@ -540,10 +569,10 @@ pub fn rebalance_listing(
         .collect();
     // Rules that excluded openings within reach, for the people left with no eligible pair.
     // For each person: how many openings were looked at, and the rules that excluded them.
-    type WhyNot = (usize, HashMap<&'static str, (usize, String)>);
+    type WhyNot = (usize, HashMap<&'static str, usize>);
     let exclusions: Vec<WhyNot> = on_every_core(prepared.len(), |(): &mut (), i| {
         let p = &prepared[i];
-        let mut why_not: HashMap<&'static str, (usize, String)> = HashMap::new();
+        let mut why_not: HashMap<&'static str, usize> = HashMap::new();
         let mut looked_at = 0;
         if solved.edge_of[i].is_none() && problem.start[i] == problem.start[i + 1] {
             let mut memo = Vec::new();
@@ -555,10 +584,7 @@ pub fn rebalance_listing(
                 if let Err(rules) = index.assess_remembering(p, j, config, Seats::Ignore, &mut memo)
                 {
                     for rule in rules {
-                        why_not
-                            .entry(rule.code())
-                            .or_insert_with(|| (0, rule.explanation()))
-                            .0 += 1;
+                        *why_not.entry(rule.code()).or_default() += 1;
                     }
                 }
             }
@@ -602,11 +628,9 @@ pub fn rebalance_listing(
                 (None, Some(from)) => Outcome::Withdrawn {
                     from,
                     why: if problem.current_edge.get(i).copied().flatten().is_none() {
-                        "the opening no longer fits the rules (closed, paused, or the file changed)"
-                            .to_owned()
+                        WithdrawReason::NoLongerFits
                     } else {
-                        "its seat went to people with a better fit, and no other opening fits better than leaving it"
-                            .to_owned()
+                        WithdrawReason::SeatNeeded
                     },
                 },
                 (None, None) => Outcome::Unassigned {
@@ -639,23 +663,20 @@ pub fn rebalance_listing(
 }
 
 /// The criteria where the new opening beats the old one.
-fn why_moved(old: Option<&Assessment>, new: &Assessment) -> String {
+fn why_moved(old: Option<&Assessment>, new: &Assessment) -> MoveReason {
     let Some(old) = old else {
-        return "the current opening no longer fits the rules".to_owned();
+        return MoveReason::CurrentNoLongerFits;
     };
-    let gains: Vec<String> = Criterion::ALL
+    let gains: Vec<(Criterion, i64)> = Criterion::ALL
         .iter()
         .zip(new.points.iter().zip(old.points))
         .filter(|(_, (n, o))| **n != *o)
-        .map(|(c, (n, o))| format!("{} {:+}", c.as_str(), n - o))
+        .map(|(c, (n, o))| (*c, n - o))
         .collect();
     if gains.is_empty() {
-        "same score; its seat is needed by someone who fits it better".to_owned()
+        MoveReason::SeatNeeded
     } else {
-        format!(
-            "points per criterion, new minus current: {}",
-            gains.join(", ")
-        )
+        MoveReason::Gains(gains)
     }
 }
 
@@ -666,7 +687,7 @@ fn unassigned_reason(
     assessments: &[Assessment],
     holders: &[Vec<usize>],
     openings: &[Opening],
-    (looked_at, exclusions): &(usize, HashMap<&'static str, (usize, String)>),
+    (looked_at, exclusions): &(usize, HashMap<&'static str, usize>),
 ) -> Unassigned {
     // The person's best eligible opening, by score then id.
     let best = edges.clone().max_by(|&a, &b| {
@@ -676,27 +697,14 @@ fn unassigned_reason(
             .then(problem.edge_opening[b].cmp(&problem.edge_opening[a]))
     });
     let Some(best) = best else {
-        let mut rules: Vec<(&&str, &(usize, String))> = exclusions.iter().collect();
-        rules.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
-        let explanation = if rules.is_empty() {
-            "No opening is within reach of the person's trip limit.".to_owned()
-        } else {
-            let named: Vec<String> = rules
-                .iter()
-                .take(3)
-                .map(|(code, (n, _))| format!("{code} ({n} openings)"))
-                .collect();
-            let among = if *looked_at >= EXPLAINED_NEAREST {
-                format!(" among the {looked_at} nearest")
-            } else {
-                String::new()
-            };
-            format!(
-                "No opening within reach passes the hard rules; most often{among}: {}.",
-                named.join(", ")
-            )
+        let mut rules: Vec<(&'static str, usize)> =
+            exclusions.iter().map(|(code, n)| (*code, *n)).collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        rules.truncate(3);
+        return Unassigned::NoEligibleOpening {
+            rules,
+            looked_at: *looked_at,
         };
-        return Unassigned::NoEligibleOpening { explanation };
     };
     let j = problem.edge_opening[best] as usize;
     let mine = &assessments[best];
@@ -720,22 +728,11 @@ fn unassigned_reason(
             Unassigned::OutCompeted {
                 opening_id: openings[j].id,
                 decided_by: criterion,
-                explanation: format!(
-                    "Its best opening went to someone with a better fit: {} decided ({diff:+} points for them).",
-                    criterion.as_str()
-                ),
+                margin: diff,
             }
         }
-        None => Unassigned::OutCompeted {
+        None => Unassigned::NoSeatLeft {
             opening_id: openings[j].id,
-            decided_by: Criterion::Skills,
-            explanation: "Its eligible openings have no seat left for a new person (seats or the host's monthly cap)."
-                .to_owned(),
         },
     }
-}
-
-/// Every rule that excluded an opening, for callers that show one person.
-pub fn reasons(rules: &[Exclusion]) -> Vec<String> {
-    rules.iter().map(Exclusion::explanation).collect()
 }

@@ -5,7 +5,6 @@
 
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
-use serde::Serialize;
 use uuid::Uuid;
 
 use std::cmp::Reverse;
@@ -543,7 +542,7 @@ fn project(p: LonLat, lon_scale: f64) -> [f64; 2] {
 }
 
 /// One suggested opening.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     pub opening_id: Uuid,
     /// Higher is better; the sum of `breakdown`'s points.
@@ -552,31 +551,15 @@ pub struct Suggestion {
     pub seats_left: u32,
 }
 
-/// An opening within reach that a hard rule excluded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An opening within reach that hard rules excluded, with every rule that does.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Excluded {
     pub opening_id: Uuid,
-    pub reasons: Vec<ExclusionReason>,
-}
-
-/// One rule that excluded an opening.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExclusionReason {
-    pub code: &'static str,
-    pub explanation: String,
-}
-
-impl From<&Exclusion> for ExclusionReason {
-    fn from(e: &Exclusion) -> Self {
-        Self {
-            code: e.code(),
-            explanation: e.explanation(),
-        }
-    }
+    pub reasons: Vec<Exclusion>,
 }
 
 /// Suggestions for one person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestions {
     pub items: Vec<Suggestion>,
     pub excluded: Vec<Excluded>,
@@ -921,7 +904,7 @@ fn search(
                 .unwrap_or_default();
             Excluded {
                 opening_id: o.id,
-                reasons: why.iter().map(ExclusionReason::from).collect(),
+                reasons: why,
             }
         })
         .collect();
@@ -1385,11 +1368,7 @@ mod tests {
                 let o = &index.openings[i];
                 Excluded {
                     opening_id: o.id,
-                    reasons: assess(&p, o, index.prepared(i), config, seats_of(o))
-                        .unwrap_err()
-                        .iter()
-                        .map(ExclusionReason::from)
-                        .collect(),
+                    reasons: assess(&p, o, index.prepared(i), config, seats_of(o)).unwrap_err(),
                 }
             })
             .collect();

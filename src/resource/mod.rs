@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod beneficiary;
+pub mod explain;
 pub mod opening;
 pub mod organisation;
 pub mod validate;
