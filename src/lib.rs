@@ -18,7 +18,7 @@
 //!   3  app/: what every door shares above the data: policy (who may see or change what), the
 //!      index of open openings that suggestions read
 //!   2  resource/: views, inputs and every check on them, explanations in words (explain.rs) ·
-//!      bridge.rs: rows → matching inputs
+//!      bridge.rs: rows → matching inputs · timetable/: GTFS feeds read into the transit model
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
 //!      gazetteer/: place names → coordinates
 //!   0  domain/: value types (one Country, one Programme…), limits
@@ -53,6 +53,8 @@
 //! - [`app`]: what every door shares above the data: [`app::policy`] (roles, tenants, the
 //!   bound of every list) and [`app::openings_index`] (the in-memory index of open openings).
 //! - [`bridge`]: stored rows to the matching core's inputs.
+//! - [`timetable`]: GTFS feeds (a folder or a zip) read for one service date into the inputs of
+//!   [`matching::transit`], the public-transport engine (range-RAPTOR, pure).
 //! - [`api`]: the HTTP layer: router, state, error type, one module per resource.
 //! - [`transfer`]: CSV import (all or nothing, every bad line named, re-import by external
 //!   reference) and export (CSV, JSON, GeoJSON); also behind `POST /v1/imports`.
@@ -79,4 +81,5 @@ pub mod resource;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod timetable;
 pub mod transfer;

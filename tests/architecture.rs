@@ -9,7 +9,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["domain"],
     &["gazetteer", "store", "matching"],
-    &["bridge", "resource"],
+    &["bridge", "resource", "timetable"],
     &["app"],
     &["jobs", "transfer", "demo"],
     &["api"],

@@ -38,6 +38,7 @@ pub mod rebalance;
 pub mod skills;
 pub mod suggest;
 pub mod synthetic;
+pub mod transit;
 
 pub use evaluate::{Criterion, CriterionPart, Exclusion};
 pub use model::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};

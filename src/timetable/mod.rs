@@ -1,0 +1,3 @@
+//! Reading timetables from files. The engine that uses them is `matching::transit`.
+
+pub mod gtfs;
