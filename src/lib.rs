@@ -16,7 +16,7 @@
 //!   5  api/: axum router, auth, problem+json, one thin module per resource
 //!   4  jobs/ (housekeeping, nightly runs) · transfer/ (CSV in and out) · demo.rs
 //!   3  app/: what every door shares above the data: policy (who may see or change what), the
-//!      index of open openings that suggestions read
+//!      audit trail, the index of open openings that suggestions read
 //!   2  resource/: views, inputs and every check on them, explanations in words (explain.rs) ·
 //!      bridge.rs: rows → matching inputs · timetable/: GTFS feeds read into the transit model
 //!   1  store/: trait Store, sqlite.rs | postgres.rs · matching/: the pure core on HiGHS ·
@@ -33,7 +33,7 @@
 //!   the core gives codes and figures, and its sentence goes in [`resource::explain`].
 //! - **Who may see or change something**: [`app::policy`] (the caller's role and tenant).
 //! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role
-//!   with [`app::policy`], reads through the store, audits an `api::audit::Subject`, and answers
+//!   with [`app::policy`], reads through the store, audits an [`app::audit::Subject`], and answers
 //!   with a [`resource`] view).
 //! - **A new query**: the [`store::Store`] trait, implemented once for both backends in
 //!   `store/sql.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
@@ -51,7 +51,8 @@
 //!   backend is picked once from the database URL scheme; pools never leave that module.
 //! - [`resource`]: what people read and write, whatever the door: views, inputs, checks.
 //! - [`app`]: what every door shares above the data: [`app::policy`] (roles, tenants, the
-//!   bound of every list) and [`app::openings_index`] (the in-memory index of open openings).
+//!   bound of every list), [`app::audit`] (the trail of who read or changed what, written in
+//!   group commits) and [`app::openings_index`] (the in-memory index of open openings).
 //! - [`bridge`]: stored rows to the matching core's inputs.
 //! - [`timetable`]: GTFS feeds (a folder or a zip) read for one service date into the inputs of
 //!   [`matching::transit`], the public-transport engine (range-RAPTOR, pure).

@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 pub use crate::resource::beneficiary::*;
 
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::placements::Placement;
 use super::validate::{self};
 use super::{AppState, Page, page_cursor, page_limit};
+use crate::app::audit::{self, Action, Subject};
 use crate::store::{BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, PlacementFilter};
 
 /// Validates every field of a file, one error per bad field. `country` is the office's: a
@@ -84,7 +84,7 @@ pub async fn create_beneficiary(
     let fields = validate_input(&input, today(), Some(&office.country))?;
     let row = state.store.create_beneficiary(office_id, &fields).await?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Create,
         Subject::beneficiary(row.id, office_id),
@@ -112,7 +112,7 @@ pub async fn get_beneficiary(
 ) -> Result<Json<Beneficiary>, ApiError> {
     let row = visible_beneficiary(&state, &principal, id).await?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Read,
         Subject::beneficiary(id, row.office_id),
@@ -170,7 +170,7 @@ pub async fn update_beneficiary(
         .await?
         .ok_or(ApiError::NotFound("beneficiary"))?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Update,
         Subject::beneficiary(id, row.office_id),
@@ -237,7 +237,7 @@ pub async fn list_beneficiaries(
     let page = Page::from_rows(rows, limit, |r| r.id, Beneficiary::from);
     for b in &page.items {
         audit::record(
-            &state,
+            &state.audit,
             &principal,
             Action::Read,
             Subject::beneficiary(b.id, b.office_id),
@@ -287,7 +287,7 @@ pub async fn export_beneficiary(
         placements.extend(page.into_iter().map(Placement::from));
     }
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Export,
         Subject::beneficiary(id, row.office_id),
@@ -322,7 +322,7 @@ pub async fn delete_beneficiary(
         return Err(ApiError::NotFound("beneficiary"));
     }
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Delete,
         Subject::beneficiary(id, row.office_id),

@@ -29,12 +29,12 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::Location;
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::{ApiQuery, IdPath};
 use super::suggestions::{SuggestionQuery, blocking, bounded, today};
 use super::validate::{LanguageSkill, SkillInput, bounding_box};
+use crate::app::audit::{self, Action, Subject};
 use crate::bridge;
 use crate::domain::{Mobility, Programme};
 use crate::matching::MatchingConfig;
@@ -295,7 +295,7 @@ pub async fn list_candidates(
     for (_, person, _, row) in &ranked {
         events.push(
             audit::submit(
-                &state,
+                &state.audit,
                 &principal,
                 Action::Read,
                 Subject::candidate(*person, row.office_id, held.organisation_id),

@@ -121,6 +121,15 @@ impl From<crate::app::openings_index::IndexError> for ApiError {
     }
 }
 
+impl From<crate::app::audit::AuditError> for ApiError {
+    fn from(e: crate::app::audit::AuditError) -> Self {
+        match e {
+            crate::app::audit::AuditError::Unavailable => ApiError::Unavailable,
+            stopped @ crate::app::audit::AuditError::Stopped => ApiError::Internal(stopped.into()),
+        }
+    }
+}
+
 impl From<crate::app::policy::Denied> for ApiError {
     fn from(_: crate::app::policy::Denied) -> Self {
         ApiError::Forbidden

@@ -13,10 +13,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::ApiQuery;
+use crate::app::audit::{self, Action, Subject};
 use crate::transfer::{self, ImportError, ImportOptions, ImportSummary, Kind};
 
 /// Query of `POST /v1/imports`.
@@ -97,7 +97,7 @@ pub async fn create_import(
                     Action::Update
                 };
                 audit::record(
-                    &state,
+                    &state.audit,
                     &principal,
                     action,
                     Subject::beneficiary_in(w.id, w.office_id),

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::store::Store;
 
-pub mod audit;
+use crate::app::audit;
 pub mod audit_events;
 pub mod auth;
 pub mod beneficiaries;

@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiJson, ApiQuery, IdPath};
 use super::validate;
 use super::{AppState, Page, page_cursor, page_limit};
+use crate::app::audit::{self, Action, Subject};
 use crate::bridge;
 use crate::domain::limits;
 use crate::domain::placement::{Move, Party, PlacementState};
@@ -237,7 +237,7 @@ pub async fn create_placement(
         })
         .await?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Create,
         Subject::placement(row.id, person.office_id, opening.organisation_id),
@@ -334,7 +334,7 @@ pub async fn get_placement(
         return Err(ApiError::NotFound("placement"));
     }
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Read,
         Subject::placement(id, office, org),
@@ -395,7 +395,7 @@ pub async fn list_placements(
         let (office, org) = scope(&state, row).await?;
         events.push(
             audit::submit(
-                &state,
+                &state.audit,
                 &principal,
                 Action::Read,
                 Subject::placement(row.id, office, org),
@@ -497,7 +497,7 @@ pub async fn transition_placement(
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Transition,
         Subject::placement(id, office, org),
@@ -573,7 +573,7 @@ pub async fn record_hours(
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Update,
         Subject::placement(id, office, org),

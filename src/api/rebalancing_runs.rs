@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, Problem};
 use super::extract::{ApiJson, IdPath};
+use crate::app::audit::{self, Action, Subject};
 use crate::jobs::rebalancing::{self, RunError};
 use crate::store::RebalancingRunRow;
 
@@ -129,7 +129,7 @@ pub async fn create_rebalancing_run(
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored run not found")))?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         if apply { Action::Apply } else { Action::Create },
         Subject::rebalancing_run(row.id, row.office_id),
@@ -168,7 +168,7 @@ pub async fn get_rebalancing_run(
     if principal.role != Role::Scheduler {
         // The per-person lines are personal data: who read them is on record.
         audit::record(
-            &state,
+            &state.audit,
             &principal,
             Action::Read,
             Subject::rebalancing_run(id, row.office_id),
@@ -201,7 +201,7 @@ pub async fn apply_rebalancing_run(
         .await?
         .ok_or(ApiError::NotFound("rebalancing run"))?;
     audit::record(
-        &state,
+        &state.audit,
         &principal,
         Action::Apply,
         Subject::rebalancing_run(id, row.office_id),

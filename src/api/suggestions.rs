@@ -9,10 +9,10 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::AppState;
-use super::audit::{self, Action, Subject};
 use super::auth::{Principal, Role};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
+use crate::app::audit::{self, Action, Subject};
 use crate::bridge;
 use crate::domain::Programme;
 use crate::matching::suggest;
@@ -178,7 +178,7 @@ pub async fn list_suggestions(
         .ok_or(ApiError::NotFound("beneficiary"))?;
     // Stored while the suggestions are computed; confirmed before anything is answered.
     let audited = audit::submit(
-        &state,
+        &state.audit,
         &principal,
         Action::Read,
         Subject::beneficiary(id, row.office_id),

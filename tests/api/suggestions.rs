@@ -194,11 +194,11 @@ async fn audit_events_queued_by_requests_cut_short_are_stored_by_the_flush_on_sh
     };
     for _ in 0..10 {
         // Queued, never awaited: like a request dropped after queuing its event.
-        let _ = placematch::api::audit::submit(
-            &app.state,
+        let _ = placematch::app::audit::submit(
+            &app.state.audit,
             &principal,
-            placematch::api::audit::Action::Read,
-            placematch::api::audit::Subject::beneficiary_in(object, None),
+            placematch::app::audit::Action::Read,
+            placematch::app::audit::Subject::beneficiary_in(object, None),
         )
         .await
         .unwrap();

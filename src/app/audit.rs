@@ -12,10 +12,19 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::AppState;
-use super::auth::Principal;
-use super::error::ApiError;
+use super::policy::Principal;
 use crate::store::{AUDIT_BATCH_MAX, AuditEventRow, Store};
+
+/// Why an event could not be stored: the request that made it must fail.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The database refused or could not be reached (the writer logged why).
+    #[error("the audit trail could not be written")]
+    Unavailable,
+    /// The writer task is gone.
+    #[error("the audit writer stopped")]
+    Stopped,
+}
 
 /// What happened to the object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,14 +73,12 @@ pub struct Audited(oneshot::Receiver<bool>);
 
 impl Audited {
     /// Waits until the event is stored; an error if it could not be.
-    pub async fn confirmed(self) -> Result<(), ApiError> {
+    pub async fn confirmed(self) -> Result<(), AuditError> {
         match self.0.await {
             Ok(true) => Ok(()),
             // The writer logged why; the caller learns nothing about the database.
-            Ok(false) => Err(ApiError::Unavailable),
-            Err(_) => Err(ApiError::Internal(anyhow::anyhow!(
-                "the audit writer stopped"
-            ))),
+            Ok(false) => Err(AuditError::Unavailable),
+            Err(_) => Err(AuditError::Stopped),
         }
     }
 }
@@ -93,12 +100,12 @@ impl AuditWriter {
     }
 
     /// Queues `event` (its id and time already set).
-    pub async fn submit(&self, event: AuditEventRow) -> Result<Audited, ApiError> {
+    pub async fn submit(&self, event: AuditEventRow) -> Result<Audited, AuditError> {
         let (done, confirmed) = oneshot::channel();
         self.queue()
             .send(Message::Event(event, done))
             .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the audit writer stopped")))?;
+            .map_err(|_| AuditError::Stopped)?;
         Ok(Audited(confirmed))
     }
 
@@ -244,22 +251,22 @@ fn event(principal: &Principal, action: Action, subject: Subject) -> AuditEventR
 /// Queues the event of `principal` doing `action` to `subject`; the request may do other work
 /// before awaiting [`Audited::confirmed`], but must not answer before.
 pub async fn submit(
-    state: &AppState,
+    writer: &AuditWriter,
     principal: &Principal,
     action: Action,
     subject: Subject,
-) -> Result<Audited, ApiError> {
-    state.audit.submit(event(principal, action, subject)).await
+) -> Result<Audited, AuditError> {
+    writer.submit(event(principal, action, subject)).await
 }
 
 /// Records that `principal` did `action` to `subject`.
 pub async fn record(
-    state: &AppState,
+    writer: &AuditWriter,
     principal: &Principal,
     action: Action,
     subject: Subject,
-) -> Result<(), ApiError> {
-    submit(state, principal, action, subject)
+) -> Result<(), AuditError> {
+    submit(writer, principal, action, subject)
         .await?
         .confirmed()
         .await
