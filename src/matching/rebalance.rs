@@ -3,7 +3,7 @@
 //! withdrawing it costs [`MatchingConfig::move_penalty`]; an optional cap on moves. The result
 //! says, person by person, what would change and why, and why anyone is left without a seat.
 //!
-//! Exact without listing every pair: each person's best [`LISTED_PAIRS`] pairs are listed (a
+//! Exact without listing every pair: each person's best `LISTED_PAIRS` pairs are listed (a
 //! nearest-first search that also gives a floor on the cost of every pair it left out), the
 //! optimiser solves over them and returns the prices that prove its optimum
 //! ([`assign::Certificate`]); every pair left out is then priced against its opening's own seat

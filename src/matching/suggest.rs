@@ -315,7 +315,7 @@ impl OpeningIndex {
     }
 
     /// Indices of the `n` openings nearest to `centre` among those within `radius_m` (straight
-    /// line), nearest first on the plane (see [`project`]): the tree is walked only as far as
+    /// line), nearest first on the plane (see `project`): the tree is walked only as far as
     /// it takes, for callers that look at a few openings of a crowded territory.
     pub fn nearest_within(&self, centre: LonLat, radius_m: f64, n: usize) -> Vec<usize> {
         let c = project(centre, self.lon_scale);
