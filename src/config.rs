@@ -269,8 +269,8 @@ pub struct CandidateConfig {
 
 impl CandidateConfig {
     /// The settings, or the setting at fault.
-    pub fn settings(&self) -> anyhow::Result<crate::api::candidates::CandidateSettings> {
-        let mut settings = crate::api::candidates::CandidateSettings {
+    pub fn settings(&self) -> anyhow::Result<crate::app::candidates::CandidateSettings> {
+        let mut settings = crate::app::candidates::CandidateSettings {
             hold: Duration::from_secs(self.hold_hours * 3600),
             min_count: self.min_count,
             reads_per_hour: self.reads_per_hour.max(1),

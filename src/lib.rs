@@ -32,9 +32,11 @@
 //!   [`matching::Exclusion`]s; soft ones score points), weights in [`matching::MatchingConfig`];
 //!   the core gives codes and figures, and its sentence goes in [`resource::explain`].
 //! - **Who may see or change something**: [`app::policy`] (the caller's role and tenant).
-//! - **A new page or endpoint**: [`api`] (one module per resource; its handler checks the role
-//!   with [`app::policy`], reads through the store, audits an [`app::audit::Subject`], and answers
-//!   with a [`resource`] view).
+//! - **A new page or endpoint**: [`api`] (one module per resource) or, for what computes for
+//!   one caller, a use case in [`app`] ([`app::suggestions`], [`app::candidates`]: policy,
+//!   audit and limits inside) that the handler calls and renders. A handler parses its input,
+//!   checks the role with [`app::policy`], reads through the store, audits an
+//!   [`app::audit::Subject`], and answers with a [`resource`] view.
 //! - **A new query**: the [`store::Store`] trait, implemented once for both backends in
 //!   `store/sql.rs` (dialect differences in `sqlite.rs` and `postgres.rs`), with a scenario
 //!   in `tests/store_conformance.rs` that runs on both.

@@ -130,6 +130,33 @@ impl From<crate::app::audit::AuditError> for ApiError {
     }
 }
 
+impl From<crate::app::AppError> for ApiError {
+    fn from(e: crate::app::AppError) -> Self {
+        use crate::app::AppError;
+        match e {
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Denied(d) => d.into(),
+            AppError::Throttled(t) => t.into(),
+            AppError::Store(e) => e.into(),
+            AppError::Audit(e) => e.into(),
+            AppError::Index(e) => e.into(),
+            AppError::Timeout => ApiError::Timeout,
+            AppError::Busy => ApiError::Busy,
+            AppError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<crate::app::throttle::Throttled> for ApiError {
+    fn from(t: crate::app::throttle::Throttled) -> Self {
+        ApiError::TooManyRequests {
+            what: t.what,
+            limit: t.limit,
+            retry_after: t.retry_after,
+        }
+    }
+}
+
 impl From<crate::app::policy::Denied> for ApiError {
     fn from(_: crate::app::policy::Denied) -> Self {
         ApiError::Forbidden

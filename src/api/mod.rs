@@ -43,7 +43,7 @@ pub mod placements;
 pub mod rebalancing_runs;
 pub mod schema;
 pub mod suggestions;
-pub mod throttle;
+use crate::app::throttle;
 pub use crate::resource::validate;
 
 pub use crate::resource::{Location, LocationInput};
@@ -67,7 +67,7 @@ pub struct ApiSettings {
     /// writes become visible after this).
     pub openings_max_age: Duration,
     /// What hosts may learn from candidate lists.
-    pub candidates: candidates::CandidateSettings,
+    pub candidates: crate::app::candidates::CandidateSettings,
 }
 
 impl Default for ApiSettings {
@@ -79,7 +79,7 @@ impl Default for ApiSettings {
             matching_timeout: Duration::from_secs(5),
             matching: crate::matching::MatchingConfig::default(),
             openings_max_age: Duration::from_secs(10),
-            candidates: candidates::CandidateSettings::default(),
+            candidates: crate::app::candidates::CandidateSettings::default(),
         }
     }
 }
@@ -91,16 +91,14 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     /// Open openings as an R-tree, for suggestions.
     pub openings: Arc<crate::app::openings_index::OpeningsCache>,
-    /// Each office's programme, read once: an office's programme never changes (offices have
-    /// no update endpoint), and every suggestion needs it.
-    pub programmes:
-        Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, crate::domain::Programme>>>,
+    /// Each office's programme, read once.
+    pub programmes: Arc<crate::app::Programmes>,
     /// The audit trail's writer; [`audit::AuditWriter::flush`] it after the last request.
     pub audit: Arc<audit::AuditWriter>,
     /// Per-token rate limits.
     pub throttle: Arc<throttle::Throttle>,
     /// At most so many candidate lists computed at once.
-    pub candidate_gate: Arc<candidates::CandidateGate>,
+    pub candidate_gate: Arc<crate::app::candidates::CandidateGate>,
 }
 
 impl AppState {
@@ -115,7 +113,7 @@ impl AppState {
                 settings.candidates.reads_per_hour,
                 settings.candidates.opening_writes_per_hour,
             )),
-            candidate_gate: Arc::new(candidates::CandidateGate::new(
+            candidate_gate: Arc::new(crate::app::candidates::CandidateGate::new(
                 settings.candidates.concurrent,
             )),
             store,
@@ -124,6 +122,18 @@ impl AppState {
     }
 
     /// Called after any change to openings or placements: the next suggestion reloads them.
+    /// What the matching use cases of [`crate::app`] work through.
+    pub fn matching(&self) -> crate::app::Matching<'_> {
+        crate::app::Matching {
+            store: &self.store,
+            openings: &self.openings,
+            programmes: &self.programmes,
+            audit: &self.audit,
+            config: &self.settings.matching,
+            time_limit: self.settings.matching_timeout,
+        }
+    }
+
     pub fn invalidate_openings(&self) {
         self.openings.invalidate();
     }

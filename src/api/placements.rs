@@ -259,7 +259,7 @@ async fn check_rules(
     opening: &OpeningRow,
     overriding: bool,
 ) -> Result<Vec<String>, ApiError> {
-    let programme = super::suggestions::programme_of(state, person.office_id).await?;
+    let programme = state.matching().programme_of(person.office_id).await?;
     let candidate =
         bridge::beneficiary(person, programme, None).map_err(|e| ApiError::Internal(e.into()))?;
     let post = bridge::opening(opening, &bridge::Intake::new())

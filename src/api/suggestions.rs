@@ -1,21 +1,17 @@
-//! `GET /v1/beneficiaries/{id}/suggestions` (caseworkers): ranked with the matching core, the
-//! same costs as the nightly optimiser, on the blocking thread pool with a time limit, over the
-//! in-memory index of open openings ([`crate::app::openings_index`]).
+//! `GET /v1/beneficiaries/{id}/suggestions` (caseworkers): the query checked here, the
+//! suggestions computed by [`crate::app::suggestions`], their explanations written out by
+//! [`crate::resource::explain`].
 
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use uuid::Uuid;
 
 use super::AppState;
-use super::auth::{Principal, Role};
+use super::auth::Principal;
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
-use crate::app::audit::{self, Action, Subject};
-use crate::bridge;
-use crate::domain::Programme;
-use crate::matching::suggest;
+use crate::app::{self, AppError};
 use crate::resource::explain;
 use crate::resource::opening::Opening as OpeningView;
 
@@ -96,56 +92,6 @@ pub(super) fn bounded(
     }
 }
 
-pub(super) fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-pub(super) async fn programme_of(state: &AppState, office: Uuid) -> Result<Programme, ApiError> {
-    let known = |id: &Uuid| {
-        state
-            .programmes
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .copied()
-    };
-    if let Some(programme) = known(&office) {
-        return Ok(programme);
-    }
-    let row = state
-        .store
-        .get_office(office)
-        .await?
-        .ok_or(ApiError::NotFound("office"))?;
-    let programme: Programme = row
-        .programme
-        .parse()
-        .map_err(|e: crate::domain::ParseError| ApiError::Internal(e.into()))?;
-    state
-        .programmes
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(office, programme);
-    Ok(programme)
-}
-
-/// Runs CPU work off the async runtime, within the request's matching time limit.
-pub(super) async fn blocking<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    match tokio::time::timeout(
-        state.settings.matching_timeout,
-        tokio::task::spawn_blocking(work),
-    )
-    .await
-    {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(ApiError::Internal(e.into())),
-        Err(_) => Err(ApiError::Timeout),
-    }
-}
-
 /// Explained suggestions for one person, and why the other openings within reach are excluded.
 #[utoipa::path(
     get, path = "/v1/beneficiaries/{id}/suggestions", tag = "suggestions",
@@ -168,61 +114,27 @@ pub async fn list_suggestions(
 ) -> Result<Json<SuggestionList>, ApiError> {
     let limit = bounded("limit", q.limit, 10, 1..=50)?;
     let excluded_limit = bounded("excluded_limit", q.excluded_limit, 20, 0..=100)?;
-    principal.require(&[Role::Admin, Role::Caseworker])?;
-    // The file, its languages and its live placement in one round trip.
-    let (row, current) = state
-        .store
-        .get_beneficiary_with_live_placement(id)
-        .await?
-        .filter(|(b, _)| principal.sees_office(b.office_id))
-        .ok_or(ApiError::NotFound("beneficiary"))?;
-    // Stored while the suggestions are computed; confirmed before anything is answered.
-    let audited = audit::submit(
-        &state.audit,
+    let found = app::suggestions::for_person(
+        state.matching(),
         &principal,
-        Action::Read,
-        Subject::beneficiary(id, row.office_id),
+        id,
+        limit as usize,
+        excluded_limit as usize,
+        app::today(),
     )
     .await?;
-    let programme = programme_of(&state, row.office_id).await?;
-    let person = bridge::beneficiary_placed(
-        &row,
-        programme,
-        current.as_ref().map(|p| (p.opening_id, p.state.as_str())),
-    )
-    .map_err(|e| ApiError::Internal(e.into()))?;
-    let day = today();
-    let cached = state.openings.get(&state.store, day).await?;
-    let config = state.settings.matching.clone();
-    let index = cached.index.clone();
-    let found = blocking(&state, move || {
-        suggest(
-            &person,
-            &index,
-            &config,
-            day,
-            limit as usize,
-            excluded_limit as usize,
-        )
-    })
-    .await?;
-    let view =
-        |opening_id: &Uuid| -> Result<Box<RawValue>, ApiError> {
-            cached.views.get(opening_id).cloned().ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("opening missing from the cache"))
-            })
-        };
     // The matching's codes are written out in words here; the opening views are copied.
     let items = found
+        .suggestions
         .items
-        .into_iter()
+        .iter()
         .map(|s| {
             Ok(SuggestionItem {
-                opening: view(&s.opening_id)?,
+                opening: found.view(&s.opening_id)?,
                 score: s.score,
                 breakdown: s
                     .breakdown
-                    .into_iter()
+                    .iter()
                     .map(|p| BreakdownPart {
                         criterion: p.criterion.as_str().to_owned(),
                         points: p.points,
@@ -232,24 +144,24 @@ pub async fn list_suggestions(
                 seats_left: s.seats_left,
             })
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect::<Result<_, AppError>>()?;
     let excluded = found
+        .suggestions
         .excluded
-        .into_iter()
+        .iter()
         .map(|x| {
             Ok(ExcludedItem {
-                opening: view(&x.opening_id)?,
+                opening: found.view(&x.opening_id)?,
                 reasons: x
                     .reasons
-                    .into_iter()
+                    .iter()
                     .map(|r| Reason {
                         code: r.code().to_owned(),
-                        explanation: explain::exclusion(&r),
+                        explanation: explain::exclusion(r),
                     })
                     .collect(),
             })
         })
-        .collect::<Result<_, ApiError>>()?;
-    audited.confirmed().await?;
+        .collect::<Result<_, AppError>>()?;
     Ok(Json(SuggestionList { items, excluded }))
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod beneficiary;
+pub mod candidate;
 pub mod explain;
 pub mod opening;
 pub mod organisation;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use placematch::api::ApiSettings;
 use placematch::api::auth::Role;
-use placematch::api::candidates::CandidateSettings;
+use placematch::app::candidates::CandidateSettings;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;

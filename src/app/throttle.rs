@@ -8,8 +8,18 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
-use super::auth::Principal;
-use super::error::ApiError;
+use super::policy::Principal;
+
+/// A caller over its hourly limit of something.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at most {limit} {what} per hour for this token; try again in {retry_after} s")]
+pub struct Throttled {
+    pub what: &'static str,
+    pub limit: u32,
+    /// # Units
+    /// Seconds.
+    pub retry_after: u64,
+}
 
 const HOUR: Duration = Duration::from_secs(3600);
 
@@ -64,20 +74,20 @@ impl Throttle {
         }
     }
 
-    /// One candidate list read by `principal`, or 429.
-    pub fn candidate_read(&self, principal: &Principal) -> Result<(), ApiError> {
+    /// One candidate list read by `principal`, unless over the limit.
+    pub fn candidate_read(&self, principal: &Principal) -> Result<(), Throttled> {
         Self::check(&self.candidate_reads, principal, "candidate lists read")
     }
 
-    /// One opening created or changed by `principal`, or 429.
-    pub fn opening_write(&self, principal: &Principal) -> Result<(), ApiError> {
+    /// One opening created or changed by `principal`, unless over the limit.
+    pub fn opening_write(&self, principal: &Principal) -> Result<(), Throttled> {
         Self::check(&self.opening_writes, principal, "opening changes")
     }
 
-    fn check(window: &Window, principal: &Principal, what: &'static str) -> Result<(), ApiError> {
+    fn check(window: &Window, principal: &Principal, what: &'static str) -> Result<(), Throttled> {
         window
             .take(principal.token_id, Instant::now())
-            .map_err(|wait| ApiError::TooManyRequests {
+            .map_err(|wait| Throttled {
                 what,
                 limit: window.limit,
                 retry_after: wait.as_secs().max(1),
