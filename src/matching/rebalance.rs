@@ -349,39 +349,7 @@ pub fn rebalance_listing(
         .map(|(j, o)| (o.id, j as u32))
         .collect();
 
-    // Seats the LP may hand out: free seats plus those held by the proposals it re-decides.
-    let mut capacity: Vec<u32> = openings.iter().map(Opening::free_seats).collect();
-    for b in &people {
-        if let Some(c) = b.current
-            && let Some(&j) = position.get(&c.opening_id)
-        {
-            capacity[j as usize] += 1;
-        }
-    }
-    // Host intake caps, one group per organisation with a cap: the people it confirmed this
-    // month and the proposals this run holds or makes all count.
-    let mut group_index: HashMap<Uuid, u32> = HashMap::new();
-    let mut group_cap = Vec::new();
-    let group_of: Vec<Option<u32>> = openings
-        .iter()
-        .map(|o| {
-            o.host_monthly_cap.map(|cap| {
-                *group_index.entry(o.organisation_id).or_insert_with(|| {
-                    group_cap.push(cap.saturating_sub(o.host_intake_this_month));
-                    (group_cap.len() - 1) as u32
-                })
-            })
-        })
-        .collect();
-
-    let mut problem = Problem {
-        capacity,
-        start: vec![0],
-        group_of,
-        group_cap,
-        max_moves: config.max_moves,
-        ..Default::default()
-    };
+    let mut problem = seat_problem(&people, openings, &position, config);
     // Each person's best pairs only, with a ceiling on the others: the optimiser's certificate
     // covers those through the ceiling, or names the people who need more listed.
     let prepared: Vec<PreparedPerson<'_>> = people
@@ -415,8 +383,94 @@ pub fn rebalance_listing(
             })
         })
         .collect();
-    // The held proposal is always listed, among the best or not (when it still fits the rules).
-    for ((f, p), &current) in found.iter_mut().zip(&prepared).zip(&current) {
+    list_held(&mut found, &prepared, &current, &index, config);
+    let solved = solve_priced(
+        &mut problem,
+        &mut found,
+        &prepared,
+        &index,
+        config,
+        &current,
+        &floor,
+    )?;
+    // The listed pairs' assessments, in the order of the problem's edges.
+    let assessments: Vec<Assessment> = found
+        .into_iter()
+        .flat_map(|f| f.pairs.into_iter().map(|(_, a)| a))
+        .collect();
+    let exclusions = count_exclusions(&prepared, &index, config, &solved, &problem);
+    let results = outcomes(
+        &people,
+        openings,
+        &problem,
+        &solved,
+        &assessments,
+        &exclusions,
+    );
+    Ok(Rebalancing {
+        people: people.len(),
+        openings: openings.len(),
+        pairs: problem.edges(),
+        objective: solved.objective,
+        certified_optimal: solved.certified_optimal,
+        rounds: solved.rounds,
+        columns: solved.columns,
+        results,
+    })
+}
+
+/// The seats the LP may hand out (free seats plus those held by the proposals it re-decides)
+/// and the hosts' intake caps, one group per organisation with a cap: the people it confirmed
+/// this month and the proposals this run holds or makes all count.
+fn seat_problem(
+    people: &[&Beneficiary],
+    openings: &[Opening],
+    position: &HashMap<Uuid, u32>,
+    config: &MatchingConfig,
+) -> Problem {
+    let mut capacity: Vec<u32> = openings.iter().map(Opening::free_seats).collect();
+    for b in people {
+        if let Some(c) = b.current
+            && let Some(&j) = position.get(&c.opening_id)
+        {
+            capacity[j as usize] += 1;
+        }
+    }
+    let mut group_index: HashMap<Uuid, u32> = HashMap::new();
+    let mut group_cap = Vec::new();
+    let group_of: Vec<Option<u32>> = openings
+        .iter()
+        .map(|o| {
+            o.host_monthly_cap.map(|cap| {
+                *group_index.entry(o.organisation_id).or_insert_with(|| {
+                    group_cap.push(cap.saturating_sub(o.host_intake_this_month));
+                    (group_cap.len() - 1) as u32
+                })
+            })
+        })
+        .collect();
+
+    Problem {
+        capacity,
+        start: vec![0],
+        group_of,
+        group_cap,
+        max_moves: config.max_moves,
+        ..Default::default()
+    }
+}
+
+/// The held proposal of each person is listed, among the best or not, when it still fits the
+/// rules.
+fn list_held(
+    found: &mut [BestPairs],
+    prepared: &[PreparedPerson<'_>],
+    current: &[Option<usize>],
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+) {
+    let openings = index.openings();
+    for ((f, p), &current) in found.iter_mut().zip(prepared).zip(current) {
         if let Some(j) = current
             && f.pairs.binary_search_by_key(&j, |(k, _)| *k).is_err()
             && let Ok(a) = assess(p, &openings[j], index.prepared(j), config, Seats::Ignore)
@@ -425,6 +479,59 @@ pub fn rebalance_listing(
             f.pairs.sort_by_key(|(k, _)| *k);
         }
     }
+}
+
+/// The problem's pairs from the lists: their costs (a move's penalty on all but the held one)
+/// and each person's cost of staying out.
+fn fill_edges(
+    problem: &mut Problem,
+    found: &[BestPairs],
+    current: &[Option<usize>],
+    config: &MatchingConfig,
+) {
+    problem.start = vec![0];
+    problem.edge_opening.clear();
+    problem.edge_cost.clear();
+    problem.unassigned_cost.clear();
+    problem.current_edge.clear();
+    for (f, &current) in found.iter().zip(current) {
+        let penalty = move_penalty(current, config);
+        let mut current_edge = None;
+        for (j, a) in &f.pairs {
+            let is_current = current == Some(*j);
+            if is_current {
+                current_edge = Some(problem.edge_cost.len());
+            }
+            problem.edge_opening.push(*j as u32);
+            problem
+                .edge_cost
+                .push(a.cost(config) + if is_current { 0 } else { penalty });
+        }
+        problem.start.push(problem.edge_cost.len());
+        problem
+            .unassigned_cost
+            .push(config.unassigned_cost + penalty);
+        problem.current_edge.push(current_edge);
+    }
+    if problem.current_edge.iter().all(Option::is_none) {
+        problem.current_edge.clear();
+    }
+}
+
+/// Solves over the listed pairs, pricing the pairs left out after each LP round (those that
+/// would lower the optimum join their person's list) until none would, then proves the
+/// optimum; past [`MAX_PRICING_ROUNDS`] or [`PAIR_BUDGET`], the best assignment found, not
+/// certified.
+#[allow(clippy::too_many_arguments)]
+fn solve_priced(
+    problem: &mut Problem,
+    found: &mut [BestPairs],
+    prepared: &[PreparedPerson<'_>],
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    current: &[Option<usize>],
+    floor: &[i64],
+) -> Result<assign::Assignment, AssignError> {
     let options = Options {
         candidates_per_person: config.candidates_per_person,
         ..Options::default()
@@ -436,34 +543,8 @@ pub fn rebalance_listing(
     let mut priced_in: Vec<(u32, u32)> = Vec::new();
     let mut last_priced: Option<Priced> = None;
     let mut to_the_end = false;
-    let solved = loop {
-        problem.start = vec![0];
-        problem.edge_opening.clear();
-        problem.edge_cost.clear();
-        problem.unassigned_cost.clear();
-        problem.current_edge.clear();
-        for (f, &current) in found.iter().zip(&current) {
-            let penalty = move_penalty(current, config);
-            let mut current_edge = None;
-            for (j, a) in &f.pairs {
-                let is_current = current == Some(*j);
-                if is_current {
-                    current_edge = Some(problem.edge_cost.len());
-                }
-                problem.edge_opening.push(*j as u32);
-                problem
-                    .edge_cost
-                    .push(a.cost(config) + if is_current { 0 } else { penalty });
-            }
-            problem.start.push(problem.edge_cost.len());
-            problem
-                .unassigned_cost
-                .push(config.unassigned_cost + penalty);
-            problem.current_edge.push(current_edge);
-        }
-        if problem.current_edge.iter().all(Option::is_none) {
-            problem.current_edge.clear();
-        }
+    Ok(loop {
+        fill_edges(problem, found, current, config);
         let extra: Vec<usize> = priced_in
             .iter()
             .filter_map(|&(i, j)| {
@@ -476,9 +557,9 @@ pub fn rebalance_listing(
         // One LP round while pricing still finds pairs; the listed pairs solved to the end once
         // it finds none under prices that were not yet proven.
         let step = if to_the_end {
-            assign::Step::Solved(session.solve(&problem, &options, &extra)?)
+            assign::Step::Solved(session.solve(problem, &options, &extra)?)
         } else {
-            session.step(&problem, &options, &extra)?
+            session.step(problem, &options, &extra)?
         };
         let (solved, certificate) = match step {
             assign::Step::Solved(solved) => {
@@ -508,12 +589,12 @@ pub fn rebalance_listing(
         };
         let clock = std::time::Instant::now();
         let (more, truncated) = price_left_out(
-            &prepared,
-            &index,
+            prepared,
+            index,
             config,
-            &found,
-            &current,
-            &floor,
+            found,
+            current,
+            floor,
             &certificate,
             last_priced.as_ref(),
         );
@@ -540,7 +621,7 @@ pub fn rebalance_listing(
         if pricing_rounds >= MAX_PRICING_ROUNDS || problem.edges() + added > PAIR_BUDGET {
             let solved = match solved {
                 Some(solved) => solved,
-                None => session.solve(&problem, &options, &[])?,
+                None => session.solve(problem, &options, &[])?,
             };
             break assign::Assignment {
                 certified_optimal: false,
@@ -561,15 +642,20 @@ pub fn rebalance_listing(
                 f.pairs.sort_by_key(|(j, _)| *j);
             }
         }
-    };
-    // The listed pairs' assessments, in the order of the problem's edges.
-    let assessments: Vec<Assessment> = found
-        .into_iter()
-        .flat_map(|f| f.pairs.into_iter().map(|(_, a)| a))
-        .collect();
-    // Rules that excluded openings within reach, for the people left with no eligible pair.
-    // For each person: how many openings were looked at, and the rules that excluded them.
-    type WhyNot = (usize, HashMap<&'static str, usize>);
+    })
+}
+
+/// For each person: how many openings were looked at, and how many each rule excluded.
+type WhyNot = (usize, HashMap<&'static str, usize>);
+
+/// The rules that excluded openings within reach, for the people left with no eligible pair.
+fn count_exclusions(
+    prepared: &[PreparedPerson<'_>],
+    index: &OpeningIndex,
+    config: &MatchingConfig,
+    solved: &assign::Assignment,
+    problem: &Problem,
+) -> Vec<WhyNot> {
     let exclusions: Vec<WhyNot> = on_every_core(prepared.len(), |(): &mut (), i| {
         let p = &prepared[i];
         let mut why_not: HashMap<&'static str, usize> = HashMap::new();
@@ -592,6 +678,18 @@ pub fn rebalance_listing(
         (looked_at, why_not)
     });
     tracing::debug!("rebalance: exclusions counted");
+    exclusions
+}
+
+/// Each person's line of the report.
+fn outcomes(
+    people: &[&Beneficiary],
+    openings: &[Opening],
+    problem: &Problem,
+    solved: &assign::Assignment,
+    assessments: &[Assessment],
+    exclusions: &[WhyNot],
+) -> Vec<PersonResult> {
     // Who got each opening, for the "out-competed" explanations.
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); openings.len()];
     for (i, e) in solved.edge_of.iter().enumerate() {
@@ -599,7 +697,7 @@ pub fn rebalance_listing(
             holders[problem.edge_opening[*e] as usize].push(i);
         }
     }
-    let results = people
+    people
         .iter()
         .enumerate()
         .map(|(i, b)| {
@@ -636,8 +734,8 @@ pub fn rebalance_listing(
                 (None, None) => Outcome::Unassigned {
                     reason: unassigned_reason(
                         edges,
-                        &problem,
-                        &assessments,
+                        problem,
+                        assessments,
                         &holders,
                         openings,
                         &exclusions[i],
@@ -649,17 +747,7 @@ pub fn rebalance_listing(
                 outcome,
             }
         })
-        .collect();
-    Ok(Rebalancing {
-        people: people.len(),
-        openings: openings.len(),
-        pairs: problem.edges(),
-        objective: solved.objective,
-        certified_optimal: solved.certified_optimal,
-        rounds: solved.rounds,
-        columns: solved.columns,
-        results,
-    })
+        .collect()
 }
 
 /// The criteria where the new opening beats the old one.
