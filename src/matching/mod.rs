@@ -5,8 +5,12 @@
 //!   and thresholds with their defaults in one place.
 //! - [`evaluate`]: the hard rules (named [`Exclusion`]s) and the per-criterion points of a pair.
 //! - [`skills`]: skill text normalisation and fuzzy similarity.
-//! - [`suggest`](mod@suggest): a grid and an R-tree of openings, and the explained suggestions for one
-//!   person.
+//! - [`index`]: the index of open openings every search reads (a packed copy, a grid and an
+//!   R-tree) and the bound that stops a nearest-first search; `grid.rs` holds the one ring walk
+//!   (a stop test per ring, a step per slot) that every search is.
+//! - [`suggest`](mod@suggest): the explained suggestions for one person; `pairs.rs`: the
+//!   nightly run's best pairs per person and the pricing of the pairs left out.
+//! - [`transit`]: public-transport travel times from timetables (range-RAPTOR).
 //! - [`assign`]: the global assignment on HiGHS (an LP kept between rounds of column generation,
 //!   a MIP when a move limit makes the LP fractional) and its proof of optimality.
 //! - [`certify`]: the independent check of that proof, from the problem, the assignment and the
@@ -31,8 +35,10 @@ pub mod assign;
 pub mod certify;
 pub mod evaluate;
 mod grid;
+pub mod index;
 pub mod instance;
 pub mod model;
+mod pairs;
 pub mod problem;
 pub mod rebalance;
 pub mod skills;
@@ -41,5 +47,6 @@ pub mod synthetic;
 pub mod transit;
 
 pub use evaluate::{Criterion, CriterionPart, Exclusion};
+pub use index::OpeningIndex;
 pub use model::{Beneficiary, CurrentPlacement, CurrentState, MatchingConfig, Opening};
-pub use suggest::{OpeningIndex, Suggestions, suggest};
+pub use suggest::{Suggestions, suggest};

@@ -22,8 +22,9 @@ use uuid::Uuid;
 
 use super::assign::{self, AssignError, Certificate, Options, Problem};
 use super::evaluate::{Assessment, Criterion, PreparedPerson, Seats, assess};
+use super::index::OpeningIndex;
 use super::model::{Beneficiary, CurrentState, MatchingConfig, Opening};
-use super::suggest::{BestPairs, OpeningIndex, PriceTest, best_pairs, for_each_affordable};
+use super::pairs::{BestPairs, PriceTest, best_pairs, for_each_affordable};
 
 /// What the run proposes for one person. The reasons are codes with their figures: the words
 /// are written at the edge.

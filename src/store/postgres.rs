@@ -100,7 +100,7 @@ impl super::sql::Dialect for PgStore {
         Self::lock_openings(conn, std::slice::from_ref(&opening)).await
     }
 
-    /// [`Self::lock_opening`] for many openings in one statement, taken in id order (as every
+    /// [`super::sql::Dialect::lock_opening`] for many openings in one statement, taken in id order (as every
     /// caller that locks several does) so that two such transactions cannot deadlock.
     async fn lock_openings(
         conn: &mut sqlx::PgConnection,

@@ -143,7 +143,7 @@ impl super::sql::Dialect for SqliteStore {
         Ok(())
     }
 
-    /// Nothing to do, as for [`Self::lock_opening`].
+    /// Nothing to do, as for [`super::sql::Dialect::lock_opening`].
     async fn lock_openings(
         _conn: &mut sqlx::SqliteConnection,
         _openings: &[uuid::Uuid],
