@@ -27,6 +27,8 @@ times=()
 for r in $(seq "$runs"); do
     rm -f "$work"/run.db*
     cp "$work/seed.db" "$work/run.db"
+    # A write-ahead log left beside the seed holds part of the data: copy it too.
+    if [ -f "$work/seed.db-wal" ]; then cp "$work/seed.db-wal" "$work/run.db-wal"; fi
     export PLACEMATCH_DATABASE_URL="sqlite:$work/run.db"
     out=$( { /usr/bin/time -f "%e %M" "$bin" rebalance --office "$office" --apply --json >"$work/run.json"; } 2>&1 | tail -1)
     echo "run $r: wall_seconds=${out% *} peak_rss_mb=$(( ${out#* } / 1024 )) $(cat "$work/run.json")"

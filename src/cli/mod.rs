@@ -252,6 +252,9 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
             }
         }
         .context("loading the demo territory")?;
+        // Closing the pool checkpoints SQLite's write-ahead log into the file, so that a copy
+        // of the file alone holds the whole territory.
+        store.close().await;
         eprintln!("loaded in {:.1}s", started.elapsed().as_secs_f64());
         println!("{}", serde_json::to_string(&loaded)?);
         return Ok(());
