@@ -1300,10 +1300,10 @@ where
             .bind(next)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((Some(cap), used)) = cap {
-                if used >= i64::from(cap) {
-                    return Err(StoreError::IntakeCapReached { cap });
-                }
+            if let Some((Some(cap), used)) = cap
+                && used >= i64::from(cap)
+            {
+                return Err(StoreError::IntakeCapReached { cap });
             }
         }
         let confirmed_on = (t.to == "confirmed").then_some(t.today);
