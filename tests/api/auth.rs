@@ -5,7 +5,7 @@ use axum::http::Method;
 use placematch::api::auth::{Role, issue_token};
 use serde_json::json;
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{TestApp, expect, id_of};
 
 #[tokio::test]
 async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
@@ -131,16 +131,8 @@ async fn every_response_forbids_caching_sniffing_and_framing_and_request_ids_are
     use axum::http::Request;
     let app = TestApp::new().await;
     let w = app.world().await;
-    let person = expect(
-        app.post(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            crate::harness::person_body("H-1"),
-        )
-        .await,
-        201,
-    );
-    let id = person["id"].as_str().unwrap();
+    let person = app.create_person(&w.caseworker, "H-1").await;
+    let id = id_of(&person);
     for reply in [
         app.get(&format!("/v1/beneficiaries/{id}"), &w.caseworker)
             .await,

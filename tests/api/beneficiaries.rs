@@ -3,20 +3,18 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::harness::{TestApp, expect, person_body};
+use crate::harness::{
+    TestApp, assert_fields_named, assert_first_field, expect, id_of, items, person_body,
+};
 
 #[tokio::test]
 async fn a_caseworker_opens_a_file_in_their_office_and_reads_it_back() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-1"))
-            .await,
-        201,
-    );
+    let created = app.create_person(&w.caseworker, "ESCH-1").await;
     assert_eq!(created["office_id"], w.office.as_str());
     assert_eq!(created["languages"].as_array().unwrap().len(), 2);
-    let id = created["id"].as_str().unwrap();
+    let id = id_of(&created);
     let read = expect(
         app.get(&format!("/v1/beneficiaries/{id}"), &w.caseworker)
             .await,
@@ -29,12 +27,8 @@ async fn a_caseworker_opens_a_file_in_their_office_and_reads_it_back() {
 async fn another_offices_file_is_404_for_every_verb() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-2"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let created = app.create_person(&w.caseworker, "ESCH-2").await;
+    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
     let missing = expect(
         app.get(
             &format!("/v1/beneficiaries/{}", Uuid::new_v4()),
@@ -58,7 +52,7 @@ async fn another_offices_file_is_404_for_every_verb() {
     );
     expect(app.delete(&uri, &w.other_caseworker).await, 404);
     let list = expect(app.get("/v1/beneficiaries", &w.other_caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
     let mut body = person_body("X");
     body["office_id"] = json!(w.office);
     expect(
@@ -74,12 +68,8 @@ async fn another_offices_file_is_404_for_every_verb() {
 async fn hosts_and_schedulers_never_see_files() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-3"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let created = app.create_person(&w.caseworker, "ESCH-3").await;
+    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
     for token in [&w.host, &w.scheduler] {
         expect(app.get(&uri, token).await, 403);
         expect(app.get("/v1/beneficiaries", token).await, 403);
@@ -94,12 +84,8 @@ async fn hosts_and_schedulers_never_see_files() {
 async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_data() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-4"))
-            .await,
-        201,
-    );
-    let id = created["id"].as_str().unwrap();
+    let created = app.create_person(&w.caseworker, "ESCH-4").await;
+    let id = id_of(&created);
     let uri = format!("/v1/beneficiaries/{id}");
     expect(app.get(&uri, &w.caseworker).await, 200);
     expect(
@@ -108,10 +94,8 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
         200,
     );
     expect(app.get(&format!("{uri}/export"), &w.caseworker).await, 200);
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let mine: Vec<&serde_json::Value> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let mine: Vec<&serde_json::Value> = items(&log)
         .iter()
         .filter(|e| e["object_id"] == id)
         .collect();
@@ -130,40 +114,21 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
 async fn export_holds_the_file_and_its_placements_and_erasure_removes_both() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-5"))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, crate::harness::opening_body(1))
-            .await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", person["id"].as_str().unwrap());
+    let person = app.create_person(&w.caseworker, "ESCH-5").await;
+    let opening = app.create_opening(&w.host, 1).await;
+    let placement = app.propose(&w.caseworker, &person, &opening).await;
+    let uri = format!("/v1/beneficiaries/{}", id_of(&person));
     let export = expect(app.get(&format!("{uri}/export"), &w.caseworker).await, 200);
     assert_eq!(export["beneficiary"], person);
     assert_eq!(export["placements"][0]["id"], placement["id"]);
 
     expect(app.delete(&uri, &w.caseworker).await, 204);
     expect(app.get(&uri, &w.caseworker).await, 404);
-    let p_uri = format!("/v1/placements/{}", placement["id"].as_str().unwrap());
+    let p_uri = format!("/v1/placements/{}", id_of(&placement));
     expect(app.get(&p_uri, &w.admin).await, 404);
     let after = expect(
-        app.get(
-            &format!("/v1/openings/{}", opening["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&opening)), &w.host)
+            .await,
         200,
     );
     assert_eq!(
@@ -176,11 +141,7 @@ async fn export_holds_the_file_and_its_placements_and_erasure_removes_both() {
 async fn a_duplicate_file_number_in_one_office_is_a_409() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-6"))
-            .await,
-        201,
-    );
+    app.create_person(&w.caseworker, "ESCH-6").await;
     let body = expect(
         app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-6"))
             .await,
@@ -199,28 +160,19 @@ async fn a_file_with_bad_fields_is_refused_field_by_field() {
     body["mobility"] = json!("teleport");
     body["max_trip_minutes"] = json!(0);
     body["health_limits"] = json!(["allergic"]);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_fields_named(
+        &reply,
+        &[
+            "languages[0].level",
+            "location.lat",
+            "mobility",
+            "max_trip_minutes",
+            "health_limits[0]",
+        ],
     );
-    let fields: Vec<&str> = reply["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for expected in [
-        "languages[0].level",
-        "location.lat",
-        "mobility",
-        "max_trip_minutes",
-        "health_limits[0]",
-    ] {
-        assert!(
-            fields.contains(&expected),
-            "{expected} missing from {fields:?}"
-        );
-    }
 }
 
 /// The adversarial test's finding: `birth_date` could not be cleared (`null` kept it, `""`
@@ -229,12 +181,8 @@ async fn a_file_with_bad_fields_is_refused_field_by_field() {
 async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
     let app = TestApp::new().await;
     let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-9"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let created = app.create_person(&w.caseworker, "ESCH-9").await;
+    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
     let kept = expect(
         app.patch(&uri, &w.caseworker, json!({"max_trip_minutes": 30}))
             .await,
@@ -261,5 +209,5 @@ async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
             .await,
         422,
     );
-    assert_eq!(reply["errors"][0]["field"], "birth_date", "{reply}");
+    assert_first_field(&reply, "birth_date");
 }

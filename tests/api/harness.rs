@@ -198,16 +198,8 @@ impl TestApp {
             "Office social d'Esch-sur-Alzette",
             "Office social de Dudelange",
         ] {
-            let body = expect(
-                self.post(
-                    "/v1/offices",
-                    &admin,
-                    serde_json::json!({"name": name, "country": "LU", "programme": "revis"}),
-                )
-                .await,
-                201,
-            );
-            offices.push(body["id"].as_str().unwrap().to_owned());
+            let body = self.create_office(&admin, name, "LU", "revis").await;
+            offices.push(id_of(&body).to_owned());
         }
         let mut orgs = Vec::new();
         for (name, lon, lat) in [
@@ -281,4 +273,149 @@ pub fn person_body(external_ref: &str) -> serde_json::Value {
         "languages": [{"language": "pt", "level": "C2"}, {"language": "fr", "level": "B1"}],
         "health_limits": ["night_work"]
     })
+}
+
+impl TestApp {
+    /// Opens the file `person_body(external_ref)` with `token` and returns it (201).
+    pub async fn create_person(&self, token: &str, external_ref: &str) -> Value {
+        expect(
+            self.post("/v1/beneficiaries", token, person_body(external_ref))
+                .await,
+            201,
+        )
+    }
+
+    /// Posts `opening_body(seats)` with `token` and returns the opening (201).
+    pub async fn create_opening(&self, token: &str, seats: i32) -> Value {
+        expect(
+            self.post("/v1/openings", token, opening_body(seats)).await,
+            201,
+        )
+    }
+
+    /// Creates an office (201) with `admin` and returns it.
+    pub async fn create_office(
+        &self,
+        admin: &str,
+        name: &str,
+        country: &str,
+        programme: &str,
+    ) -> Value {
+        expect(
+            self.post(
+                "/v1/offices",
+                admin,
+                serde_json::json!({"name": name, "country": country, "programme": programme}),
+            )
+            .await,
+            201,
+        )
+    }
+
+    /// Proposes `person` for `opening` with `token` and returns the placement (201).
+    pub async fn propose(&self, token: &str, person: &Value, opening: &Value) -> Value {
+        expect(
+            self.post(
+                "/v1/placements",
+                token,
+                serde_json::json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
+            )
+            .await,
+            201,
+        )
+    }
+
+    /// The first page of the audit log (up to 200 events), read by `admin`.
+    pub async fn audit_log(&self, admin: &str) -> Value {
+        expect(self.get("/v1/audit-events?limit=200", admin).await, 200)
+    }
+
+    /// Every event of the audit log, page by page, read by `admin`.
+    pub async fn all_audit_events(&self, admin: &str) -> Vec<Value> {
+        let mut events = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = expect(
+                self.get(&format!("/v1/audit-events?limit=200{cursor}"), admin)
+                    .await,
+                200,
+            );
+            events.extend(items(&page).iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return events,
+            }
+        }
+    }
+}
+
+/// The `id` of `value` as a string.
+pub fn id_of(value: &Value) -> &str {
+    value["id"].as_str().unwrap()
+}
+
+/// The items of a page.
+pub fn items(page: &Value) -> &Vec<Value> {
+    page["items"].as_array().unwrap()
+}
+
+/// The fields a problem+json body names, in its order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+/// Asserts that each of `expected` is among the fields a problem+json body names.
+#[track_caller]
+pub fn assert_fields_named(problem: &Value, expected: &[&str]) {
+    let fields = error_fields(problem);
+    for expected in expected {
+        assert!(
+            fields.contains(expected),
+            "{expected} missing from {fields:?}"
+        );
+    }
+}
+
+/// Asserts that the first error of a problem+json body names `field`.
+#[track_caller]
+pub fn assert_first_field(problem: &Value, field: &str) {
+    assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+}
+
+/// Asserts that the first error's message of a problem+json body contains `text`.
+#[track_caller]
+pub fn assert_first_message_contains(problem: &Value, text: &str) {
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(text),
+        "{problem}"
+    );
+}
+
+/// A POST of `body` as `content_type`, with a bearer token.
+pub fn post_raw(
+    uri: &str,
+    token: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    Request::post(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+impl TestApp {
+    /// Posts `body` to `uri` with `token`, asserts a 422 and returns the problem.
+    pub async fn post_refused(&self, uri: &str, token: &str, body: Value) -> Value {
+        expect(self.post(uri, token, body).await, 422)
+    }
 }

@@ -5,18 +5,17 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::json;
 
-use crate::harness::{TestApp, World, expect, person_body};
+use crate::harness::{
+    TestApp, World, assert_first_field, assert_first_message_contains, expect, id_of, items,
+    person_body, post_raw,
+};
 
 const PEOPLE: &str = "external_ref;given_name;family_name;birth_date;locality;mobility;max_trip_minutes;hours_per_week;languages\n\
     ESCH-1;Ana;Ferreira;12/03/1984;Esch-sur-Alzette;walk;30;20;fr:B1\n\
     ESCH-2;Bob;Martin;1990-01-01;Differdange;bike;45;20,5;lb:A2\n";
 
 fn csv_request(uri: &str, token: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "text/csv; charset=utf-8")
-        .body(body.into())
-        .unwrap()
+    post_raw(uri, token, "text/csv; charset=utf-8", body)
 }
 
 fn multipart_request(uri: &str, token: &str, file: &str) -> Request<Body> {
@@ -49,21 +48,19 @@ async fn an_admin_imports_a_csv_body_and_a_second_time_nothing_changes() {
         json!({"kind": "beneficiaries", "rows": 2, "created": 2, "updated": 0, "unchanged": 0, "dry_run": false})
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    let items = list["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2);
+    let files = items(&list);
+    assert_eq!(files.len(), 2);
     // Esch-sur-Alzette from the office's country, Luxembourg.
     assert_eq!(
-        items[0]["location"],
+        files[0]["location"],
         json!({"lon": 5.98056, "lat": 49.49583})
     );
-    assert_eq!(items[1]["hours_per_week"], 20.5);
+    assert_eq!(files[1]["hours_per_week"], 20.5);
     let again = expect(app.raw(csv_request(&uri(&w), &w.admin, PEOPLE)).await, 200);
     assert_eq!(again["unchanged"], 2);
     // Each created file is in the audit trail.
-    let audit = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let creates = audit["items"]
-        .as_array()
-        .unwrap()
+    let audit = app.audit_log(&w.admin).await;
+    let creates = items(&audit)
         .iter()
         .filter(|e| e["action"] == "create" && e["object_kind"] == "beneficiary")
         .count();
@@ -88,7 +85,7 @@ async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
         (Some(2), Some(true))
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
     let done = expect(
         app.raw(multipart_request(&uri(&w), &w.admin, PEOPLE)).await,
         200,
@@ -119,7 +116,7 @@ async fn a_bad_file_is_a_422_listing_each_line_column_and_message_and_writes_not
         "{body}"
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
 }
 
 #[tokio::test]
@@ -151,7 +148,7 @@ async fn an_unknown_office_is_a_404_and_a_wrong_kind_a_422() {
             .await,
         422,
     );
-    assert_eq!(body["errors"][0]["field"], "kind");
+    assert_first_field(&body, "kind");
 }
 
 #[tokio::test]
@@ -161,11 +158,7 @@ async fn a_file_over_the_body_limit_is_a_413_and_a_json_body_a_415() {
     let big = PEOPLE.repeat(1024 * 1024 / PEOPLE.len() + 1);
     let body = expect(app.raw(csv_request(&uri(&w), &w.admin, big)).await, 413);
     assert_eq!(body["code"], "payload_too_large");
-    let json_body = Request::post(uri(&w))
-        .header("authorization", format!("Bearer {}", w.admin))
-        .header("content-type", "application/json")
-        .body(Body::from("{}"))
-        .unwrap();
+    let json_body = post_raw(&uri(&w), &w.admin, "application/json", "{}");
     let body = expect(app.raw(json_body).await, 415);
     assert!(body["title"].as_str().unwrap().contains("text/csv"));
 }
@@ -194,9 +187,7 @@ async fn openings_and_organisations_import_by_reference() {
     );
     assert_eq!(done["created"], 1);
     let list = expect(app.get("/v1/openings?limit=10", &w.caseworker).await, 200);
-    let imported = list["items"]
-        .as_array()
-        .unwrap()
+    let imported = items(&list)
         .iter()
         .find(|o| o["external_ref"] == "ESCH-1")
         .unwrap()
@@ -212,7 +203,7 @@ async fn openings_and_organisations_import_by_reference() {
         .await,
         422,
     );
-    assert_eq!(body["errors"][0]["field"], "office_id");
+    assert_first_field(&body, "office_id");
 }
 
 #[tokio::test]
@@ -232,31 +223,18 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
 
     let mut body = person_body("PLACE-2");
     body["location"] = json!({"postcode": 1099, "country": "BE"});
-    let problem = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert_eq!(problem["errors"][0]["field"], "location.postcode");
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("postcode 1099 is unknown in BE; did you mean"),
-        "{problem}"
-    );
+    let problem = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_field(&problem, "location.postcode");
+    assert_first_message_contains(&problem, "postcode 1099 is unknown in BE; did you mean");
 
     let mut body = person_body("PLACE-3");
     body["location"] = json!({"lon": 6.0, "lat": 49.5, "locality": "Esch-sur-Alzette"});
-    let problem = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not both")
-    );
+    let problem = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_message_contains(&problem, "not both");
 
     let org = json!({"name": "Commune de Molenbeek", "kind": "commune",
         "location": {"postcode": "1080", "country": "Belgique"}});
@@ -291,20 +269,14 @@ async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once()
             .await,
         200,
     );
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("CAP-1"))
-            .await,
-        201,
-    );
+    let person = app.create_person(&w.caseworker, "CAP-1").await;
     let uri = format!(
         "/v1/beneficiaries/{}/suggestions?excluded_limit=100",
-        person["id"].as_str().unwrap()
+        id_of(&person)
     );
     let before = expect(app.get(&uri, &w.caseworker).await, 200);
     assert!(
-        before["items"]
-            .as_array()
-            .unwrap()
+        items(&before)
             .iter()
             .any(|s| s["opening"]["external_ref"] == "ESCH-1"),
         "{before}"

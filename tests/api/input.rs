@@ -1,18 +1,11 @@
 //! Bad input is always a 4xx problem+json naming what is wrong, never a 500 or a panic.
 
-use axum::body::Body;
-use axum::http::Request;
 use serde_json::json;
 
-use crate::harness::{TestApp, expect, person_body};
-
-fn post_raw(uri: &str, token: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", content_type)
-        .body(body.into())
-        .unwrap()
-}
+use crate::harness::{
+    TestApp, assert_fields_named, assert_first_field, assert_first_message_contains, error_fields,
+    expect, id_of, opening_body, person_body, post_raw,
+};
 
 #[tokio::test]
 async fn malformed_json_is_a_400_with_the_position() {
@@ -52,17 +45,10 @@ async fn an_unknown_field_is_named() {
     let w = app.world().await;
     let mut body = person_body("U-1");
     body["shoe_size"] = json!(42);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("shoe_size"),
-        "{reply}"
-    );
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_message_contains(&reply, "shoe_size");
 }
 
 #[tokio::test]
@@ -71,11 +57,10 @@ async fn a_mistyped_nested_field_is_named_by_its_path() {
     let w = app.world().await;
     let mut body = person_body("U-2");
     body["languages"] = json!([{"language": "fr", "level": 3}]);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert_eq!(reply["errors"][0]["field"], "languages[0].level");
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_field(&reply, "languages[0].level");
 }
 
 #[tokio::test]
@@ -102,22 +87,17 @@ async fn a_page_over_200_or_a_forged_cursor_is_a_422_naming_the_parameter() {
         app.get("/v1/beneficiaries?limit=201", &w.caseworker).await,
         422,
     );
-    assert_eq!(reply["errors"][0]["field"], "limit");
+    assert_first_field(&reply, "limit");
     let reply = expect(
         app.get("/v1/openings?cursor=not-a-cursor", &w.caseworker)
             .await,
         422,
     );
-    assert_eq!(reply["errors"][0]["field"], "cursor");
+    assert_first_field(&reply, "cursor");
     let reply = expect(app.get("/v1/openings?limit=abc", &w.caseworker).await, 422);
-    assert_eq!(reply["errors"][0]["field"], "limit");
+    assert_first_field(&reply, "limit");
     let reply = expect(app.get("/v1/openings?colour=red", &w.caseworker).await, 422);
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("colour")
-    );
+    assert_first_message_contains(&reply, "colour");
 }
 
 #[tokio::test]
@@ -147,27 +127,19 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
     ] {
         let mut body = person_body("NUL-1");
         body[field] = json!(value);
-        let reply = expect(
-            app.post("/v1/beneficiaries", &w.caseworker, body).await,
-            422,
-        );
-        assert_eq!(reply["errors"][0]["field"], field, "{reply}");
-        assert!(
-            reply["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains(code),
-            "{reply}"
-        );
+        let reply = app
+            .post_refused("/v1/beneficiaries", &w.caseworker, body)
+            .await;
+        assert_first_field(&reply, field);
+        assert_first_message_contains(&reply, code);
     }
     // Inside a list, the path names the item.
     let mut body = person_body("NUL-2");
     body["skills"] = json!([{"label": "ok"}, {"label": "bad\u{0}"}]);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert_eq!(reply["errors"][0]["field"], "skills[1].label", "{reply}");
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_field(&reply, "skills[1].label");
     // Tabs and line breaks stay allowed where text is free.
     let mut body = person_body("NUL-3");
     body["address"] = json!("12 rue X\nL-4001 Esch");
@@ -184,7 +156,7 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
         .await,
         422,
     );
-    assert_eq!(office["errors"][0]["field"], "name", "{office}");
+    assert_first_field(&office, "name");
     app.finish().await;
 }
 
@@ -207,7 +179,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     let app = TestApp::new().await;
     let w = app.world().await;
     let long = |n: usize| "x".repeat(n + 1);
-    let mut opening = crate::harness::opening_body(2);
+    let mut opening = opening_body(2);
     opening["tasks"] = json!(long(limits::TASKS));
     opening["tutor"] = json!(long(limits::TUTOR));
     opening["sector"] = json!(long(limits::SECTOR));
@@ -215,12 +187,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     opening["title"] = json!(long(limits::NAME));
     opening["wanted_skills"] = json!(vec![json!({"label": "x"}); limits::SKILLS + 1]);
     let refused = expect(app.post("/v1/openings", &w.host, opening).await, 422);
-    let mut fields: Vec<&str> = refused["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let mut fields = error_fields(&refused);
     fields.sort();
     assert_eq!(
         fields,
@@ -235,7 +202,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
         "{refused}"
     );
     // At the limit, accepted.
-    let mut at = crate::harness::opening_body(2);
+    let mut at = opening_body(2);
     at["tasks"] = json!("x".repeat(limits::TASKS));
     expect(app.post("/v1/openings", &w.host, at).await, 201);
 
@@ -247,26 +214,19 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
         limits::LANGUAGES + 1
     ]);
     person["health_limits"] = json!(vec!["night_work"; 100]);
-    let refused = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person).await,
-        422,
+    let refused = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, person)
+        .await;
+    assert_fields_named(
+        &refused,
+        &["address", "refused_sectors", "languages", "health_limits"],
     );
-    let fields: Vec<&str> = refused["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for f in ["address", "refused_sectors", "languages", "health_limits"] {
-        assert!(fields.contains(&f), "{f} in {refused}");
-    }
     let mut person = person_body("LIM-2");
     person["refused_sectors"] = json!([long(limits::SECTOR)]);
-    let refused = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person).await,
-        422,
-    );
-    assert_eq!(refused["errors"][0]["field"], "refused_sectors[0]");
+    let refused = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, person)
+        .await;
+    assert_first_field(&refused, "refused_sectors[0]");
 }
 
 #[tokio::test]
@@ -274,26 +234,10 @@ async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
     use placematch::domain::limits;
     let app = TestApp::new().await;
     let w = app.world().await;
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("LIM-3"))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, crate::harness::opening_body(2))
-            .await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
-    let id = placement["id"].as_str().unwrap();
+    let person = app.create_person(&w.caseworker, "LIM-3").await;
+    let opening = app.create_opening(&w.host, 2).await;
+    let placement = app.propose(&w.caseworker, &person, &opening).await;
+    let id = id_of(&placement);
     let refused = expect(
         app.post(
             &format!("/v1/placements/{id}/decline"),
@@ -303,7 +247,7 @@ async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
         .await,
         422,
     );
-    assert_eq!(refused["errors"][0]["field"], "reason");
+    assert_first_field(&refused, "reason");
     let still = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(still["state"], "proposed");
 }

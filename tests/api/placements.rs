@@ -3,35 +3,20 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, World, expect, opening_body, person_body};
+use crate::harness::{
+    TestApp, World, assert_first_field, assert_first_message_contains, error_fields, expect, id_of,
+    items, opening_body, person_body,
+};
 
 async fn proposal(app: &TestApp, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body(reference))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(seats)).await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
+    let person = app.create_person(&w.caseworker, reference).await;
+    let opening = app.create_opening(&w.host, seats).await;
+    let placement = app.propose(&w.caseworker, &person, &opening).await;
     (person, opening, placement)
 }
 
 fn uri(placement: &Value, transition: &str) -> String {
-    format!(
-        "/v1/placements/{}/{transition}",
-        placement["id"].as_str().unwrap()
-    )
+    format!("/v1/placements/{}/{transition}", id_of(placement))
 }
 
 #[tokio::test]
@@ -51,7 +36,7 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
     assert!(p3["confirmed_on"].is_string());
     let p4 = expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
     assert_eq!(p4["state"], "active");
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
     let p5 = expect(app.post(&hours, &w.host, json!({"hours": 4})).await, 200);
     assert_eq!(p5["hours_worked"], 11.5);
@@ -67,10 +52,8 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
     assert_eq!(p6["state"], "ended");
     assert_eq!(p6["outcome"], "job_found");
 
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let transitions = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let transitions = items(&log)
         .iter()
         .filter(|e| e["object_id"] == p["id"] && e["action"] == "transition")
         .map(|e| e["actor_role"].as_str().unwrap().to_owned())
@@ -153,19 +136,13 @@ async fn each_side_may_only_make_its_own_decisions() {
         404,
     );
     expect(
-        app.get(
-            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
-            &w.other_host,
-        )
-        .await,
+        app.get(&format!("/v1/placements/{}", id_of(&p)), &w.other_host)
+            .await,
         404,
     );
     expect(
-        app.get(
-            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
-            &w.scheduler,
-        )
-        .await,
+        app.get(&format!("/v1/placements/{}", id_of(&p)), &w.scheduler)
+            .await,
         403,
     );
 }
@@ -175,18 +152,14 @@ async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
     let app = TestApp::new().await;
     let w = app.world().await;
     let (_, _, p) = proposal(&app, &w, 1, "L-4").await;
-    let reply = expect(
-        app.post(&uri(&p, "decline"), &w.caseworker, json!({}))
-            .await,
-        422,
-    );
-    assert_eq!(reply["errors"][0]["field"], "reason");
-    let reply = expect(
-        app.post(&uri(&p, "decline"), &w.caseworker, json!({"reason": "  "}))
-            .await,
-        422,
-    );
-    assert_eq!(reply["errors"][0]["field"], "reason");
+    let reply = app
+        .post_refused(&uri(&p, "decline"), &w.caseworker, json!({}))
+        .await;
+    assert_first_field(&reply, "reason");
+    let reply = app
+        .post_refused(&uri(&p, "decline"), &w.caseworker, json!({"reason": "  "}))
+        .await;
+    assert_first_field(&reply, "reason");
 }
 
 /// The adversarial test's finding: `accept` with an outcome and a health detail as reason
@@ -205,14 +178,9 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
         .await,
         422,
     );
-    let fields: Vec<&str> = reply["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&reply);
     assert_eq!(fields, ["reason", "outcome"]);
-    let id = p["id"].as_str().unwrap();
+    let id = id_of(&p);
     let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(stored["state"], "proposed", "nothing happened");
     assert!(stored["outcome"].is_null() && stored["decline_reason"].is_null());
@@ -230,7 +198,7 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
         .await,
         422,
     );
-    assert_eq!(reply["errors"][0]["field"], "outcome");
+    assert_first_field(&reply, "outcome");
     expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
     expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
     // An end takes its outcome and, if given, a reason.
@@ -260,7 +228,7 @@ async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
     );
     expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
     expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     let mut refused = 0;
     for _ in 0..20 {
         let reply = app.post(&hours, &w.host, json!({"hours": 60})).await;
@@ -274,14 +242,8 @@ async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
     let full = expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
     assert_eq!(full["hours_worked"], 20.0);
     let reply = expect(app.post(&hours, &w.host, json!({"hours": 0.5})).await, 422);
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("at most 20 hours"),
-        "{reply}"
-    );
-    let id = p["id"].as_str().unwrap();
+    assert_first_message_contains(&reply, "at most 20 hours");
+    let id = id_of(&p);
     let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(stored["hours_worked"], 20.0);
 }
@@ -291,7 +253,7 @@ async fn hours_can_only_be_recorded_on_an_active_placement() {
     let app = TestApp::new().await;
     let w = app.world().await;
     let (_, _, p) = proposal(&app, &w, 1, "L-5").await;
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     assert_eq!(
         expect(app.post(&hours, &w.host, json!({"hours": 3})).await, 409)["code"],
         "invalid_transition"
@@ -304,11 +266,7 @@ async fn a_full_opening_refuses_a_proposal_with_409() {
     let app = TestApp::new().await;
     let w = app.world().await;
     let (_, opening, _) = proposal(&app, &w, 1, "L-6").await;
-    let other = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("L-7"))
-            .await,
-        201,
-    );
+    let other = app.create_person(&w.caseworker, "L-7").await;
     let reply = expect(
         app.post(
             "/v1/placements",
@@ -323,21 +281,10 @@ async fn a_full_opening_refuses_a_proposal_with_409() {
 
 async fn race_for_the_last_seat(app: TestApp) {
     let w = app.world().await;
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(1)).await,
-        201,
-    );
+    let opening = app.create_opening(&w.host, 1).await;
     let mut people = Vec::new();
     for i in 0..50 {
-        let p = expect(
-            app.post(
-                "/v1/beneficiaries",
-                &w.caseworker,
-                person_body(&format!("RACE-{i}")),
-            )
-            .await,
-            201,
-        );
+        let p = app.create_person(&w.caseworker, &format!("RACE-{i}")).await;
         people.push(p["id"].clone());
     }
     let app = std::sync::Arc::new(app);
@@ -366,11 +313,8 @@ async fn race_for_the_last_seat(app: TestApp) {
         "{statuses:?}"
     );
     let after = expect(
-        app.get(
-            &format!("/v1/openings/{}", opening["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&opening)), &w.host)
+            .await,
         200,
     );
     assert_eq!(after["seats_left"], 0);
@@ -470,20 +414,14 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
         assert!(text.contains("no reason can set this rule aside"), "{text}");
     }
     let opening = expect(
-        app.get(
-            &format!("/v1/openings/{}", brussels["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&brussels)), &w.host)
+            .await,
         200,
     );
     assert_eq!(opening["seats_taken"], 0, "no seat was taken");
 
     // Near home, the right programme, but 30 minutes away on foot: a soft rule.
-    let near = expect(
-        app.post("/v1/openings", &w.host, opening_body(3)).await,
-        201,
-    );
+    let near = app.create_opening(&w.host, 3).await;
     let soft = expect(
         app.post(
             "/v1/placements",
@@ -493,13 +431,8 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
         .await,
         422,
     );
-    assert_eq!(soft["errors"][0]["field"], "override_reason");
-    assert!(
-        soft["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("(travel_time)")
-    );
+    assert_first_field(&soft, "override_reason");
+    assert_first_message_contains(&soft, "(travel_time)");
     let made = expect(
         app.post(
             "/v1/placements",
@@ -511,7 +444,7 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     );
     assert_eq!(made["overridden_rules"], json!(["travel_time"]));
     assert_eq!(made["override_reason"], "a colleague drives her there");
-    let id = made["id"].as_str().unwrap();
+    let id = id_of(&made);
     let seen_by_host = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(seen_by_host["overridden_rules"], json!([]));
     assert!(seen_by_host["override_reason"].is_null());
@@ -526,11 +459,7 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     );
 
     // A reason where nothing needs setting aside is a mistake worth saying.
-    let fits = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("R-2"))
-            .await,
-        201,
-    );
+    let fits = app.create_person(&w.caseworker, "R-2").await;
     let needless = expect(
         app.post(
             "/v1/placements",
@@ -540,7 +469,7 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
         .await,
         422,
     );
-    assert_eq!(needless["errors"][0]["field"], "override_reason");
+    assert_first_field(&needless, "override_reason");
     app.finish().await;
 }
 
@@ -571,20 +500,13 @@ async fn each_placement_a_list_shows_is_an_audited_read() {
     let mut ids = Vec::new();
     for i in 0..3 {
         let (_, _, placement) = proposal(&app, &w, 1, &format!("AU-{i}")).await;
-        ids.push(placement["id"].as_str().unwrap().to_owned());
+        ids.push(id_of(&placement).to_owned());
     }
     let page = expect(app.get("/v1/placements?limit=2", &w.host).await, 200);
-    let shown: Vec<String> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect();
+    let shown: Vec<String> = items(&page).iter().map(|p| id_of(p).to_owned()).collect();
     assert_eq!(shown.len(), 2);
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let mut read: Vec<String> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let mut read: Vec<String> = items(&log)
         .iter()
         .filter(|e| e["action"] == "read" && e["object_kind"] == "placement")
         .map(|e| {

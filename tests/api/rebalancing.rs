@@ -7,7 +7,7 @@ use placematch::jobs::rebalancing::{RunError, run_office};
 use placematch::matching::MatchingConfig;
 use serde_json::json;
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{TestApp, assert_first_field, expect, id_of, items};
 
 const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
 
@@ -20,7 +20,7 @@ async fn demo_office(app: &TestApp) -> String {
 
 async fn live_placements(app: &TestApp, admin: &str) -> usize {
     let page = expect(app.get("/v1/placements?limit=200", admin).await, 200);
-    page["items"].as_array().unwrap().len()
+    items(&page).len()
 }
 
 #[tokio::test]
@@ -50,7 +50,7 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
         "a dry run proposes nothing"
     );
 
-    let id = run["id"].as_str().unwrap();
+    let id = id_of(&run);
     let read = expect(
         app.get(&format!("/v1/rebalancing-runs/{id}"), &scheduler)
             .await,
@@ -65,10 +65,8 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
     );
     assert_eq!(full["report"]["summary"], run["report"]["summary"]);
     assert!(!full["report"]["results"].as_array().unwrap().is_empty());
-    let log = expect(app.get("/v1/audit-events?limit=200", &admin).await, 200);
-    let reads: Vec<&serde_json::Value> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&admin).await;
+    let reads: Vec<&serde_json::Value> = items(&log)
         .iter()
         .filter(|e| e["object_id"] == id && e["action"] == "read")
         .collect();
@@ -130,7 +128,7 @@ async fn applying_a_report_after_the_data_changed_is_refused() {
         .await,
         200,
     );
-    let id = run["id"].as_str().unwrap();
+    let id = id_of(&run);
     let refused = expect(
         app.post(
             &format!("/v1/rebalancing-runs/{id}/apply"),
@@ -229,7 +227,7 @@ async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
         .await,
         422,
     );
-    assert_eq!(body["errors"][0]["field"], "mode");
+    assert_first_field(&body, "mode");
     expect(
         app.post(
             "/v1/rebalancing-runs",
@@ -252,7 +250,7 @@ async fn erasure_scrubs_the_person_from_stored_reports(app: TestApp) {
             .await,
         201,
     );
-    let id = run["id"].as_str().unwrap();
+    let id = id_of(&run);
     let lines = run["report"]["results"].as_array().unwrap().clone();
     let proposed: Vec<String> = run["report"]["plan"]["propose"]
         .as_array()
