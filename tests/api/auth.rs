@@ -129,8 +129,7 @@ async fn health_readiness_and_the_api_description_need_no_token() {
 async fn every_response_forbids_caching_sniffing_and_framing_and_request_ids_are_checked() {
     use axum::body::Body;
     use axum::http::Request;
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let person = app.create_person(&w.caseworker, "H-1").await;
     let id = id_of(&person);
     for reply in [

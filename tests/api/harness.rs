@@ -191,6 +191,13 @@ pub struct World {
 }
 
 impl TestApp {
+    /// On a fresh SQLite file, with its small territory.
+    pub async fn with_world() -> (TestApp, World) {
+        let app = TestApp::new().await;
+        let world = app.world().await;
+        (app, world)
+    }
+
     pub async fn world(&self) -> World {
         let admin = self.admin().await;
         let mut offices = Vec::new();
@@ -379,6 +386,14 @@ pub fn assert_fields_named(problem: &Value, expected: &[&str]) {
             "{expected} missing from {fields:?}"
         );
     }
+}
+
+/// Asserts a 422 whose first error names `field` and returns the problem.
+#[track_caller]
+pub fn expect_field_error(reply: Reply, field: &str) -> Value {
+    let problem = expect(reply, 422);
+    assert_first_field(&problem, field);
+    problem
 }
 
 /// Asserts that the first error of a problem+json body names `field`.

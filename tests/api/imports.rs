@@ -6,7 +6,7 @@ use axum::http::Request;
 use serde_json::json;
 
 use crate::harness::{
-    TestApp, World, assert_first_field, assert_first_message_contains, expect, id_of, items,
+    TestApp, World, assert_first_message_contains, expect, expect_field_error, id_of, items,
     person_body, post_raw,
 };
 
@@ -40,8 +40,7 @@ fn uri(w: &World) -> String {
 
 #[tokio::test]
 async fn an_admin_imports_a_csv_body_and_a_second_time_nothing_changes() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let summary = expect(app.raw(csv_request(&uri(&w), &w.admin, PEOPLE)).await, 200);
     assert_eq!(
         summary,
@@ -69,8 +68,7 @@ async fn an_admin_imports_a_csv_body_and_a_second_time_nothing_changes() {
 
 #[tokio::test]
 async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let dry = expect(
         app.raw(multipart_request(
             &format!("{}&dry_run=true", uri(&w)),
@@ -95,8 +93,7 @@ async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
 
 #[tokio::test]
 async fn a_bad_file_is_a_422_listing_each_line_column_and_message_and_writes_nothing() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let bad = PEOPLE
         .replace("Differdange", "Diferdange")
         .replace("fr:B1", "fr:B9");
@@ -121,8 +118,7 @@ async fn a_bad_file_is_a_422_listing_each_line_column_and_message_and_writes_not
 
 #[tokio::test]
 async fn only_admins_may_import() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     for token in [&w.caseworker, &w.host, &w.scheduler] {
         let body = expect(app.raw(csv_request(&uri(&w), token, PEOPLE)).await, 403);
         assert_eq!(body["code"], "forbidden");
@@ -136,25 +132,22 @@ async fn only_admins_may_import() {
 
 #[tokio::test]
 async fn an_unknown_office_is_a_404_and_a_wrong_kind_a_422() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let missing = format!(
         "/v1/imports?kind=beneficiaries&office_id={}",
         uuid::Uuid::new_v4()
     );
     expect(app.raw(csv_request(&missing, &w.admin, PEOPLE)).await, 404);
-    let body = expect(
+    expect_field_error(
         app.raw(csv_request("/v1/imports?kind=people", &w.admin, PEOPLE))
             .await,
-        422,
+        "kind",
     );
-    assert_first_field(&body, "kind");
 }
 
 #[tokio::test]
 async fn a_file_over_the_body_limit_is_a_413_and_a_json_body_a_415() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let big = PEOPLE.repeat(1024 * 1024 / PEOPLE.len() + 1);
     let body = expect(app.raw(csv_request(&uri(&w), &w.admin, big)).await, 413);
     assert_eq!(body["code"], "payload_too_large");
@@ -165,8 +158,7 @@ async fn a_file_over_the_body_limit_is_a_413_and_a_json_body_a_415() {
 
 #[tokio::test]
 async fn openings_and_organisations_import_by_reference() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let orgs = "external_ref,name,kind,locality,country\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU\n";
     let done = expect(
         app.raw(csv_request(
@@ -194,22 +186,20 @@ async fn openings_and_organisations_import_by_reference() {
         .clone();
     assert_eq!(imported["start_date"], "2026-12-01");
     // An office makes no sense for openings.
-    let body = expect(
+    expect_field_error(
         app.raw(csv_request(
             &format!("/v1/imports?kind=openings&office_id={}", w.office),
             &w.admin,
             openings,
         ))
         .await,
-        422,
+        "office_id",
     );
-    assert_first_field(&body, "office_id");
 }
 
 #[tokio::test]
 async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("PLACE-1");
     body["location"] = json!({"postcode": "L-4001", "locality": "Esch-sur-Alzette"});
     let created = expect(
@@ -223,10 +213,10 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
 
     let mut body = person_body("PLACE-2");
     body["location"] = json!({"postcode": 1099, "country": "BE"});
-    let problem = app
-        .post_refused("/v1/beneficiaries", &w.caseworker, body)
-        .await;
-    assert_first_field(&problem, "location.postcode");
+    let problem = expect_field_error(
+        app.post("/v1/beneficiaries", &w.caseworker, body).await,
+        "location.postcode",
+    );
     assert_first_message_contains(&problem, "postcode 1099 is unknown in BE; did you mean");
 
     let mut body = person_body("PLACE-3");
@@ -246,8 +236,7 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
 /// cap used to leave the index as it was. Every write that can change it now refreshes it.
 #[tokio::test]
 async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let import = |cap: &str| {
         format!(
             "external_ref,name,kind,locality,country,monthly_intake_cap\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU,{cap}\n"

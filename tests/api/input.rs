@@ -4,13 +4,12 @@ use serde_json::json;
 
 use crate::harness::{
     TestApp, assert_fields_named, assert_first_field, assert_first_message_contains, error_fields,
-    expect, id_of, opening_body, person_body, post_raw,
+    expect, expect_field_error, id_of, opening_body, person_body, post_raw,
 };
 
 #[tokio::test]
 async fn malformed_json_is_a_400_with_the_position() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let reply = app
         .raw(post_raw(
             "/v1/beneficiaries",
@@ -26,8 +25,7 @@ async fn malformed_json_is_a_400_with_the_position() {
 
 #[tokio::test]
 async fn a_wrong_content_type_is_a_415() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let reply = app
         .raw(post_raw(
             "/v1/beneficiaries",
@@ -41,8 +39,7 @@ async fn a_wrong_content_type_is_a_415() {
 
 #[tokio::test]
 async fn an_unknown_field_is_named() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("U-1");
     body["shoe_size"] = json!(42);
     let reply = app
@@ -53,20 +50,18 @@ async fn an_unknown_field_is_named() {
 
 #[tokio::test]
 async fn a_mistyped_nested_field_is_named_by_its_path() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("U-2");
     body["languages"] = json!([{"language": "fr", "level": 3}]);
-    let reply = app
-        .post_refused("/v1/beneficiaries", &w.caseworker, body)
-        .await;
-    assert_first_field(&reply, "languages[0].level");
+    expect_field_error(
+        app.post("/v1/beneficiaries", &w.caseworker, body).await,
+        "languages[0].level",
+    );
 }
 
 #[tokio::test]
 async fn a_body_over_one_mebibyte_is_a_413() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let big = format!("{{\"given_name\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
     let reply = app
         .raw(post_raw(
@@ -81,19 +76,16 @@ async fn a_body_over_one_mebibyte_is_a_413() {
 
 #[tokio::test]
 async fn a_page_over_200_or_a_forged_cursor_is_a_422_naming_the_parameter() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let reply = expect(
+    let (app, w) = TestApp::with_world().await;
+    expect_field_error(
         app.get("/v1/beneficiaries?limit=201", &w.caseworker).await,
-        422,
+        "limit",
     );
-    assert_first_field(&reply, "limit");
-    let reply = expect(
+    expect_field_error(
         app.get("/v1/openings?cursor=not-a-cursor", &w.caseworker)
             .await,
-        422,
+        "cursor",
     );
-    assert_first_field(&reply, "cursor");
     let reply = expect(app.get("/v1/openings?limit=abc", &w.caseworker).await, 422);
     assert_first_field(&reply, "limit");
     let reply = expect(app.get("/v1/openings?colour=red", &w.caseworker).await, 422);
@@ -102,8 +94,7 @@ async fn a_page_over_200_or_a_forged_cursor_is_a_422_naming_the_parameter() {
 
 #[tokio::test]
 async fn an_id_that_is_not_a_uuid_is_a_404_not_a_500() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     expect(app.get("/v1/beneficiaries/42", &w.caseworker).await, 404);
     expect(
         app.get("/v1/openings/..%2F..%2Fetc", &w.caseworker).await,
@@ -127,19 +118,19 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
     ] {
         let mut body = person_body("NUL-1");
         body[field] = json!(value);
-        let reply = app
-            .post_refused("/v1/beneficiaries", &w.caseworker, body)
-            .await;
-        assert_first_field(&reply, field);
+        let reply = expect_field_error(
+            app.post("/v1/beneficiaries", &w.caseworker, body).await,
+            field,
+        );
         assert_first_message_contains(&reply, code);
     }
     // Inside a list, the path names the item.
     let mut body = person_body("NUL-2");
     body["skills"] = json!([{"label": "ok"}, {"label": "bad\u{0}"}]);
-    let reply = app
-        .post_refused("/v1/beneficiaries", &w.caseworker, body)
-        .await;
-    assert_first_field(&reply, "skills[1].label");
+    expect_field_error(
+        app.post("/v1/beneficiaries", &w.caseworker, body).await,
+        "skills[1].label",
+    );
     // Tabs and line breaks stay allowed where text is free.
     let mut body = person_body("NUL-3");
     body["address"] = json!("12 rue X\nL-4001 Esch");
@@ -147,16 +138,15 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
         app.post("/v1/beneficiaries", &w.caseworker, body).await,
         201,
     );
-    let office = expect(
+    expect_field_error(
         app.post(
             "/v1/offices",
             &w.admin,
             json!({"name": "Office\u{0}", "country": "LU", "programme": "revis"}),
         )
         .await,
-        422,
+        "name",
     );
-    assert_first_field(&office, "name");
     app.finish().await;
 }
 
@@ -176,8 +166,7 @@ async fn control_characters_are_refused_with_the_field_on_postgres() {
 #[tokio::test]
 async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     use placematch::domain::limits;
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let long = |n: usize| "x".repeat(n + 1);
     let mut opening = opening_body(2);
     opening["tasks"] = json!(long(limits::TASKS));
@@ -223,31 +212,29 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     );
     let mut person = person_body("LIM-2");
     person["refused_sectors"] = json!([long(limits::SECTOR)]);
-    let refused = app
-        .post_refused("/v1/beneficiaries", &w.caseworker, person)
-        .await;
-    assert_first_field(&refused, "refused_sectors[0]");
+    expect_field_error(
+        app.post("/v1/beneficiaries", &w.caseworker, person).await,
+        "refused_sectors[0]",
+    );
 }
 
 #[tokio::test]
 async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
     use placematch::domain::limits;
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let person = app.create_person(&w.caseworker, "LIM-3").await;
     let opening = app.create_opening(&w.host, 2).await;
     let placement = app.propose(&w.caseworker, &person, &opening).await;
     let id = id_of(&placement);
-    let refused = expect(
+    expect_field_error(
         app.post(
             &format!("/v1/placements/{id}/decline"),
             &w.host,
             json!({"reason": "x".repeat(limits::REASON + 1)}),
         )
         .await,
-        422,
+        "reason",
     );
-    assert_first_field(&refused, "reason");
     let still = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(still["state"], "proposed");
 }

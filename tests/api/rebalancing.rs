@@ -7,7 +7,7 @@ use placematch::jobs::rebalancing::{RunError, run_office};
 use placematch::matching::MatchingConfig;
 use serde_json::json;
 
-use crate::harness::{TestApp, assert_first_field, expect, id_of, items};
+use crate::harness::{TestApp, expect, expect_field_error, id_of, items};
 
 const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
 
@@ -205,8 +205,7 @@ async fn a_second_run_of_the_same_office_is_refused_while_one_holds_the_lock() {
 
 #[tokio::test]
 async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     for token in [&w.caseworker, &w.host] {
         expect(
             app.post(
@@ -218,16 +217,15 @@ async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
             403,
         );
     }
-    let body = expect(
+    expect_field_error(
         app.post(
             "/v1/rebalancing-runs",
             &w.admin,
             json!({"office_id": w.office, "mode": "yolo"}),
         )
         .await,
-        422,
+        "mode",
     );
-    assert_first_field(&body, "mode");
     expect(
         app.post(
             "/v1/rebalancing-runs",
