@@ -41,6 +41,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every value, in order.
+    pub const ALL: &'static [Kind] = &[Kind::Beneficiaries, Kind::Openings, Kind::Organisations];
     /// Every string form, in order.
     pub const NAMES: &'static [&'static str] = &["beneficiaries", "openings", "organisations"];
 
@@ -56,15 +58,7 @@ impl Kind {
 impl std::str::FromStr for Kind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "beneficiaries" => Ok(Kind::Beneficiaries),
-            "openings" => Ok(Kind::Openings),
-            "organisations" => Ok(Kind::Organisations),
-            other => Err(format!(
-                "'{other}' is not one of: {}",
-                Kind::NAMES.join(", ")
-            )),
-        }
+        crate::domain::one_of(s, Kind::ALL, Kind::NAMES)
     }
 }
 
@@ -86,6 +80,8 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every value, in order.
+    pub const ALL: &'static [Format] = &[Format::Csv, Format::Json, Format::Geojson];
     /// Every string form, in order.
     pub const NAMES: &'static [&'static str] = &["csv", "json", "geojson"];
 }
@@ -93,15 +89,7 @@ impl Format {
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "geojson" => Ok(Format::Geojson),
-            other => Err(format!(
-                "'{other}' is not one of: {}",
-                Format::NAMES.join(", ")
-            )),
-        }
+        crate::domain::one_of(s, Format::ALL, Format::NAMES)
     }
 }
 
