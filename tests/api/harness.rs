@@ -40,13 +40,7 @@ impl TestApp {
     /// On a fresh SQLite file, with `settings`.
     pub async fn sqlite_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::sqlite_db().await;
-        let state = AppState::new(db.store.clone(), settings);
-        TestApp {
-            store: db.store.clone(),
-            state,
-            _sqlite: Some(db),
-            postgres: None,
-        }
+        Self::on_store(db.store.clone(), settings, Some(db), None)
     }
 
     /// On a fresh PostgreSQL database of the test server.
@@ -57,12 +51,20 @@ impl TestApp {
     /// On a fresh PostgreSQL database of the test server, with `settings`.
     pub async fn postgres_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::postgres_db().await;
-        let state = AppState::new(db.store.clone(), settings);
+        Self::on_store(db.store.clone(), settings, None, Some(db))
+    }
+
+    fn on_store(
+        store: Arc<dyn Store>,
+        settings: ApiSettings,
+        sqlite: Option<crate::common::SqliteDb>,
+        postgres: Option<crate::common::PgDb>,
+    ) -> TestApp {
         TestApp {
-            store: db.store.clone(),
-            state,
-            _sqlite: None,
-            postgres: Some(db),
+            state: AppState::new(store.clone(), settings),
+            store,
+            _sqlite: sqlite,
+            postgres,
         }
     }
 
@@ -330,6 +332,15 @@ impl TestApp {
             .await,
             201,
         )
+    }
+
+    /// A person of the world's office proposed for a new opening of its host with `seats`:
+    /// (person, opening, placement).
+    pub async fn proposal(&self, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
+        let person = self.create_person(&w.caseworker, reference).await;
+        let opening = self.create_opening(&w.host, seats).await;
+        let placement = self.propose(&w.caseworker, &person, &opening).await;
+        (person, opening, placement)
     }
 
     /// The first page of the audit log (up to 200 events), read by `admin`.
