@@ -46,6 +46,16 @@ async fn an_expired_token_is_401() {
     expect(app.get("/v1/offices", &secret).await, 200);
 }
 
+/// Revokes the token `id` now, asserting that it was live.
+async fn revoke(app: &TestApp, id: uuid::Uuid) {
+    assert!(
+        app.store()
+            .revoke_token(id, placematch::store::now())
+            .await
+            .unwrap()
+    );
+}
+
 #[tokio::test]
 async fn a_revoked_token_stops_working_at_once() {
     let app = TestApp::new().await;
@@ -53,12 +63,7 @@ async fn a_revoked_token_stops_working_at_once() {
         .await
         .unwrap();
     expect(app.get("/v1/offices", &secret).await, 200);
-    assert!(
-        app.store()
-            .revoke_token(row.id, placematch::store::now())
-            .await
-            .unwrap()
-    );
+    revoke(&app, row.id).await;
     expect(app.get("/v1/offices", &secret).await, 401);
 }
 
@@ -74,12 +79,7 @@ async fn a_token_kept_by_the_token_cache_is_refused_right_after_its_revocation_a
         expect(app.get("/v1/offices", &secret).await, 200);
         expect(app.get("/v1/offices", &other).await, 200);
     }
-    assert!(
-        app.store()
-            .revoke_token(row.id, placematch::store::now())
-            .await
-            .unwrap()
-    );
+    revoke(&app, row.id).await;
     for _ in 0..3 {
         expect(app.get("/v1/offices", &secret).await, 401);
         expect(app.get("/v1/offices", &other).await, 200);

@@ -109,9 +109,7 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
 #[tokio::test]
 async fn export_holds_the_file_and_its_placements_and_erasure_removes_both() {
     let (app, w) = TestApp::with_world().await;
-    let person = app.create_person(&w.caseworker, "ESCH-5").await;
-    let opening = app.create_opening(&w.host, 1).await;
-    let placement = app.propose(&w.caseworker, &person, &opening).await;
+    let (person, opening, placement) = app.proposal(&w, 1, "ESCH-5").await;
     let uri = format!("/v1/beneficiaries/{}", id_of(&person));
     let export = expect(app.get(&format!("{uri}/export"), &w.caseworker).await, 200);
     assert_eq!(export["beneficiary"], person);

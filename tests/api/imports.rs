@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::{
     TestApp, World, assert_first_message_contains, expect, expect_field_error, id_of, items,
@@ -32,6 +32,12 @@ fn multipart_request(uri: &str, token: &str, file: &str) -> Request<Body> {
         )
         .body(Body::from(body))
         .unwrap()
+}
+
+/// Imports `file` as `kind` with the world's admin and returns the summary (200).
+async fn import_file(app: &TestApp, w: &World, kind: &str, file: impl Into<Body>) -> Value {
+    let uri = format!("/v1/imports?kind={kind}");
+    expect(app.raw(csv_request(&uri, &w.admin, file)).await, 200)
 }
 
 fn uri(w: &World) -> String {
@@ -160,23 +166,11 @@ async fn a_file_over_the_body_limit_is_a_413_and_a_json_body_a_415() {
 async fn openings_and_organisations_import_by_reference() {
     let (app, w) = TestApp::with_world().await;
     let orgs = "external_ref,name,kind,locality,country\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU\n";
-    let done = expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            orgs,
-        ))
-        .await,
-        200,
-    );
+    let done = import_file(&app, &w, "organisations", orgs).await;
     assert_eq!(done["created"], 1);
     let openings = "external_ref,organisation_ref,title,kind,programmes,locality,country,seats,hours_per_week,start_date\n\
         ESCH-1,LU-ESCH,Aide jardinier,public_utility_work,revis,Esch-sur-Alzette,LU,2,20,01/12/2026\n";
-    let done = expect(
-        app.raw(csv_request("/v1/imports?kind=openings", &w.admin, openings))
-            .await,
-        200,
-    );
+    let done = import_file(&app, &w, "openings", openings).await;
     assert_eq!(done["created"], 1);
     let list = expect(app.get("/v1/openings?limit=10", &w.caseworker).await, 200);
     let imported = items(&list)
@@ -242,22 +236,10 @@ async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once()
             "external_ref,name,kind,locality,country,monthly_intake_cap\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU,{cap}\n"
         )
     };
-    expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            import("5"),
-        ))
-        .await,
-        200,
-    );
+    import_file(&app, &w, "organisations", import("5")).await;
     let openings = "external_ref,organisation_ref,title,kind,programmes,locality,country,seats,hours_per_week,start_date\n\
         ESCH-1,LU-ESCH,Aide jardinier,public_utility_work,revis,Esch-sur-Alzette,LU,2,20,01/12/2026\n";
-    expect(
-        app.raw(csv_request("/v1/imports?kind=openings", &w.admin, openings))
-            .await,
-        200,
-    );
+    import_file(&app, &w, "openings", openings).await;
     let person = app.create_person(&w.caseworker, "CAP-1").await;
     let uri = format!(
         "/v1/beneficiaries/{}/suggestions?excluded_limit=100",
@@ -270,15 +252,7 @@ async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once()
             .any(|s| s["opening"]["external_ref"] == "ESCH-1"),
         "{before}"
     );
-    expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            import("0"),
-        ))
-        .await,
-        200,
-    );
+    import_file(&app, &w, "organisations", import("0")).await;
     let after = expect(app.get(&uri, &w.caseworker).await, 200);
     let excluded = after["excluded"]
         .as_array()

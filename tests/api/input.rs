@@ -222,9 +222,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
 async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
     use placematch::domain::limits;
     let (app, w) = TestApp::with_world().await;
-    let person = app.create_person(&w.caseworker, "LIM-3").await;
-    let opening = app.create_opening(&w.host, 2).await;
-    let placement = app.propose(&w.caseworker, &person, &opening).await;
+    let (_, _, placement) = app.proposal(&w, 2, "LIM-3").await;
     let id = id_of(&placement);
     expect_field_error(
         app.post(

@@ -4,16 +4,9 @@
 use serde_json::{Value, json};
 
 use crate::harness::{
-    TestApp, World, assert_first_message_contains, error_fields, expect, expect_field_error, id_of,
-    items, opening_body, person_body,
+    TestApp, assert_first_message_contains, error_fields, expect, expect_field_error, id_of, items,
+    opening_body, person_body,
 };
-
-async fn proposal(app: &TestApp, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
-    let person = app.create_person(&w.caseworker, reference).await;
-    let opening = app.create_opening(&w.host, seats).await;
-    let placement = app.propose(&w.caseworker, &person, &opening).await;
-    (person, opening, placement)
-}
 
 fn uri(placement: &Value, transition: &str) -> String {
     format!("/v1/placements/{}/{transition}", id_of(placement))
@@ -22,7 +15,7 @@ fn uri(placement: &Value, transition: &str) -> String {
 #[tokio::test]
 async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-1").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-1").await;
     assert_eq!(p["state"], "proposed");
     assert_eq!(p["proposed_by"], "caseworker");
     let p2 = expect(
@@ -66,7 +59,7 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
 #[tokio::test]
 async fn an_illegal_transition_is_a_409_that_names_the_current_state() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-2").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-2").await;
     for (transition, token, body) in [
         ("confirm", &w.host, json!({})),
         ("start", &w.host, json!({})),
@@ -103,7 +96,7 @@ async fn an_illegal_transition_is_a_409_that_names_the_current_state() {
 #[tokio::test]
 async fn each_side_may_only_make_its_own_decisions() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-3").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-3").await;
     assert_eq!(
         expect(app.post(&uri(&p, "accept"), &w.host, json!({})).await, 403)["code"],
         "forbidden"
@@ -147,7 +140,7 @@ async fn each_side_may_only_make_its_own_decisions() {
 #[tokio::test]
 async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-4").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-4").await;
     expect_field_error(
         app.post(&uri(&p, "decline"), &w.caseworker, json!({}))
             .await,
@@ -165,7 +158,7 @@ async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
 #[tokio::test]
 async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_not_stored() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-6").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-6").await;
     let reply = expect(
         app.post(
             &uri(&p, "accept"),
@@ -216,7 +209,7 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
 #[tokio::test]
 async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-7").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-7").await;
     expect(
         app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
         200,
@@ -246,7 +239,7 @@ async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
 #[tokio::test]
 async fn hours_can_only_be_recorded_on_an_active_placement() {
     let (app, w) = TestApp::with_world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-5").await;
+    let (_, _, p) = app.proposal(&w, 1, "L-5").await;
     let hours = format!("/v1/placements/{}/hours", id_of(&p));
     assert_eq!(
         expect(app.post(&hours, &w.host, json!({"hours": 3})).await, 409)["code"],
@@ -258,7 +251,7 @@ async fn hours_can_only_be_recorded_on_an_active_placement() {
 #[tokio::test]
 async fn a_full_opening_refuses_a_proposal_with_409() {
     let (app, w) = TestApp::with_world().await;
-    let (_, opening, _) = proposal(&app, &w, 1, "L-6").await;
+    let (_, opening, _) = app.proposal(&w, 1, "L-6").await;
     let other = app.create_person(&w.caseworker, "L-7").await;
     let reply = expect(
         app.post(
@@ -331,7 +324,7 @@ async fn fifty_racing_proposals_for_the_last_seat_give_one_201_and_49_409_on_pos
 async fn fifty_racing_confirms_of_one_placement_give_one_200_and_49_409_on_postgres() {
     let app = TestApp::postgres().await;
     let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "C-1").await;
+    let (_, _, p) = app.proposal(&w, 1, "C-1").await;
     expect(
         app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
         200,
@@ -489,7 +482,7 @@ async fn each_placement_a_list_shows_is_an_audited_read() {
     let (app, w) = TestApp::with_world().await;
     let mut ids = Vec::new();
     for i in 0..3 {
-        let (_, _, placement) = proposal(&app, &w, 1, &format!("AU-{i}")).await;
+        let (_, _, placement) = app.proposal(&w, 1, &format!("AU-{i}")).await;
         ids.push(id_of(&placement).to_owned());
     }
     let page = expect(app.get("/v1/placements?limit=2", &w.host).await, 200);

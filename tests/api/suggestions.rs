@@ -8,15 +8,19 @@ use crate::harness::{TestApp, expect, expect_field_error, id_of, items};
 
 const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
 
-#[tokio::test]
-async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for_the_rest() {
-    let app = TestApp::new().await;
+/// A caseworker of the Luxembourg demo office (seed 5, at half its size).
+async fn demo_caseworker(app: &TestApp) -> String {
     let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
         .await
         .unwrap();
-    let caseworker = app
-        .token(Role::Caseworker, Some(loaded.office_id), None)
-        .await;
+    app.token(Role::Caseworker, Some(loaded.office_id), None)
+        .await
+}
+
+#[tokio::test]
+async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for_the_rest() {
+    let app = TestApp::new().await;
+    let caseworker = demo_caseworker(&app).await;
     let people = expect(
         app.get("/v1/beneficiaries?limit=20", &caseworker).await,
         200,
@@ -109,12 +113,7 @@ async fn every_suggestion_answered_in_a_burst_of_concurrent_reads_is_in_the_audi
     use tower::ServiceExt;
 
     let app = TestApp::new().await;
-    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
-        .await
-        .unwrap();
-    let caseworker = app
-        .token(Role::Caseworker, Some(loaded.office_id), None)
-        .await;
+    let caseworker = demo_caseworker(&app).await;
     let admin = app.admin().await;
     let people = expect(
         app.get("/v1/beneficiaries?limit=20", &caseworker).await,
