@@ -3,9 +3,8 @@
 
 use axum::http::Method;
 use placematch::api::auth::{Role, issue_token};
-use serde_json::json;
 
-use crate::harness::{TestApp, expect, id_of};
+use crate::harness::{TestApp, expect, id_of, office_body};
 
 #[tokio::test]
 async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
@@ -96,12 +95,8 @@ async fn a_scheduler_may_not_read_offices_or_audit_events() {
     );
     expect(app.get("/v1/audit-events", &scheduler).await, 403);
     expect(
-        app.post(
-            "/v1/offices",
-            &scheduler,
-            json!({"name": "X", "country": "LU", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &scheduler, office_body("X", "LU", "revis"))
+            .await,
         403,
     );
 }

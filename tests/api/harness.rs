@@ -244,6 +244,11 @@ impl TestApp {
     }
 }
 
+/// An office body.
+pub fn office_body(name: &str, country: &str, programme: &str) -> Value {
+    serde_json::json!({"name": name, "country": country, "programme": programme})
+}
+
 /// A valid opening body near Differdange.
 pub fn opening_body(seats: i32) -> serde_json::Value {
     serde_json::json!({
@@ -311,12 +316,8 @@ impl TestApp {
         programme: &str,
     ) -> Value {
         expect(
-            self.post(
-                "/v1/offices",
-                admin,
-                serde_json::json!({"name": name, "country": country, "programme": programme}),
-            )
-            .await,
+            self.post("/v1/offices", admin, office_body(name, country, programme))
+                .await,
             201,
         )
     }

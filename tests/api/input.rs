@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::harness::{
     TestApp, assert_fields_named, assert_first_field, assert_first_message_contains, error_fields,
-    expect, expect_field_error, id_of, opening_body, person_body, post_raw,
+    expect, expect_field_error, id_of, office_body, opening_body, person_body, post_raw,
 };
 
 #[tokio::test]
@@ -142,7 +142,7 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
         app.post(
             "/v1/offices",
             &w.admin,
-            json!({"name": "Office\u{0}", "country": "LU", "programme": "revis"}),
+            office_body("Office\u{0}", "LU", "revis"),
         )
         .await,
         "name",

@@ -5,7 +5,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::harness::{
-    TestApp, assert_first_message_contains, expect, expect_field_error, id_of, items,
+    TestApp, assert_first_message_contains, expect, expect_field_error, id_of, items, office_body,
 };
 
 #[tokio::test]
@@ -58,12 +58,8 @@ async fn a_caseworker_sees_only_their_own_office_and_another_answers_404() {
         "another tenant's office looks exactly like a missing one"
     );
     expect(
-        app.post(
-            "/v1/offices",
-            &caseworker,
-            json!({"name": "X", "country": "LU", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &caseworker, office_body("X", "LU", "revis"))
+            .await,
         403,
     );
 }
@@ -73,31 +69,17 @@ async fn an_office_with_bad_fields_is_refused_field_by_field() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     expect_field_error(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "X", "country": "DE", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &admin, office_body("X", "DE", "revis"))
+            .await,
         "country",
     );
     expect_field_error(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "  ", "country": "LU", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &admin, office_body("  ", "LU", "revis"))
+            .await,
         "name",
     );
-    let body = expect(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "X", "country": "LU", "programme": "revis", "colour": "red"}),
-        )
-        .await,
-        422,
-    );
+    let mut colourful = office_body("X", "LU", "revis");
+    colourful["colour"] = json!("red");
+    let body = expect(app.post("/v1/offices", &admin, colourful).await, 422);
     assert_first_message_contains(&body, "colour");
 }
