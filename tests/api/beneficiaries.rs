@@ -25,8 +25,7 @@ async fn a_caseworker_opens_a_file_in_their_office_and_reads_it_back() {
 #[tokio::test]
 async fn another_offices_file_is_404_for_every_verb() {
     let (app, w) = TestApp::with_world().await;
-    let created = app.create_person(&w.caseworker, "ESCH-2").await;
-    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-2").await;
     let missing = expect(
         app.get(
             &format!("/v1/beneficiaries/{}", Uuid::new_v4()),
@@ -65,8 +64,7 @@ async fn another_offices_file_is_404_for_every_verb() {
 #[tokio::test]
 async fn hosts_and_schedulers_never_see_files() {
     let (app, w) = TestApp::with_world().await;
-    let created = app.create_person(&w.caseworker, "ESCH-3").await;
-    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-3").await;
     for token in [&w.host, &w.scheduler] {
         expect(app.get(&uri, token).await, 403);
         expect(app.get("/v1/beneficiaries", token).await, 403);
@@ -171,8 +169,7 @@ async fn a_file_with_bad_fields_is_refused_field_by_field() {
 #[tokio::test]
 async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
     let (app, w) = TestApp::with_world().await;
-    let created = app.create_person(&w.caseworker, "ESCH-9").await;
-    let uri = format!("/v1/beneficiaries/{}", id_of(&created));
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-9").await;
     let kept = expect(
         app.patch(&uri, &w.caseworker, json!({"max_trip_minutes": 30}))
             .await,

@@ -307,6 +307,18 @@ impl TestApp {
         )
     }
 
+    /// Opens the file `person_body(external_ref)` with `token` and returns its URI.
+    pub async fn new_person_uri(&self, token: &str, external_ref: &str) -> String {
+        let person = self.create_person(token, external_ref).await;
+        format!("/v1/beneficiaries/{}", id_of(&person))
+    }
+
+    /// Posts `opening_body(seats)` with `token` and returns the opening's URI.
+    pub async fn new_opening_uri(&self, token: &str, seats: i32) -> String {
+        let opening = self.create_opening(token, seats).await;
+        format!("/v1/openings/{}", id_of(&opening))
+    }
+
     /// Creates an office (201) with `admin` and returns it.
     pub async fn create_office(
         &self,

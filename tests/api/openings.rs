@@ -32,8 +32,7 @@ async fn a_host_posts_an_opening_for_its_own_organisation_and_reads_it_back() {
 #[tokio::test]
 async fn another_hosts_opening_is_404_to_read_and_to_change() {
     let (app, w) = TestApp::with_world().await;
-    let created = app.create_opening(&w.host, 2).await;
-    let uri = format!("/v1/openings/{}", id_of(&created));
+    let uri = app.new_opening_uri(&w.host, 2).await;
     let missing = expect(
         app.get(&format!("/v1/openings/{}", Uuid::new_v4()), &w.other_host)
             .await,
@@ -61,8 +60,7 @@ async fn caseworkers_and_schedulers_may_not_post_or_patch_openings() {
         403,
     );
     expect(app.post("/v1/openings", &w.scheduler, body).await, 403);
-    let created = app.create_opening(&w.host, 2).await;
-    let uri = format!("/v1/openings/{}", id_of(&created));
+    let uri = app.new_opening_uri(&w.host, 2).await;
     expect(
         app.patch(&uri, &w.caseworker, json!({"seats": 9})).await,
         403,
