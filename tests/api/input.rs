@@ -3,21 +3,26 @@
 use serde_json::json;
 
 use crate::harness::{
-    TestApp, assert_fields_named, assert_first_field, assert_first_message_contains, error_fields,
-    expect, expect_field_error, id_of, office_body, opening_body, person_body, post_raw,
+    Reply, TestApp, World, assert_fields_named, assert_first_field, assert_first_message_contains,
+    error_fields, expect, expect_field_error, id_of, office_body, opening_body, person_body,
+    post_raw,
 };
+
+/// Posts `body` as it is, with the content type given, to the world's caseworker's files.
+async fn post_beneficiary_as(
+    app: &TestApp,
+    w: &World,
+    content_type: &str,
+    body: impl Into<axum::body::Body>,
+) -> Reply {
+    let request = post_raw("/v1/beneficiaries", &w.caseworker, content_type, body);
+    app.raw(request).await
+}
 
 #[tokio::test]
 async fn malformed_json_is_a_400_with_the_position() {
     let (app, w) = TestApp::with_world().await;
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "application/json",
-            "{\"given_name\": ",
-        ))
-        .await;
+    let reply = post_beneficiary_as(&app, &w, "application/json", "{\"given_name\": ").await;
     let body = expect(reply, 400);
     assert_eq!(body["code"], "bad_request");
     assert!(body["title"].as_str().unwrap().contains("line 1"), "{body}");
@@ -26,14 +31,7 @@ async fn malformed_json_is_a_400_with_the_position() {
 #[tokio::test]
 async fn a_wrong_content_type_is_a_415() {
     let (app, w) = TestApp::with_world().await;
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "text/csv",
-            "a,b\n1,2\n",
-        ))
-        .await;
+    let reply = post_beneficiary_as(&app, &w, "text/csv", "a,b\n1,2\n").await;
     assert_eq!(expect(reply, 415)["code"], "unsupported_media_type");
 }
 
@@ -63,14 +61,7 @@ async fn a_mistyped_nested_field_is_named_by_its_path() {
 async fn a_body_over_one_mebibyte_is_a_413() {
     let (app, w) = TestApp::with_world().await;
     let big = format!("{{\"given_name\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "application/json",
-            big,
-        ))
-        .await;
+    let reply = post_beneficiary_as(&app, &w, "application/json", big).await;
     assert_eq!(expect(reply, 413)["code"], "payload_too_large");
 }
 

@@ -108,14 +108,8 @@ async fn applying_a_report_after_the_data_changed_is_refused() {
     let office = demo_office(&app).await;
     let run = dry_run(&app, &admin, &office).await;
     // A caseworker edits one of the people after the dry run.
-    let people = expect(
-        app.get(
-            &format!("/v1/beneficiaries?limit=1&office_id={office}"),
-            &admin,
-        )
-        .await,
-        200,
-    );
+    let first_person = format!("/v1/beneficiaries?limit=1&office_id={office}");
+    let people = expect(app.get(&first_person, &admin).await, 200);
     let person = people["items"][0]["id"].as_str().unwrap().to_owned();
     expect(
         app.patch(

@@ -28,14 +28,8 @@ async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for
     let mut seen_excluded = false;
     for person in items(&people) {
         let id = id_of(person);
-        let body = expect(
-            app.get(
-                &format!("/v1/beneficiaries/{id}/suggestions?limit=5"),
-                &caseworker,
-            )
-            .await,
-            200,
-        );
+        let suggestions = format!("/v1/beneficiaries/{id}/suggestions?limit=5");
+        let body = expect(app.get(&suggestions, &caseworker).await, 200);
         let items = items(&body);
         assert!(items.len() <= 5);
         let mut last = i64::MAX;
