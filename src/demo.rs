@@ -26,6 +26,12 @@ pub enum Territory {
 }
 
 impl Territory {
+    /// Every value, in order.
+    pub const ALL: &'static [Territory] = &[
+        Territory::Luxembourg,
+        Territory::Brussels,
+        Territory::France,
+    ];
     /// Every string form, in order.
     pub const NAMES: &'static [&'static str] = &["luxembourg", "brussels", "france"];
 }
@@ -33,15 +39,7 @@ impl Territory {
 impl std::str::FromStr for Territory {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "luxembourg" => Ok(Territory::Luxembourg),
-            "brussels" => Ok(Territory::Brussels),
-            "france" => Ok(Territory::France),
-            other => Err(format!(
-                "'{other}' is not one of: {}",
-                Territory::NAMES.join(", ")
-            )),
-        }
+        crate::domain::one_of(s, Territory::ALL, Territory::NAMES)
     }
 }
 

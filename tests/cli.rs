@@ -4,6 +4,8 @@
 //! with the process, so the next run goes through.
 
 mod common;
+#[path = "support/run.rs"]
+mod run;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -75,11 +77,7 @@ fn load_demo(url: &str) -> String {
         .args(["demo", "load", "--territory", "luxembourg", "--seed", "3"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run::assert_success(&out);
     let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     loaded["office_id"].as_str().unwrap().to_owned()
 }

@@ -4,6 +4,8 @@
 //! run on SQLite and on PostgreSQL.
 
 mod common;
+#[path = "support/run.rs"]
+mod run;
 
 use std::sync::Arc;
 
@@ -642,11 +644,7 @@ mod command {
                 &office,
             ],
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run::assert_success(&out);
         assert!(String::from_utf8_lossy(&out.stdout).contains("3 created, 0 updated, 0 unchanged"));
         let out = run(&url, &["export", "beneficiaries"]);
         assert!(out.status.success());

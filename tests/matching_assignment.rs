@@ -22,26 +22,9 @@ fn cases(default: u32) -> ProptestConfig {
 mod min_cost_flow;
 use min_cost_flow::optimum_by_flow;
 
-/// A problem from (person, opening, cost) triples.
-fn problem(unassigned: Vec<i64>, capacity: Vec<u32>, mut edges: Vec<(usize, u32, i64)>) -> Problem {
-    edges.sort_by_key(|e| (e.0, e.1));
-    edges.dedup_by_key(|e| (e.0, e.1));
-    let mut start = vec![0; unassigned.len() + 1];
-    for e in &edges {
-        start[e.0 + 1] += 1;
-    }
-    for i in 0..unassigned.len() {
-        start[i + 1] += start[i];
-    }
-    Problem {
-        unassigned_cost: unassigned,
-        capacity,
-        start,
-        edge_opening: edges.iter().map(|e| e.1).collect(),
-        edge_cost: edges.iter().map(|e| e.2).collect(),
-        ..Default::default()
-    }
-}
+#[path = "support/problem.rs"]
+mod problem;
+use problem::problem;
 
 /// The best objective over every choice (one edge or none per person) that respects seats,
 /// group caps and the move limit.

@@ -9,6 +9,13 @@ use placematch::matching::assign::{Options, Problem, objective_of, solve};
 use placematch::matching::instance::parse;
 use proptest::prelude::*;
 
+#[path = "support/problem.rs"]
+mod problem;
+use problem::problem;
+#[path = "support/run.rs"]
+mod run;
+use run::assert_success;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/matching/instances")
 }
@@ -136,25 +143,7 @@ fn medium_problem() -> impl Strategy<Value = Problem> {
             prop::collection::vec(0u32..=3, m),
             prop::collection::vec((0..n, 0..m as u32, 0i64..400), 0..=n * m / 2),
         )
-            .prop_map(|(u, c, mut edges)| {
-                edges.sort_by_key(|e| (e.0, e.1));
-                edges.dedup_by_key(|e| (e.0, e.1));
-                let mut start = vec![0; u.len() + 1];
-                for e in &edges {
-                    start[e.0 + 1] += 1;
-                }
-                for i in 0..u.len() {
-                    start[i + 1] += start[i];
-                }
-                Problem {
-                    unassigned_cost: u,
-                    capacity: c,
-                    start,
-                    edge_opening: edges.iter().map(|e| e.1).collect(),
-                    edge_cost: edges.iter().map(|e| e.2).collect(),
-                    ..Default::default()
-                }
-            })
+            .prop_map(|(u, c, edges)| problem(u, c, edges))
     })
 }
 
@@ -192,11 +181,7 @@ fn the_solve_command_prints_the_optimum_and_writes_pairs_that_add_up_to_it() {
         "--assignment",
         pairs_file.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "one JSON line");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -248,11 +233,7 @@ fn the_solve_command_reads_host_groups_current_pairs_and_a_move_limit() {
     )
     .unwrap();
     let out = placematch(&["solve", "--instance", with_sections.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["objective"], 192);
     assert_eq!(report["certified_optimal"], true);

@@ -11,6 +11,9 @@ use placematch::matching::{
 };
 use placematch::resource::explain;
 use proptest::prelude::*;
+#[path = "support/run.rs"]
+mod run;
+use run::assert_success;
 use time::macros::date;
 use uuid::Uuid;
 
@@ -247,11 +250,7 @@ fn the_cli_explains_suggestions_from_the_fixture_file() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &v["items"][0];
     assert_eq!(

@@ -131,6 +131,15 @@ impl FromStr for Country {
     }
 }
 
+/// The value of `all` named `given`, `names` holding their names in the same order; otherwise a
+/// message that lists them (for command-line choices: a territory, a file kind, a format).
+pub fn one_of<T: Copy>(given: &str, all: &[T], names: &[&str]) -> Result<T, String> {
+    match names.iter().position(|name| *name == given) {
+        Some(i) => Ok(all[i]),
+        None => Err(format!("'{given}' is not one of: {}", names.join(", "))),
+    }
+}
+
 /// A value that is not one of the allowed ones: names what was given and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{given}' is not {expected}")]

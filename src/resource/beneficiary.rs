@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::validate::{self, LanguageSkill, SkillInput, validate_name};
+use super::validate::{self, LanguageSkill, SkillInput};
 use super::{FieldError, Location, LocationInput};
 use crate::domain::limits;
-use crate::store::{BeneficiaryFields, BeneficiaryRow, LanguageRecord};
+use crate::store::{BeneficiaryFields, BeneficiaryRow};
 
 /// Statuses of a file.
 /// The longest trip a person may accept, in minutes (the schema's CHECK says the same).
@@ -192,14 +192,8 @@ pub fn check_input(
     country: Option<&str>,
 ) -> Result<BeneficiaryFields, Vec<FieldError>> {
     let mut e = Vec::new();
-    let given_name = match &input.given_name {
-        Some(n) => validate_name("given_name", n, &mut e),
-        None => validate::missing("given_name", &mut e),
-    };
-    let family_name = match &input.family_name {
-        Some(n) => validate_name("family_name", n, &mut e),
-        None => validate::missing("family_name", &mut e),
-    };
+    let given_name = validate::required_name("given_name", input.given_name.as_deref(), &mut e);
+    let family_name = validate::required_name("family_name", input.family_name.as_deref(), &mut e);
     let external_ref =
         validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let birth_date = validate::optional_date("birth_date", input.birth_date.as_deref(), &mut e);
@@ -276,10 +270,7 @@ pub fn check_input(
         earliest_start: earliest_start.unwrap_or(today),
         waiting_since: waiting_since.unwrap_or(today),
         skills,
-        languages: languages
-            .into_iter()
-            .map(|(language, level)| LanguageRecord { language, level })
-            .collect(),
+        languages,
         health_limits,
         refused_sectors,
         status,

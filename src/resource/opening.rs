@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::validate::{self, LanguageRequirement, SkillInput, validate_name};
+use super::validate::{self, LanguageRequirement, SkillInput};
 use super::{FieldError, Location, LocationInput};
 use crate::domain::limits;
-use crate::store::{LanguageRecord, OpeningFields, OpeningRow};
+use crate::store::{OpeningFields, OpeningRow};
 
 /// An opening as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -226,10 +226,7 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
     let mut e = Vec::new();
     let external_ref =
         validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
-    let title = match &input.title {
-        Some(t) => validate_name("title", t, &mut e),
-        None => validate::missing("title", &mut e),
-    };
+    let title = validate::required_name("title", input.title.as_deref(), &mut e);
     let kind = validate::required_choice(
         "kind",
         input.kind.as_deref(),
@@ -320,10 +317,7 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
         end_date,
         required_skills,
         wanted_skills,
-        languages: languages
-            .into_iter()
-            .map(|(language, level)| LanguageRecord { language, level })
-            .collect(),
+        languages,
         physical_demands,
         tutor,
         status,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::validate::{self, validate_name};
+use super::validate;
 use super::{FieldError, Location, LocationInput};
 use crate::domain::limits;
 use crate::store::{NewOrganisation, OrganisationRow};
@@ -99,10 +99,7 @@ pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<Fie
     let mut e = Vec::new();
     let external_ref =
         validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
-    let name = match &input.name {
-        Some(n) => validate_name("name", n, &mut e),
-        None => validate::missing("name", &mut e),
-    };
+    let name = validate::required_name("name", input.name.as_deref(), &mut e);
     let kind = validate::required_choice(
         "kind",
         input.kind.as_deref(),

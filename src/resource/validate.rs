@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FieldError, Location, LocationInput};
 use crate::gazetteer::{Gazetteer, ResolveError};
-use crate::store::SkillRecord;
+use crate::store::{LanguageRecord, SkillRecord};
 
 use crate::domain::limits;
 use crate::domain::{CefrLevel, Mobility, OpeningKind, PhysicalDemand, Programme};
@@ -347,8 +347,8 @@ pub fn languages<'a>(
     values: impl Iterator<Item = (&'a str, &'a str)>,
     level_field: &str,
     e: &mut Vec<FieldError>,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+) -> Vec<LanguageRecord> {
+    let mut out: Vec<LanguageRecord> = Vec::new();
     for (i, (language, level)) in values.enumerate() {
         if i == limits::LANGUAGES {
             e.push(FieldError::new(
@@ -373,13 +373,13 @@ pub fn languages<'a>(
                 format!("'{level}' is not a CEFR level: A1, A2, B1, B2, C1 or C2"),
             ));
         }
-        if out.iter().any(|(l, _)| *l == language) {
+        if out.iter().any(|r| r.language == language) {
             e.push(FieldError::new(
                 format!("{field}[{i}].language"),
                 format!("'{language}' is listed twice"),
             ));
         }
-        out.push((language, level));
+        out.push(LanguageRecord { language, level });
     }
     out
 }
@@ -404,6 +404,14 @@ pub fn bounding_box(centre: Location, radius_km: f64) -> (f64, f64, f64, f64) {
 }
 
 /// Checks a display name: trimmed, 1 to [`limits::NAME`] characters.
+/// A required name: see [`validate_name`].
+pub fn required_name(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) -> String {
+    match value {
+        Some(v) => validate_name(field, v, errors),
+        None => missing(field, errors),
+    }
+}
+
 pub fn validate_name(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
@@ -467,7 +475,10 @@ mod tests {
             "level",
             &mut e,
         );
-        assert_eq!(out[0], ("fr".to_owned(), "B1".to_owned()));
+        assert_eq!(
+            (out[0].language.as_str(), out[0].level.as_str()),
+            ("fr", "B1")
+        );
         let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,

@@ -8,8 +8,7 @@ use uuid::Uuid;
 use super::table::{self, Row, Table};
 use super::{
     ExportError, Format, ImportError, ImportOptions, ImportSummary, Kind, ProgressFn, RowError,
-    Written, cell, cells, check_header, duplicate, location, parse_id, reference_required,
-    row_errors, sorted,
+    accepted, cell, cells, check_header, duplicate, location, parse_id, sorted,
 };
 use crate::resource::beneficiary::{Beneficiary, BeneficiaryInput, check_input};
 use crate::resource::validate::{LanguageSkill, SkillInput};
@@ -168,17 +167,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
     };
     let country = office.and_then(|o| ctx.offices.get(&o)).map(String::as_str);
     let checked = check_input(&input, ctx.today, country);
-    let fields = match checked {
-        Ok(fields) => Some(fields),
-        Err(fe) => {
-            let more = row_errors(line, fe, &errors);
-            errors.extend(more);
-            None
-        }
-    };
-    if row.get("external_ref").is_none() {
-        errors.push(reference_required(line));
-    }
+    let fields = accepted(&row, checked, &mut errors);
     match (office, fields) {
         (Some(office_id), Some(fields)) if errors.is_empty() => Ok(Item {
             line,
@@ -236,31 +225,18 @@ pub(super) async fn import(
             }
         }
     }
-    let mut summary = ImportSummary {
-        kind: Kind::Beneficiaries,
-        rows: items.len(),
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        dry_run: options.dry_run,
-        written: Vec::new(),
-    };
-    let mut writes = Vec::new();
-    for item in items {
-        let key = (
-            item.office_id,
-            item.fields.external_ref.clone().unwrap_or_default(),
-        );
-        match stored.get(&key) {
-            Some(old) if same(old, &item.fields) => {
-                summary.unchanged += 1;
-                continue;
-            }
-            Some(_) => summary.updated += 1,
-            None => summary.created += 1,
-        }
-        writes.push((item.office_id, item.fields));
-    }
+    let mut summary = ImportSummary::new(Kind::Beneficiaries, items.len(), options.dry_run);
+    let writes = summary.changed(
+        items.into_iter().map(|item| {
+            let key = (
+                item.office_id,
+                item.fields.external_ref.clone().unwrap_or_default(),
+            );
+            (key, (item.office_id, item.fields))
+        }),
+        &stored,
+        |old, (_, new)| same(old, new),
+    );
     if options.dry_run || writes.is_empty() {
         return Ok(summary);
     }
@@ -268,18 +244,7 @@ pub(super) async fn import(
     let done = store
         .upsert_beneficiaries(&writes, &|n| progress(n, total))
         .await?;
-    summary.created = done.iter().filter(|w| w.created).count();
-    summary.updated = done.len() - summary.created;
-    summary.written = done
-        .iter()
-        .zip(&writes)
-        .map(|(w, (office, _))| Written {
-            id: w.id,
-            created: w.created,
-            office_id: Some(*office),
-            organisation_id: None,
-        })
-        .collect();
+    summary.wrote(&done, |i, _| (Some(writes[i].0), None));
     Ok(summary)
 }
 
@@ -310,25 +275,12 @@ fn record(r: &BeneficiaryRow) -> Vec<String> {
 
 /// The columns an export writes.
 pub fn exported_columns() -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !["postcode", "locality", "country"].contains(c))
-        .collect()
+    super::exported(COLUMNS)
 }
 
 /// Writes files as CSV with a header.
 pub fn write_csv(rows: &[BeneficiaryRow], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(exported_columns())?;
-    for r in rows {
-        w.write_record(
-            record(r)
-                .iter()
-                .map(|c| super::cells::guard(c).into_owned()),
-        )?;
-    }
-    w.flush()
+    super::write_csv(&exported_columns(), rows.iter().map(record), out)
 }
 
 pub(super) async fn export(
@@ -351,9 +303,7 @@ pub(super) async fn export(
     let rows = store.list_beneficiaries(&filter, None, u32::MAX).await?;
     match format {
         Format::Csv => write_csv(&rows, out)?,
-        _ => {
-            super::write_json(rows.iter().cloned().map(Beneficiary::from), out)?;
-        }
+        _ => super::write_objects::<_, Beneficiary>(format, &rows, |r| (r.lon, r.lat), out)?,
     }
     Ok(rows.len())
 }

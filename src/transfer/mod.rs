@@ -20,14 +20,16 @@ pub mod openings;
 pub mod organisations;
 pub mod table;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::resource::FieldError;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Upserted};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -39,6 +41,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every value, in order.
+    pub const ALL: &'static [Kind] = &[Kind::Beneficiaries, Kind::Openings, Kind::Organisations];
     /// Every string form, in order.
     pub const NAMES: &'static [&'static str] = &["beneficiaries", "openings", "organisations"];
 
@@ -54,15 +58,7 @@ impl Kind {
 impl std::str::FromStr for Kind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "beneficiaries" => Ok(Kind::Beneficiaries),
-            "openings" => Ok(Kind::Openings),
-            "organisations" => Ok(Kind::Organisations),
-            other => Err(format!(
-                "'{other}' is not one of: {}",
-                Kind::NAMES.join(", ")
-            )),
-        }
+        crate::domain::one_of(s, Kind::ALL, Kind::NAMES)
     }
 }
 
@@ -84,6 +80,8 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every value, in order.
+    pub const ALL: &'static [Format] = &[Format::Csv, Format::Json, Format::Geojson];
     /// Every string form, in order.
     pub const NAMES: &'static [&'static str] = &["csv", "json", "geojson"];
 }
@@ -91,15 +89,7 @@ impl Format {
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "geojson" => Ok(Format::Geojson),
-            other => Err(format!(
-                "'{other}' is not one of: {}",
-                Format::NAMES.join(", ")
-            )),
-        }
+        crate::domain::one_of(s, Format::ALL, Format::NAMES)
     }
 }
 
@@ -187,6 +177,68 @@ pub struct ImportSummary {
     /// The rows written, for the audit trail.
     #[serde(skip)]
     pub written: Vec<Written>,
+}
+
+impl ImportSummary {
+    /// Nothing counted yet, for a file of `rows` records of `kind`.
+    fn new(kind: Kind, rows: usize, dry_run: bool) -> Self {
+        Self {
+            kind,
+            rows,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            dry_run,
+            written: Vec::new(),
+        }
+    }
+
+    /// The lines to write, each counted as created or updated by whether `stored` has a row
+    /// under its key; a line `same` as its stored row is counted unchanged and left out.
+    fn changed<K: Eq + Hash, F, T>(
+        &mut self,
+        lines: impl IntoIterator<Item = (K, T)>,
+        stored: &HashMap<K, F>,
+        same: impl Fn(&F, &T) -> bool,
+    ) -> Vec<T> {
+        let mut writes = Vec::new();
+        for (key, line) in lines {
+            match stored.get(&key) {
+                Some(old) if same(old, &line) => {
+                    self.unchanged += 1;
+                    continue;
+                }
+                Some(_) => self.updated += 1,
+                None => self.created += 1,
+            }
+            writes.push(line);
+        }
+        writes
+    }
+
+    /// Counts what the store wrote, and keeps it for the audit trail; `owners` gives the
+    /// office and the organisation of the `i`th write.
+    fn wrote(
+        &mut self,
+        done: &[Upserted],
+        owners: impl Fn(usize, &Upserted) -> (Option<Uuid>, Option<Uuid>),
+    ) {
+        self.created = done.iter().filter(|w| w.created).count();
+        self.updated = done.len() - self.created;
+        self.written = done
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let (office_id, organisation_id) = owners(i, w);
+                Written {
+                    id: w.id,
+                    created: w.created,
+                    office_id,
+                    organisation_id,
+                }
+            })
+            .collect();
+    }
 }
 
 /// One row an import wrote.
@@ -285,6 +337,27 @@ fn row_errors(line: u64, fields: Vec<FieldError>, already: &[RowError]) -> Vec<R
     out
 }
 
+/// The fields of a line that the API's rules accepted; otherwise `None`, their problems added
+/// to `errors` as columns. A line without an external reference is also a problem.
+fn accepted<T>(
+    row: &table::Row<'_>,
+    checked: Result<T, Vec<FieldError>>,
+    errors: &mut Vec<RowError>,
+) -> Option<T> {
+    let fields = match checked {
+        Ok(fields) => Some(fields),
+        Err(fe) => {
+            let more = row_errors(row.line(), fe, errors);
+            errors.extend(more);
+            None
+        }
+    };
+    if row.get("external_ref").is_none() {
+        errors.push(reference_required(row.line()));
+    }
+    fields
+}
+
 /// Reads an optional cell with `parse`, recording a problem under its column.
 fn cell<T>(
     row: &table::Row<'_>,
@@ -358,6 +431,53 @@ fn reference_required(line: u64) -> RowError {
         "external_ref",
         "is required in an import: re-importing the file updates the row with the same reference",
     )
+}
+
+/// The columns an export writes: `columns` without the place-name ones (`postcode`,
+/// `locality`, `country`), as coordinates say it all.
+fn exported(columns: &[&'static str]) -> Vec<&'static str> {
+    columns
+        .iter()
+        .copied()
+        .filter(|c| !["postcode", "locality", "country"].contains(c))
+        .collect()
+}
+
+/// CSV with a header, each cell guarded against spreadsheet formulas.
+fn write_csv(
+    header: &[&str],
+    records: impl Iterator<Item = Vec<String>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for record in records {
+        w.write_record(record.iter().map(|c| cells::guard(c).into_owned()))?;
+    }
+    w.flush()
+}
+
+/// JSON or GeoJSON (`format` is not CSV) of `rows` as the API's objects; `point` gives a
+/// row's coordinates.
+fn write_objects<R: Clone, T: Serialize + From<R>>(
+    format: Format,
+    rows: &[R],
+    point: impl Fn(&R) -> (f64, f64),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    debug_assert_ne!(format, Format::Csv, "CSV is each kind's own");
+    if format == Format::Geojson {
+        write_geojson(
+            rows.iter().map(|r| {
+                let (lon, lat) = point(r);
+                (lon, lat, T::from(r.clone()))
+            }),
+            out,
+        )?;
+    } else {
+        write_json(rows.iter().cloned().map(T::from), out)?;
+    }
+    Ok(())
 }
 
 /// A JSON array, one element per line.

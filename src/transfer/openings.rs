@@ -9,8 +9,7 @@ use uuid::Uuid;
 use super::table::{self, Row, Table};
 use super::{
     ExportError, Format, ImportError, ImportOptions, ImportSummary, Kind, ProgressFn, RowError,
-    Written, cell, cells, check_header, duplicate, location, parse_id, reference_required,
-    row_errors, sorted,
+    accepted, cell, cells, check_header, duplicate, location, parse_id, sorted,
 };
 use crate::resource::opening::{Opening, OpeningInput, check_input};
 use crate::resource::validate::{LanguageRequirement, SkillInput};
@@ -194,17 +193,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
         status: row.get("status").map(str::to_owned),
         status_reason: row.get("status_reason").map(str::to_owned),
     };
-    let fields = match check_input(&input) {
-        Ok(fields) => Some(fields),
-        Err(fe) => {
-            let more = row_errors(line, fe, &errors);
-            errors.extend(more);
-            None
-        }
-    };
-    if row.get("external_ref").is_none() {
-        errors.push(reference_required(line));
-    }
+    let fields = accepted(&row, check_input(&input), &mut errors);
     match (organisation, fields) {
         (Some(organisation_id), Some(fields)) if errors.is_empty() => Ok(Item {
             line,
@@ -245,31 +234,18 @@ pub(super) async fn import(
             Some(((row.organisation_id, reference), row.fields()))
         })
         .collect();
-    let mut summary = ImportSummary {
-        kind: Kind::Openings,
-        rows: items.len(),
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        dry_run: options.dry_run,
-        written: Vec::new(),
-    };
-    let mut writes = Vec::new();
-    for item in items {
-        let key = (
-            item.organisation_id,
-            item.fields.external_ref.clone().unwrap_or_default(),
-        );
-        match stored.get(&key) {
-            Some(old) if same(old, &item.fields) => {
-                summary.unchanged += 1;
-                continue;
-            }
-            Some(_) => summary.updated += 1,
-            None => summary.created += 1,
-        }
-        writes.push((item.organisation_id, item.fields));
-    }
+    let mut summary = ImportSummary::new(Kind::Openings, items.len(), options.dry_run);
+    let writes = summary.changed(
+        items.into_iter().map(|item| {
+            let key = (
+                item.organisation_id,
+                item.fields.external_ref.clone().unwrap_or_default(),
+            );
+            (key, (item.organisation_id, item.fields))
+        }),
+        &stored,
+        |old, (_, new)| same(old, new),
+    );
     if options.dry_run || writes.is_empty() {
         return Ok(summary);
     }
@@ -277,18 +253,7 @@ pub(super) async fn import(
     let done = store
         .upsert_openings(&writes, &|n| progress(n, total))
         .await?;
-    summary.created = done.iter().filter(|w| w.created).count();
-    summary.updated = done.len() - summary.created;
-    summary.written = done
-        .iter()
-        .zip(&writes)
-        .map(|(w, (org, _))| Written {
-            id: w.id,
-            created: w.created,
-            office_id: None,
-            organisation_id: Some(*org),
-        })
-        .collect();
+    summary.wrote(&done, |i, _| (None, Some(writes[i].0)));
     Ok(summary)
 }
 
@@ -321,11 +286,7 @@ fn record(r: &OpeningRow, organisation_ref: Option<&str>) -> Vec<String> {
 
 /// The columns an export writes.
 pub fn exported_columns() -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !["postcode", "locality", "country"].contains(c))
-        .collect()
+    super::exported(COLUMNS)
 }
 
 /// Writes openings as CSV with a header; `refs` gives each organisation's reference.
@@ -334,13 +295,10 @@ pub fn write_csv(
     refs: &HashMap<Uuid, String>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(exported_columns())?;
-    for r in rows {
-        let cells = record(r, refs.get(&r.organisation_id).map(String::as_str));
-        w.write_record(cells.iter().map(|c| super::cells::guard(c).into_owned()))?;
-    }
-    w.flush()
+    let records = rows
+        .iter()
+        .map(|r| record(r, refs.get(&r.organisation_id).map(String::as_str)));
+    super::write_csv(&exported_columns(), records, out)
 }
 
 pub(super) async fn export(
@@ -361,17 +319,7 @@ pub(super) async fn export(
                 .collect();
             write_csv(&rows, &refs, out)?;
         }
-        Format::Json => {
-            super::write_json(rows.iter().cloned().map(Opening::from), out)?;
-        }
-        Format::Geojson => {
-            super::write_geojson(
-                rows.iter()
-                    .cloned()
-                    .map(|r| (r.lon, r.lat, Opening::from(r))),
-                out,
-            )?;
-        }
+        _ => super::write_objects::<_, Opening>(format, &rows, |r| (r.lon, r.lat), out)?,
     }
     Ok(rows.len())
 }

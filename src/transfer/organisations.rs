@@ -7,8 +7,7 @@ use std::io::Write;
 use super::table::{self, Row, Table};
 use super::{
     ExportError, Format, ImportError, ImportOptions, ImportSummary, Kind, ProgressFn, RowError,
-    Written, cell, cells, check_header, duplicate, location, reference_required, row_errors,
-    sorted,
+    accepted, cell, cells, check_header, duplicate, location, sorted,
 };
 use crate::resource::organisation::{Organisation, OrganisationInput, check_input};
 use crate::store::{NewOrganisation, OrganisationRow, Store};
@@ -83,17 +82,7 @@ fn parse_row(row: Row<'_>) -> Result<Item, Vec<RowError>> {
             cells::parse_integer,
         ),
     };
-    let fields = match check_input(&input) {
-        Ok(fields) => Some(fields),
-        Err(fe) => {
-            let more = row_errors(line, fe, &errors);
-            errors.extend(more);
-            None
-        }
-    };
-    if row.get("external_ref").is_none() {
-        errors.push(reference_required(line));
-    }
+    let fields = accepted(&row, check_input(&input), &mut errors);
     match fields {
         Some(fields) if errors.is_empty() => Ok(Item { line, fields }),
         _ => Err(errors),
@@ -114,28 +103,15 @@ pub(super) async fn import(
         .into_iter()
         .filter_map(|o| Some((o.external_ref.clone()?, o.fields())))
         .collect();
-    let mut summary = ImportSummary {
-        kind: Kind::Organisations,
-        rows: items.len(),
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        dry_run: options.dry_run,
-        written: Vec::new(),
-    };
-    let mut writes = Vec::new();
-    for item in items {
-        let reference = item.fields.external_ref.clone().unwrap_or_default();
-        match stored.get(&reference) {
-            Some(old) if *old == item.fields => {
-                summary.unchanged += 1;
-                continue;
-            }
-            Some(_) => summary.updated += 1,
-            None => summary.created += 1,
-        }
-        writes.push(item.fields);
-    }
+    let mut summary = ImportSummary::new(Kind::Organisations, items.len(), options.dry_run);
+    let writes = summary.changed(
+        items.into_iter().map(|item| {
+            let reference = item.fields.external_ref.clone().unwrap_or_default();
+            (reference, item.fields)
+        }),
+        &stored,
+        |old, new| old == new,
+    );
     if options.dry_run || writes.is_empty() {
         return Ok(summary);
     }
@@ -143,17 +119,7 @@ pub(super) async fn import(
     let done = store
         .upsert_organisations(&writes, &|n| progress(n, total))
         .await?;
-    summary.created = done.iter().filter(|w| w.created).count();
-    summary.updated = done.len() - summary.created;
-    summary.written = done
-        .iter()
-        .map(|w| Written {
-            id: w.id,
-            created: w.created,
-            office_id: None,
-            organisation_id: Some(w.id),
-        })
-        .collect();
+    summary.wrote(&done, |_, w| (None, Some(w.id)));
     Ok(summary)
 }
 
@@ -173,25 +139,12 @@ fn record(r: &OrganisationRow) -> Vec<String> {
 
 /// The columns an export writes.
 pub fn exported_columns() -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !["postcode", "locality", "country"].contains(c))
-        .collect()
+    super::exported(COLUMNS)
 }
 
 /// Writes organisations as CSV with a header.
 pub fn write_csv(rows: &[OrganisationRow], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(exported_columns())?;
-    for r in rows {
-        w.write_record(
-            record(r)
-                .iter()
-                .map(|c| super::cells::guard(c).into_owned()),
-        )?;
-    }
-    w.flush()
+    super::write_csv(&exported_columns(), rows.iter().map(record), out)
 }
 
 pub(super) async fn export(
@@ -202,17 +155,7 @@ pub(super) async fn export(
     let rows = store.list_organisations().await?;
     match format {
         Format::Csv => write_csv(&rows, out)?,
-        Format::Json => {
-            super::write_json(rows.iter().cloned().map(Organisation::from), out)?;
-        }
-        Format::Geojson => {
-            super::write_geojson(
-                rows.iter()
-                    .cloned()
-                    .map(|r| (r.lon, r.lat, Organisation::from(r))),
-                out,
-            )?;
-        }
+        _ => super::write_objects::<_, Organisation>(format, &rows, |r| (r.lon, r.lat), out)?,
     }
     Ok(rows.len())
 }

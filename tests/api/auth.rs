@@ -3,9 +3,8 @@
 
 use axum::http::Method;
 use placematch::api::auth::{Role, issue_token};
-use serde_json::json;
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{TestApp, expect, id_of, office_body};
 
 #[tokio::test]
 async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
@@ -46,6 +45,16 @@ async fn an_expired_token_is_401() {
     expect(app.get("/v1/offices", &secret).await, 200);
 }
 
+/// Revokes the token `id` now, asserting that it was live.
+async fn revoke(app: &TestApp, id: uuid::Uuid) {
+    assert!(
+        app.store()
+            .revoke_token(id, placematch::store::now())
+            .await
+            .unwrap()
+    );
+}
+
 #[tokio::test]
 async fn a_revoked_token_stops_working_at_once() {
     let app = TestApp::new().await;
@@ -53,12 +62,7 @@ async fn a_revoked_token_stops_working_at_once() {
         .await
         .unwrap();
     expect(app.get("/v1/offices", &secret).await, 200);
-    assert!(
-        app.store()
-            .revoke_token(row.id, placematch::store::now())
-            .await
-            .unwrap()
-    );
+    revoke(&app, row.id).await;
     expect(app.get("/v1/offices", &secret).await, 401);
 }
 
@@ -74,12 +78,7 @@ async fn a_token_kept_by_the_token_cache_is_refused_right_after_its_revocation_a
         expect(app.get("/v1/offices", &secret).await, 200);
         expect(app.get("/v1/offices", &other).await, 200);
     }
-    assert!(
-        app.store()
-            .revoke_token(row.id, placematch::store::now())
-            .await
-            .unwrap()
-    );
+    revoke(&app, row.id).await;
     for _ in 0..3 {
         expect(app.get("/v1/offices", &secret).await, 401);
         expect(app.get("/v1/offices", &other).await, 200);
@@ -96,12 +95,8 @@ async fn a_scheduler_may_not_read_offices_or_audit_events() {
     );
     expect(app.get("/v1/audit-events", &scheduler).await, 403);
     expect(
-        app.post(
-            "/v1/offices",
-            &scheduler,
-            json!({"name": "X", "country": "LU", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &scheduler, office_body("X", "LU", "revis"))
+            .await,
         403,
     );
 }
@@ -129,18 +124,9 @@ async fn health_readiness_and_the_api_description_need_no_token() {
 async fn every_response_forbids_caching_sniffing_and_framing_and_request_ids_are_checked() {
     use axum::body::Body;
     use axum::http::Request;
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let person = expect(
-        app.post(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            crate::harness::person_body("H-1"),
-        )
-        .await,
-        201,
-    );
-    let id = person["id"].as_str().unwrap();
+    let (app, w) = TestApp::with_world().await;
+    let person = app.create_person(&w.caseworker, "H-1").await;
+    let id = id_of(&person);
     for reply in [
         app.get(&format!("/v1/beneficiaries/{id}"), &w.caseworker)
             .await,

@@ -3,20 +3,17 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::harness::{TestApp, expect, person_body};
+use crate::harness::{
+    TestApp, assert_fields_named, expect, expect_field_error, id_of, items, person_body,
+};
 
 #[tokio::test]
 async fn a_caseworker_opens_a_file_in_their_office_and_reads_it_back() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-1"))
-            .await,
-        201,
-    );
+    let (app, w) = TestApp::with_world().await;
+    let created = app.create_person(&w.caseworker, "ESCH-1").await;
     assert_eq!(created["office_id"], w.office.as_str());
     assert_eq!(created["languages"].as_array().unwrap().len(), 2);
-    let id = created["id"].as_str().unwrap();
+    let id = id_of(&created);
     let read = expect(
         app.get(&format!("/v1/beneficiaries/{id}"), &w.caseworker)
             .await,
@@ -27,14 +24,8 @@ async fn a_caseworker_opens_a_file_in_their_office_and_reads_it_back() {
 
 #[tokio::test]
 async fn another_offices_file_is_404_for_every_verb() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-2"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-2").await;
     let missing = expect(
         app.get(
             &format!("/v1/beneficiaries/{}", Uuid::new_v4()),
@@ -58,7 +49,7 @@ async fn another_offices_file_is_404_for_every_verb() {
     );
     expect(app.delete(&uri, &w.other_caseworker).await, 404);
     let list = expect(app.get("/v1/beneficiaries", &w.other_caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
     let mut body = person_body("X");
     body["office_id"] = json!(w.office);
     expect(
@@ -72,14 +63,8 @@ async fn another_offices_file_is_404_for_every_verb() {
 
 #[tokio::test]
 async fn hosts_and_schedulers_never_see_files() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-3"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-3").await;
     for token in [&w.host, &w.scheduler] {
         expect(app.get(&uri, token).await, 403);
         expect(app.get("/v1/beneficiaries", token).await, 403);
@@ -92,14 +77,9 @@ async fn hosts_and_schedulers_never_see_files() {
 
 #[tokio::test]
 async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_data() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-4"))
-            .await,
-        201,
-    );
-    let id = created["id"].as_str().unwrap();
+    let (app, w) = TestApp::with_world().await;
+    let created = app.create_person(&w.caseworker, "ESCH-4").await;
+    let id = id_of(&created);
     let uri = format!("/v1/beneficiaries/{id}");
     expect(app.get(&uri, &w.caseworker).await, 200);
     expect(
@@ -108,10 +88,8 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
         200,
     );
     expect(app.get(&format!("{uri}/export"), &w.caseworker).await, 200);
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let mine: Vec<&serde_json::Value> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let mine: Vec<&serde_json::Value> = items(&log)
         .iter()
         .filter(|e| e["object_id"] == id)
         .collect();
@@ -128,42 +106,20 @@ async fn every_read_and_write_of_a_file_is_in_the_audit_log_without_personal_dat
 
 #[tokio::test]
 async fn export_holds_the_file_and_its_placements_and_erasure_removes_both() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-5"))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, crate::harness::opening_body(1))
-            .await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", person["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let (person, opening, placement) = app.proposal(&w, 1, "ESCH-5").await;
+    let uri = format!("/v1/beneficiaries/{}", id_of(&person));
     let export = expect(app.get(&format!("{uri}/export"), &w.caseworker).await, 200);
     assert_eq!(export["beneficiary"], person);
     assert_eq!(export["placements"][0]["id"], placement["id"]);
 
     expect(app.delete(&uri, &w.caseworker).await, 204);
     expect(app.get(&uri, &w.caseworker).await, 404);
-    let p_uri = format!("/v1/placements/{}", placement["id"].as_str().unwrap());
+    let p_uri = format!("/v1/placements/{}", id_of(&placement));
     expect(app.get(&p_uri, &w.admin).await, 404);
     let after = expect(
-        app.get(
-            &format!("/v1/openings/{}", opening["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&opening)), &w.host)
+            .await,
         200,
     );
     assert_eq!(
@@ -174,13 +130,8 @@ async fn export_holds_the_file_and_its_placements_and_erasure_removes_both() {
 
 #[tokio::test]
 async fn a_duplicate_file_number_in_one_office_is_a_409() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-6"))
-            .await,
-        201,
-    );
+    let (app, w) = TestApp::with_world().await;
+    app.create_person(&w.caseworker, "ESCH-6").await;
     let body = expect(
         app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-6"))
             .await,
@@ -191,50 +142,34 @@ async fn a_duplicate_file_number_in_one_office_is_a_409() {
 
 #[tokio::test]
 async fn a_file_with_bad_fields_is_refused_field_by_field() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("BAD");
     body["languages"] = json!([{"language": "fr", "level": "D1"}]);
     body["location"] = json!({"lon": 5.98, "lat": 95.0});
     body["mobility"] = json!("teleport");
     body["max_trip_minutes"] = json!(0);
     body["health_limits"] = json!(["allergic"]);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_fields_named(
+        &reply,
+        &[
+            "languages[0].level",
+            "location.lat",
+            "mobility",
+            "max_trip_minutes",
+            "health_limits[0]",
+        ],
     );
-    let fields: Vec<&str> = reply["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for expected in [
-        "languages[0].level",
-        "location.lat",
-        "mobility",
-        "max_trip_minutes",
-        "health_limits[0]",
-    ] {
-        assert!(
-            fields.contains(&expected),
-            "{expected} missing from {fields:?}"
-        );
-    }
 }
 
 /// The adversarial test's finding: `birth_date` could not be cleared (`null` kept it, `""`
 /// was 422). An absent field is left alone; `null` clears an optional one.
 #[tokio::test]
 async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("ESCH-9"))
-            .await,
-        201,
-    );
-    let uri = format!("/v1/beneficiaries/{}", created["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let uri = app.new_person_uri(&w.caseworker, "ESCH-9").await;
     let kept = expect(
         app.patch(&uri, &w.caseworker, json!({"max_trip_minutes": 30}))
             .await,
@@ -256,10 +191,9 @@ async fn a_patch_with_null_clears_an_optional_field_and_an_absent_one_stays() {
     let stored = expect(app.get(&uri, &w.caseworker).await, 200);
     assert!(stored["birth_date"].is_null());
     // A wrong type still names its field.
-    let reply = expect(
+    expect_field_error(
         app.patch(&uri, &w.caseworker, json!({"birth_date": 12}))
             .await,
-        422,
+        "birth_date",
     );
-    assert_eq!(reply["errors"][0]["field"], "birth_date", "{reply}");
 }

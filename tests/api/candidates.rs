@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::harness::{TestApp, World, expect, opening_body, person_body};
+use crate::harness::{TestApp, World, expect, expect_field_error, id_of, items, person_body};
 
 fn settings(reads_per_hour: u32, opening_writes_per_hour: u32) -> ApiSettings {
     ApiSettings {
@@ -34,7 +34,7 @@ async fn people(app: &TestApp, n: usize, token: &str, prefix: &str) -> Vec<Strin
         // Homes spread along the Alzette valley, so that bands and scores differ.
         body["location"] = json!({"lon": 5.9806 - 0.01 * i as f64, "lat": 49.4958});
         let person = expect(app.post("/v1/beneficiaries", token, body).await, 201);
-        ids.push(person["id"].as_str().unwrap().to_owned());
+        ids.push(id_of(&person).to_owned());
     }
     ids
 }
@@ -53,11 +53,8 @@ async fn serve(app: &TestApp, w: &World, offices: &[&str]) {
 
 /// An opening of the world's host whose candidates follow its fields (reviewed by an admin).
 async fn reviewed_opening(app: &TestApp, w: &World) -> Value {
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
-    let id = opening["id"].as_str().unwrap();
+    let opening = app.create_opening(&w.host, 2).await;
+    let id = id_of(&opening);
     expect(
         app.post(&format!("/v1/openings/{id}/review"), &w.admin, json!({}))
             .await,
@@ -66,35 +63,22 @@ async fn reviewed_opening(app: &TestApp, w: &World) -> Value {
 }
 
 fn candidates_uri(opening: &Value) -> String {
-    format!(
-        "/v1/openings/{}/candidates?limit=50",
-        opening["id"].as_str().unwrap()
-    )
+    format!("/v1/openings/{}/candidates?limit=50", id_of(opening))
 }
 
 /// `candidate` read events in the audit log: (person, office).
 async fn candidate_reads(app: &TestApp, admin: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let page = expect(
-            app.get(&format!("/v1/audit-events?limit=200{cursor}"), admin)
-                .await,
-            200,
-        );
-        for e in page["items"].as_array().unwrap() {
-            if e["object_kind"] == "candidate" && e["action"] == "read" {
-                out.push((
-                    e["object_id"].as_str().unwrap().to_owned(),
-                    e["office_id"].as_str().unwrap().to_owned(),
-                ));
-            }
-        }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => return out,
-        }
-    }
+    app.all_audit_events(admin)
+        .await
+        .iter()
+        .filter(|e| e["object_kind"] == "candidate" && e["action"] == "read")
+        .map(|e| {
+            (
+                e["object_id"].as_str().unwrap().to_owned(),
+                e["office_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -106,7 +90,7 @@ async fn a_host_sees_pseudonymised_candidates_with_unguessable_refs_and_each_rea
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
     let body = expect(app.get(&uri, &w.host).await, 200);
-    let items = body["items"].as_array().unwrap();
+    let items = items(&body);
     assert_eq!(items.len(), 6, "{body}");
     let text = body.to_string();
     for personal in [
@@ -124,7 +108,7 @@ async fn a_host_sees_pseudonymised_candidates_with_unguessable_refs_and_each_rea
     }
     // The old reference, sha256(opening, person), could be computed by a host who knew a
     // person's id from a placement: no reference is that any more.
-    let opening_id: Uuid = opening["id"].as_str().unwrap().parse().unwrap();
+    let opening_id: Uuid = id_of(&opening).parse().unwrap();
     for person in &ids {
         let person: Uuid = person.parse().unwrap();
         let mut h = Sha256::new();
@@ -158,10 +142,10 @@ async fn changing_the_opening_reveals_nothing_until_reviewed(postgres: bool) {
     people(&app, 6, &w.caseworker, "T").await;
     serve(&app, &w, &[&w.office]).await;
     let opening = reviewed_opening(&app, &w).await;
-    let id = opening["id"].as_str().unwrap().to_owned();
+    let id = id_of(&opening).to_owned();
     let uri = candidates_uri(&opening);
     let first = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(first["items"].as_array().unwrap().len(), 6);
+    assert_eq!(items(&first).len(), 6);
     assert!(first.get("held_until").is_none());
 
     // Every person has a night-work limit: this would exclude all of them.
@@ -218,7 +202,7 @@ async fn changing_the_opening_reveals_nothing_until_reviewed(postgres: bool) {
         200,
     );
     let reviewed = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(reviewed["items"].as_array().unwrap().len(), 0);
+    assert_eq!(items(&reviewed).len(), 0);
     assert_eq!(reviewed["withheld"], "too_few");
     app.finish().await;
 }
@@ -240,18 +224,15 @@ async fn a_hosts_new_opening_shows_no_candidate_until_reviewed(postgres: bool) {
     let w = app.world().await;
     people(&app, 6, &w.caseworker, "N").await;
     serve(&app, &w, &[&w.office]).await;
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
+    let opening = app.create_opening(&w.host, 2).await;
     let uri = candidates_uri(&opening);
     let held = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(held["items"].as_array().unwrap().len(), 0);
+    assert_eq!(items(&held).len(), 0);
     assert_eq!(held["withheld"], "held");
     assert!(held["held_until"].is_string());
     expect(
         app.post(
-            &format!("/v1/openings/{}/review", opening["id"].as_str().unwrap()),
+            &format!("/v1/openings/{}/review", id_of(&opening)),
             &w.host,
             json!({}),
         )
@@ -260,7 +241,7 @@ async fn a_hosts_new_opening_shows_no_candidate_until_reviewed(postgres: bool) {
     );
     expect(
         app.post(
-            &format!("/v1/openings/{}/review", opening["id"].as_str().unwrap()),
+            &format!("/v1/openings/{}/review", id_of(&opening)),
             &w.admin,
             json!({}),
         )
@@ -268,7 +249,7 @@ async fn a_hosts_new_opening_shows_no_candidate_until_reviewed(postgres: bool) {
         200,
     );
     let shown = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(shown["items"].as_array().unwrap().len(), 6);
+    assert_eq!(items(&shown).len(), 6);
     app.finish().await;
 }
 
@@ -289,11 +270,9 @@ async fn only_people_of_the_offices_served_are_candidates(postgres: bool) {
     let w = app.world().await;
     let other_office: String = {
         let offices = expect(app.get("/v1/offices", &w.admin).await, 200);
-        offices["items"]
-            .as_array()
-            .unwrap()
+        items(&offices)
             .iter()
-            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .map(|o| id_of(o).to_owned())
             .find(|o| *o != w.office)
             .unwrap()
     };
@@ -302,7 +281,7 @@ async fn only_people_of_the_offices_served_are_candidates(postgres: bool) {
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
     let none = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+    assert_eq!(items(&none).len(), 0);
     assert_eq!(none["withheld"], "no_office_served");
 
     expect(
@@ -314,16 +293,15 @@ async fn only_people_of_the_offices_served_are_candidates(postgres: bool) {
         .await,
         403,
     );
-    let bad = expect(
+    expect_field_error(
         app.put(
             &format!("/v1/organisations/{}/offices", w.org),
             &w.admin,
             json!({ "office_ids": [Uuid::new_v4()] }),
         )
         .await,
-        422,
+        "office_ids[0]",
     );
-    assert_eq!(bad["errors"][0]["field"], "office_ids[0]");
     serve(&app, &w, &[&w.office]).await;
     let served = expect(
         app.get(&format!("/v1/organisations/{}/offices", w.org), &w.host)
@@ -332,7 +310,7 @@ async fn only_people_of_the_offices_served_are_candidates(postgres: bool) {
     );
     assert_eq!(served["office_ids"], json!([w.office]));
     let body = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(body["items"].as_array().unwrap().len(), 6);
+    assert_eq!(items(&body).len(), 6);
     let reads = candidate_reads(&app, &w.admin).await;
     assert_eq!(reads.len(), 6);
     assert!(
@@ -361,12 +339,12 @@ async fn fewer_eligible_people_than_the_threshold_show_none() {
     let opening = reviewed_opening(&app, &w).await;
     let uri = candidates_uri(&opening);
     let few = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(few["items"].as_array().unwrap().len(), 0);
+    assert_eq!(items(&few).len(), 0);
     assert_eq!(few["withheld"], "too_few");
     assert!(candidate_reads(&app, &w.admin).await.is_empty());
     people(&app, 1, &w.caseworker, "G").await;
     let enough = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(enough["items"].as_array().unwrap().len(), 5);
+    assert_eq!(items(&enough).len(), 5);
 }
 
 #[tokio::test]
@@ -394,7 +372,7 @@ async fn candidate_reads_and_opening_changes_are_rate_limited_per_token() {
         .await;
     expect(app.get(&uri, &second).await, 200);
 
-    let id = opening["id"].as_str().unwrap();
+    let id = id_of(&opening);
     expect(
         app.patch(&format!("/v1/openings/{id}"), &w.host, json!({"seats": 3}))
             .await,
@@ -437,5 +415,5 @@ async fn a_list_that_finds_every_place_taken_is_a_503_busy_and_the_next_one_is_s
     assert_eq!(busy.headers["retry-after"], "1");
     drop(held);
     let served = expect(app.get(&uri, &w.host).await, 200);
-    assert_eq!(served["items"].as_array().unwrap().len(), 6);
+    assert_eq!(items(&served).len(), 6);
 }

@@ -40,13 +40,7 @@ impl TestApp {
     /// On a fresh SQLite file, with `settings`.
     pub async fn sqlite_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::sqlite_db().await;
-        let state = AppState::new(db.store.clone(), settings);
-        TestApp {
-            store: db.store.clone(),
-            state,
-            _sqlite: Some(db),
-            postgres: None,
-        }
+        Self::on_store(db.store.clone(), settings, Some(db), None)
     }
 
     /// On a fresh PostgreSQL database of the test server.
@@ -57,12 +51,20 @@ impl TestApp {
     /// On a fresh PostgreSQL database of the test server, with `settings`.
     pub async fn postgres_with(settings: ApiSettings) -> TestApp {
         let db = crate::common::postgres_db().await;
-        let state = AppState::new(db.store.clone(), settings);
+        Self::on_store(db.store.clone(), settings, None, Some(db))
+    }
+
+    fn on_store(
+        store: Arc<dyn Store>,
+        settings: ApiSettings,
+        sqlite: Option<crate::common::SqliteDb>,
+        postgres: Option<crate::common::PgDb>,
+    ) -> TestApp {
         TestApp {
-            store: db.store.clone(),
-            state,
-            _sqlite: None,
-            postgres: Some(db),
+            state: AppState::new(store.clone(), settings),
+            store,
+            _sqlite: sqlite,
+            postgres,
         }
     }
 
@@ -191,6 +193,13 @@ pub struct World {
 }
 
 impl TestApp {
+    /// On a fresh SQLite file, with its small territory.
+    pub async fn with_world() -> (TestApp, World) {
+        let app = TestApp::new().await;
+        let world = app.world().await;
+        (app, world)
+    }
+
     pub async fn world(&self) -> World {
         let admin = self.admin().await;
         let mut offices = Vec::new();
@@ -198,16 +207,8 @@ impl TestApp {
             "Office social d'Esch-sur-Alzette",
             "Office social de Dudelange",
         ] {
-            let body = expect(
-                self.post(
-                    "/v1/offices",
-                    &admin,
-                    serde_json::json!({"name": name, "country": "LU", "programme": "revis"}),
-                )
-                .await,
-                201,
-            );
-            offices.push(body["id"].as_str().unwrap().to_owned());
+            let body = self.create_office(&admin, name, "LU", "revis").await;
+            offices.push(id_of(&body).to_owned());
         }
         let mut orgs = Vec::new();
         for (name, lon, lat) in [
@@ -241,6 +242,11 @@ impl TestApp {
             admin,
         }
     }
+}
+
+/// An office body.
+pub fn office_body(name: &str, country: &str, programme: &str) -> Value {
+    serde_json::json!({"name": name, "country": country, "programme": programme})
 }
 
 /// A valid opening body near Differdange.
@@ -281,4 +287,174 @@ pub fn person_body(external_ref: &str) -> serde_json::Value {
         "languages": [{"language": "pt", "level": "C2"}, {"language": "fr", "level": "B1"}],
         "health_limits": ["night_work"]
     })
+}
+
+impl TestApp {
+    /// Opens the file `person_body(external_ref)` with `token` and returns it (201).
+    pub async fn create_person(&self, token: &str, external_ref: &str) -> Value {
+        expect(
+            self.post("/v1/beneficiaries", token, person_body(external_ref))
+                .await,
+            201,
+        )
+    }
+
+    /// Posts `opening_body(seats)` with `token` and returns the opening (201).
+    pub async fn create_opening(&self, token: &str, seats: i32) -> Value {
+        expect(
+            self.post("/v1/openings", token, opening_body(seats)).await,
+            201,
+        )
+    }
+
+    /// Opens the file `person_body(external_ref)` with `token` and returns its URI.
+    pub async fn new_person_uri(&self, token: &str, external_ref: &str) -> String {
+        let person = self.create_person(token, external_ref).await;
+        format!("/v1/beneficiaries/{}", id_of(&person))
+    }
+
+    /// Posts `opening_body(seats)` with `token` and returns the opening's URI.
+    pub async fn new_opening_uri(&self, token: &str, seats: i32) -> String {
+        let opening = self.create_opening(token, seats).await;
+        format!("/v1/openings/{}", id_of(&opening))
+    }
+
+    /// Creates an office (201) with `admin` and returns it.
+    pub async fn create_office(
+        &self,
+        admin: &str,
+        name: &str,
+        country: &str,
+        programme: &str,
+    ) -> Value {
+        expect(
+            self.post("/v1/offices", admin, office_body(name, country, programme))
+                .await,
+            201,
+        )
+    }
+
+    /// Proposes `person` for `opening` with `token` and returns the placement (201).
+    pub async fn propose(&self, token: &str, person: &Value, opening: &Value) -> Value {
+        expect(
+            self.post(
+                "/v1/placements",
+                token,
+                serde_json::json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
+            )
+            .await,
+            201,
+        )
+    }
+
+    /// A person of the world's office proposed for a new opening of its host with `seats`:
+    /// (person, opening, placement).
+    pub async fn proposal(&self, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
+        let person = self.create_person(&w.caseworker, reference).await;
+        let opening = self.create_opening(&w.host, seats).await;
+        let placement = self.propose(&w.caseworker, &person, &opening).await;
+        (person, opening, placement)
+    }
+
+    /// The first page of the audit log (up to 200 events), read by `admin`.
+    pub async fn audit_log(&self, admin: &str) -> Value {
+        expect(self.get("/v1/audit-events?limit=200", admin).await, 200)
+    }
+
+    /// Every event of the audit log, page by page, read by `admin`.
+    pub async fn all_audit_events(&self, admin: &str) -> Vec<Value> {
+        let mut events = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = expect(
+                self.get(&format!("/v1/audit-events?limit=200{cursor}"), admin)
+                    .await,
+                200,
+            );
+            events.extend(items(&page).iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return events,
+            }
+        }
+    }
+}
+
+/// The `id` of `value` as a string.
+pub fn id_of(value: &Value) -> &str {
+    value["id"].as_str().unwrap()
+}
+
+/// The items of a page.
+pub fn items(page: &Value) -> &Vec<Value> {
+    page["items"].as_array().unwrap()
+}
+
+/// The fields a problem+json body names, in its order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+/// Asserts that each of `expected` is among the fields a problem+json body names.
+#[track_caller]
+pub fn assert_fields_named(problem: &Value, expected: &[&str]) {
+    let fields = error_fields(problem);
+    for expected in expected {
+        assert!(
+            fields.contains(expected),
+            "{expected} missing from {fields:?}"
+        );
+    }
+}
+
+/// Asserts a 422 whose first error names `field` and returns the problem.
+#[track_caller]
+pub fn expect_field_error(reply: Reply, field: &str) -> Value {
+    let problem = expect(reply, 422);
+    assert_first_field(&problem, field);
+    problem
+}
+
+/// Asserts that the first error of a problem+json body names `field`.
+#[track_caller]
+pub fn assert_first_field(problem: &Value, field: &str) {
+    assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+}
+
+/// Asserts that the first error's message of a problem+json body contains `text`.
+#[track_caller]
+pub fn assert_first_message_contains(problem: &Value, text: &str) {
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(text),
+        "{problem}"
+    );
+}
+
+/// A POST of `body` as `content_type`, with a bearer token.
+pub fn post_raw(
+    uri: &str,
+    token: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    Request::post(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+impl TestApp {
+    /// Posts `body` to `uri` with `token`, asserts a 422 and returns the problem.
+    pub async fn post_refused(&self, uri: &str, token: &str, body: Value) -> Value {
+        expect(self.post(uri, token, body).await, 422)
+    }
 }

@@ -3,20 +3,19 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::harness::{TestApp, World, expect, person_body};
+use crate::harness::{
+    TestApp, World, assert_first_message_contains, expect, expect_field_error, id_of, items,
+    person_body, post_raw,
+};
 
 const PEOPLE: &str = "external_ref;given_name;family_name;birth_date;locality;mobility;max_trip_minutes;hours_per_week;languages\n\
     ESCH-1;Ana;Ferreira;12/03/1984;Esch-sur-Alzette;walk;30;20;fr:B1\n\
     ESCH-2;Bob;Martin;1990-01-01;Differdange;bike;45;20,5;lb:A2\n";
 
 fn csv_request(uri: &str, token: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "text/csv; charset=utf-8")
-        .body(body.into())
-        .unwrap()
+    post_raw(uri, token, "text/csv; charset=utf-8", body)
 }
 
 fn multipart_request(uri: &str, token: &str, file: &str) -> Request<Body> {
@@ -35,35 +34,38 @@ fn multipart_request(uri: &str, token: &str, file: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// Imports `file` as `kind` with the world's admin and returns the summary (200).
+async fn import_file(app: &TestApp, w: &World, kind: &str, file: impl Into<Body>) -> Value {
+    let uri = format!("/v1/imports?kind={kind}");
+    expect(app.raw(csv_request(&uri, &w.admin, file)).await, 200)
+}
+
 fn uri(w: &World) -> String {
     format!("/v1/imports?kind=beneficiaries&office_id={}", w.office)
 }
 
 #[tokio::test]
 async fn an_admin_imports_a_csv_body_and_a_second_time_nothing_changes() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let summary = expect(app.raw(csv_request(&uri(&w), &w.admin, PEOPLE)).await, 200);
     assert_eq!(
         summary,
         json!({"kind": "beneficiaries", "rows": 2, "created": 2, "updated": 0, "unchanged": 0, "dry_run": false})
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    let items = list["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2);
+    let files = items(&list);
+    assert_eq!(files.len(), 2);
     // Esch-sur-Alzette from the office's country, Luxembourg.
     assert_eq!(
-        items[0]["location"],
+        files[0]["location"],
         json!({"lon": 5.98056, "lat": 49.49583})
     );
-    assert_eq!(items[1]["hours_per_week"], 20.5);
+    assert_eq!(files[1]["hours_per_week"], 20.5);
     let again = expect(app.raw(csv_request(&uri(&w), &w.admin, PEOPLE)).await, 200);
     assert_eq!(again["unchanged"], 2);
     // Each created file is in the audit trail.
-    let audit = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let creates = audit["items"]
-        .as_array()
-        .unwrap()
+    let audit = app.audit_log(&w.admin).await;
+    let creates = items(&audit)
         .iter()
         .filter(|e| e["action"] == "create" && e["object_kind"] == "beneficiary")
         .count();
@@ -72,8 +74,7 @@ async fn an_admin_imports_a_csv_body_and_a_second_time_nothing_changes() {
 
 #[tokio::test]
 async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let dry = expect(
         app.raw(multipart_request(
             &format!("{}&dry_run=true", uri(&w)),
@@ -88,7 +89,7 @@ async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
         (Some(2), Some(true))
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
     let done = expect(
         app.raw(multipart_request(&uri(&w), &w.admin, PEOPLE)).await,
         200,
@@ -98,8 +99,7 @@ async fn a_multipart_upload_and_a_dry_run_work_like_the_command() {
 
 #[tokio::test]
 async fn a_bad_file_is_a_422_listing_each_line_column_and_message_and_writes_nothing() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let bad = PEOPLE
         .replace("Differdange", "Diferdange")
         .replace("fr:B1", "fr:B9");
@@ -119,13 +119,12 @@ async fn a_bad_file_is_a_422_listing_each_line_column_and_message_and_writes_not
         "{body}"
     );
     let list = expect(app.get("/v1/beneficiaries", &w.caseworker).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
 }
 
 #[tokio::test]
 async fn only_admins_may_import() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     for token in [&w.caseworker, &w.host, &w.scheduler] {
         let body = expect(app.raw(csv_request(&uri(&w), token, PEOPLE)).await, 403);
         assert_eq!(body["code"], "forbidden");
@@ -139,86 +138,62 @@ async fn only_admins_may_import() {
 
 #[tokio::test]
 async fn an_unknown_office_is_a_404_and_a_wrong_kind_a_422() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let missing = format!(
         "/v1/imports?kind=beneficiaries&office_id={}",
         uuid::Uuid::new_v4()
     );
     expect(app.raw(csv_request(&missing, &w.admin, PEOPLE)).await, 404);
-    let body = expect(
+    expect_field_error(
         app.raw(csv_request("/v1/imports?kind=people", &w.admin, PEOPLE))
             .await,
-        422,
+        "kind",
     );
-    assert_eq!(body["errors"][0]["field"], "kind");
 }
 
 #[tokio::test]
 async fn a_file_over_the_body_limit_is_a_413_and_a_json_body_a_415() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let big = PEOPLE.repeat(1024 * 1024 / PEOPLE.len() + 1);
     let body = expect(app.raw(csv_request(&uri(&w), &w.admin, big)).await, 413);
     assert_eq!(body["code"], "payload_too_large");
-    let json_body = Request::post(uri(&w))
-        .header("authorization", format!("Bearer {}", w.admin))
-        .header("content-type", "application/json")
-        .body(Body::from("{}"))
-        .unwrap();
+    let json_body = post_raw(&uri(&w), &w.admin, "application/json", "{}");
     let body = expect(app.raw(json_body).await, 415);
     assert!(body["title"].as_str().unwrap().contains("text/csv"));
 }
 
 #[tokio::test]
 async fn openings_and_organisations_import_by_reference() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let orgs = "external_ref,name,kind,locality,country\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU\n";
-    let done = expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            orgs,
-        ))
-        .await,
-        200,
-    );
+    let done = import_file(&app, &w, "organisations", orgs).await;
     assert_eq!(done["created"], 1);
     let openings = "external_ref,organisation_ref,title,kind,programmes,locality,country,seats,hours_per_week,start_date\n\
         ESCH-1,LU-ESCH,Aide jardinier,public_utility_work,revis,Esch-sur-Alzette,LU,2,20,01/12/2026\n";
-    let done = expect(
-        app.raw(csv_request("/v1/imports?kind=openings", &w.admin, openings))
-            .await,
-        200,
-    );
+    let done = import_file(&app, &w, "openings", openings).await;
     assert_eq!(done["created"], 1);
     let list = expect(app.get("/v1/openings?limit=10", &w.caseworker).await, 200);
-    let imported = list["items"]
-        .as_array()
-        .unwrap()
+    let imported = items(&list)
         .iter()
         .find(|o| o["external_ref"] == "ESCH-1")
         .unwrap()
         .clone();
     assert_eq!(imported["start_date"], "2026-12-01");
     // An office makes no sense for openings.
-    let body = expect(
+    expect_field_error(
         app.raw(csv_request(
             &format!("/v1/imports?kind=openings&office_id={}", w.office),
             &w.admin,
             openings,
         ))
         .await,
-        422,
+        "office_id",
     );
-    assert_eq!(body["errors"][0]["field"], "office_id");
 }
 
 #[tokio::test]
 async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("PLACE-1");
     body["location"] = json!({"postcode": "L-4001", "locality": "Esch-sur-Alzette"});
     let created = expect(
@@ -232,31 +207,18 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
 
     let mut body = person_body("PLACE-2");
     body["location"] = json!({"postcode": 1099, "country": "BE"});
-    let problem = expect(
+    let problem = expect_field_error(
         app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
+        "location.postcode",
     );
-    assert_eq!(problem["errors"][0]["field"], "location.postcode");
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("postcode 1099 is unknown in BE; did you mean"),
-        "{problem}"
-    );
+    assert_first_message_contains(&problem, "postcode 1099 is unknown in BE; did you mean");
 
     let mut body = person_body("PLACE-3");
     body["location"] = json!({"lon": 6.0, "lat": 49.5, "locality": "Esch-sur-Alzette"});
-    let problem = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not both")
-    );
+    let problem = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_message_contains(&problem, "not both");
 
     let org = json!({"name": "Commune de Molenbeek", "kind": "commune",
         "location": {"postcode": "1080", "country": "Belgique"}});
@@ -268,56 +230,29 @@ async fn a_json_body_may_give_a_place_name_instead_of_coordinates() {
 /// cap used to leave the index as it was. Every write that can change it now refreshes it.
 #[tokio::test]
 async fn an_organisation_import_that_changes_a_cap_reaches_suggestions_at_once() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let import = |cap: &str| {
         format!(
             "external_ref,name,kind,locality,country,monthly_intake_cap\nLU-ESCH,Ville d'Esch,commune,Esch-sur-Alzette,LU,{cap}\n"
         )
     };
-    expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            import("5"),
-        ))
-        .await,
-        200,
-    );
+    import_file(&app, &w, "organisations", import("5")).await;
     let openings = "external_ref,organisation_ref,title,kind,programmes,locality,country,seats,hours_per_week,start_date\n\
         ESCH-1,LU-ESCH,Aide jardinier,public_utility_work,revis,Esch-sur-Alzette,LU,2,20,01/12/2026\n";
-    expect(
-        app.raw(csv_request("/v1/imports?kind=openings", &w.admin, openings))
-            .await,
-        200,
-    );
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("CAP-1"))
-            .await,
-        201,
-    );
+    import_file(&app, &w, "openings", openings).await;
+    let person = app.create_person(&w.caseworker, "CAP-1").await;
     let uri = format!(
         "/v1/beneficiaries/{}/suggestions?excluded_limit=100",
-        person["id"].as_str().unwrap()
+        id_of(&person)
     );
     let before = expect(app.get(&uri, &w.caseworker).await, 200);
     assert!(
-        before["items"]
-            .as_array()
-            .unwrap()
+        items(&before)
             .iter()
             .any(|s| s["opening"]["external_ref"] == "ESCH-1"),
         "{before}"
     );
-    expect(
-        app.raw(csv_request(
-            "/v1/imports?kind=organisations",
-            &w.admin,
-            import("0"),
-        ))
-        .await,
-        200,
-    );
+    import_file(&app, &w, "organisations", import("0")).await;
     let after = expect(app.get(&uri, &w.caseworker).await, 200);
     let excluded = after["excluded"]
         .as_array()

@@ -1,31 +1,28 @@
 //! Bad input is always a 4xx problem+json naming what is wrong, never a 500 or a panic.
 
-use axum::body::Body;
-use axum::http::Request;
 use serde_json::json;
 
-use crate::harness::{TestApp, expect, person_body};
+use crate::harness::{
+    Reply, TestApp, World, assert_fields_named, assert_first_field, assert_first_message_contains,
+    error_fields, expect, expect_field_error, id_of, office_body, opening_body, person_body,
+    post_raw,
+};
 
-fn post_raw(uri: &str, token: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", content_type)
-        .body(body.into())
-        .unwrap()
+/// Posts `body` as it is, with the content type given, to the world's caseworker's files.
+async fn post_beneficiary_as(
+    app: &TestApp,
+    w: &World,
+    content_type: &str,
+    body: impl Into<axum::body::Body>,
+) -> Reply {
+    let request = post_raw("/v1/beneficiaries", &w.caseworker, content_type, body);
+    app.raw(request).await
 }
 
 #[tokio::test]
 async fn malformed_json_is_a_400_with_the_position() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "application/json",
-            "{\"given_name\": ",
-        ))
-        .await;
+    let (app, w) = TestApp::with_world().await;
+    let reply = post_beneficiary_as(&app, &w, "application/json", "{\"given_name\": ").await;
     let body = expect(reply, 400);
     assert_eq!(body["code"], "bad_request");
     assert!(body["title"].as_str().unwrap().contains("line 1"), "{body}");
@@ -33,97 +30,62 @@ async fn malformed_json_is_a_400_with_the_position() {
 
 #[tokio::test]
 async fn a_wrong_content_type_is_a_415() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "text/csv",
-            "a,b\n1,2\n",
-        ))
-        .await;
+    let (app, w) = TestApp::with_world().await;
+    let reply = post_beneficiary_as(&app, &w, "text/csv", "a,b\n1,2\n").await;
     assert_eq!(expect(reply, 415)["code"], "unsupported_media_type");
 }
 
 #[tokio::test]
 async fn an_unknown_field_is_named() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("U-1");
     body["shoe_size"] = json!(42);
-    let reply = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
-    );
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("shoe_size"),
-        "{reply}"
-    );
+    let reply = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, body)
+        .await;
+    assert_first_message_contains(&reply, "shoe_size");
 }
 
 #[tokio::test]
 async fn a_mistyped_nested_field_is_named_by_its_path() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = person_body("U-2");
     body["languages"] = json!([{"language": "fr", "level": 3}]);
-    let reply = expect(
+    expect_field_error(
         app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
+        "languages[0].level",
     );
-    assert_eq!(reply["errors"][0]["field"], "languages[0].level");
 }
 
 #[tokio::test]
 async fn a_body_over_one_mebibyte_is_a_413() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let big = format!("{{\"given_name\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
-    let reply = app
-        .raw(post_raw(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            "application/json",
-            big,
-        ))
-        .await;
+    let reply = post_beneficiary_as(&app, &w, "application/json", big).await;
     assert_eq!(expect(reply, 413)["code"], "payload_too_large");
 }
 
 #[tokio::test]
 async fn a_page_over_200_or_a_forged_cursor_is_a_422_naming_the_parameter() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let reply = expect(
+    let (app, w) = TestApp::with_world().await;
+    expect_field_error(
         app.get("/v1/beneficiaries?limit=201", &w.caseworker).await,
-        422,
+        "limit",
     );
-    assert_eq!(reply["errors"][0]["field"], "limit");
-    let reply = expect(
+    expect_field_error(
         app.get("/v1/openings?cursor=not-a-cursor", &w.caseworker)
             .await,
-        422,
+        "cursor",
     );
-    assert_eq!(reply["errors"][0]["field"], "cursor");
     let reply = expect(app.get("/v1/openings?limit=abc", &w.caseworker).await, 422);
-    assert_eq!(reply["errors"][0]["field"], "limit");
+    assert_first_field(&reply, "limit");
     let reply = expect(app.get("/v1/openings?colour=red", &w.caseworker).await, 422);
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("colour")
-    );
+    assert_first_message_contains(&reply, "colour");
 }
 
 #[tokio::test]
 async fn an_id_that_is_not_a_uuid_is_a_404_not_a_500() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     expect(app.get("/v1/beneficiaries/42", &w.caseworker).await, 404);
     expect(
         app.get("/v1/openings/..%2F..%2Fetc", &w.caseworker).await,
@@ -147,27 +109,19 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
     ] {
         let mut body = person_body("NUL-1");
         body[field] = json!(value);
-        let reply = expect(
+        let reply = expect_field_error(
             app.post("/v1/beneficiaries", &w.caseworker, body).await,
-            422,
+            field,
         );
-        assert_eq!(reply["errors"][0]["field"], field, "{reply}");
-        assert!(
-            reply["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains(code),
-            "{reply}"
-        );
+        assert_first_message_contains(&reply, code);
     }
     // Inside a list, the path names the item.
     let mut body = person_body("NUL-2");
     body["skills"] = json!([{"label": "ok"}, {"label": "bad\u{0}"}]);
-    let reply = expect(
+    expect_field_error(
         app.post("/v1/beneficiaries", &w.caseworker, body).await,
-        422,
+        "skills[1].label",
     );
-    assert_eq!(reply["errors"][0]["field"], "skills[1].label", "{reply}");
     // Tabs and line breaks stay allowed where text is free.
     let mut body = person_body("NUL-3");
     body["address"] = json!("12 rue X\nL-4001 Esch");
@@ -175,16 +129,15 @@ async fn control_characters_are_refused_with_the_field(app: TestApp) {
         app.post("/v1/beneficiaries", &w.caseworker, body).await,
         201,
     );
-    let office = expect(
+    expect_field_error(
         app.post(
             "/v1/offices",
             &w.admin,
-            json!({"name": "Office\u{0}", "country": "LU", "programme": "revis"}),
+            office_body("Office\u{0}", "LU", "revis"),
         )
         .await,
-        422,
+        "name",
     );
-    assert_eq!(office["errors"][0]["field"], "name", "{office}");
     app.finish().await;
 }
 
@@ -204,10 +157,9 @@ async fn control_characters_are_refused_with_the_field_on_postgres() {
 #[tokio::test]
 async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     use placematch::domain::limits;
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let long = |n: usize| "x".repeat(n + 1);
-    let mut opening = crate::harness::opening_body(2);
+    let mut opening = opening_body(2);
     opening["tasks"] = json!(long(limits::TASKS));
     opening["tutor"] = json!(long(limits::TUTOR));
     opening["sector"] = json!(long(limits::SECTOR));
@@ -215,12 +167,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
     opening["title"] = json!(long(limits::NAME));
     opening["wanted_skills"] = json!(vec![json!({"label": "x"}); limits::SKILLS + 1]);
     let refused = expect(app.post("/v1/openings", &w.host, opening).await, 422);
-    let mut fields: Vec<&str> = refused["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let mut fields = error_fields(&refused);
     fields.sort();
     assert_eq!(
         fields,
@@ -235,7 +182,7 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
         "{refused}"
     );
     // At the limit, accepted.
-    let mut at = crate::harness::opening_body(2);
+    let mut at = opening_body(2);
     at["tasks"] = json!("x".repeat(limits::TASKS));
     expect(app.post("/v1/openings", &w.host, at).await, 201);
 
@@ -247,63 +194,36 @@ async fn every_text_field_and_list_has_a_limit_named_in_the_error() {
         limits::LANGUAGES + 1
     ]);
     person["health_limits"] = json!(vec!["night_work"; 100]);
-    let refused = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person).await,
-        422,
+    let refused = app
+        .post_refused("/v1/beneficiaries", &w.caseworker, person)
+        .await;
+    assert_fields_named(
+        &refused,
+        &["address", "refused_sectors", "languages", "health_limits"],
     );
-    let fields: Vec<&str> = refused["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for f in ["address", "refused_sectors", "languages", "health_limits"] {
-        assert!(fields.contains(&f), "{f} in {refused}");
-    }
     let mut person = person_body("LIM-2");
     person["refused_sectors"] = json!([long(limits::SECTOR)]);
-    let refused = expect(
+    expect_field_error(
         app.post("/v1/beneficiaries", &w.caseworker, person).await,
-        422,
+        "refused_sectors[0]",
     );
-    assert_eq!(refused["errors"][0]["field"], "refused_sectors[0]");
 }
 
 #[tokio::test]
 async fn a_decline_reason_over_its_limit_is_refused_and_nothing_changes() {
     use placematch::domain::limits;
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("LIM-3"))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, crate::harness::opening_body(2))
-            .await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
-    let id = placement["id"].as_str().unwrap();
-    let refused = expect(
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, placement) = app.proposal(&w, 2, "LIM-3").await;
+    let id = id_of(&placement);
+    expect_field_error(
         app.post(
             &format!("/v1/placements/{id}/decline"),
             &w.host,
             json!({"reason": "x".repeat(limits::REASON + 1)}),
         )
         .await,
-        422,
+        "reason",
     );
-    assert_eq!(refused["errors"][0]["field"], "reason");
     let still = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(still["state"], "proposed");
 }

@@ -4,27 +4,23 @@ use placematch::api::auth::Role;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{
+    TestApp, assert_first_message_contains, expect, expect_field_error, id_of, items, office_body,
+};
 
 #[tokio::test]
 async fn an_admin_creates_an_office_and_reads_it_back() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
-    let created = expect(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "CPAS de Molenbeek-Saint-Jean", "country": "BE", "programme": "cpas_ris"}),
-        )
-        .await,
-        201,
-    );
+    let created = app
+        .create_office(&admin, "CPAS de Molenbeek-Saint-Jean", "BE", "cpas_ris")
+        .await;
     assert_eq!(created["country"], "BE");
-    let id = created["id"].as_str().unwrap();
+    let id = id_of(&created);
     let read = expect(app.get(&format!("/v1/offices/{id}"), &admin).await, 200);
     assert_eq!(read, created);
     let list = expect(app.get("/v1/offices", &admin).await, 200);
-    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(items(&list).len(), 1);
     assert!(list["next_cursor"].is_null());
 }
 
@@ -34,26 +30,13 @@ async fn a_caseworker_sees_only_their_own_office_and_another_answers_404() {
     let admin = app.admin().await;
     let mut ids = Vec::new();
     for name in ["Office social de Differdange", "Office social de Dudelange"] {
-        let body = expect(
-            app.post(
-                "/v1/offices",
-                &admin,
-                json!({"name": name, "country": "LU", "programme": "revis"}),
-            )
-            .await,
-            201,
-        );
-        ids.push(body["id"].as_str().unwrap().to_owned());
+        let body = app.create_office(&admin, name, "LU", "revis").await;
+        ids.push(id_of(&body).to_owned());
     }
     let own: Uuid = ids[0].parse().unwrap();
     let caseworker = app.token(Role::Caseworker, Some(own), None).await;
     let list = expect(app.get("/v1/offices", &caseworker).await, 200);
-    let listed: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["id"].as_str().unwrap())
-        .collect();
+    let listed: Vec<&str> = items(&list).iter().map(id_of).collect();
     assert_eq!(listed, vec![ids[0].as_str()]);
     expect(
         app.get(&format!("/v1/offices/{}", ids[0]), &caseworker)
@@ -75,12 +58,8 @@ async fn a_caseworker_sees_only_their_own_office_and_another_answers_404() {
         "another tenant's office looks exactly like a missing one"
     );
     expect(
-        app.post(
-            "/v1/offices",
-            &caseworker,
-            json!({"name": "X", "country": "LU", "programme": "revis"}),
-        )
-        .await,
+        app.post("/v1/offices", &caseworker, office_body("X", "LU", "revis"))
+            .await,
         403,
     );
 }
@@ -89,40 +68,18 @@ async fn a_caseworker_sees_only_their_own_office_and_another_answers_404() {
 async fn an_office_with_bad_fields_is_refused_field_by_field() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
-    let body = expect(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "X", "country": "DE", "programme": "revis"}),
-        )
-        .await,
-        422,
+    expect_field_error(
+        app.post("/v1/offices", &admin, office_body("X", "DE", "revis"))
+            .await,
+        "country",
     );
-    assert_eq!(body["errors"][0]["field"], "country");
-    let body = expect(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "  ", "country": "LU", "programme": "revis"}),
-        )
-        .await,
-        422,
+    expect_field_error(
+        app.post("/v1/offices", &admin, office_body("  ", "LU", "revis"))
+            .await,
+        "name",
     );
-    assert_eq!(body["errors"][0]["field"], "name");
-    let body = expect(
-        app.post(
-            "/v1/offices",
-            &admin,
-            json!({"name": "X", "country": "LU", "programme": "revis", "colour": "red"}),
-        )
-        .await,
-        422,
-    );
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("colour"),
-        "{body}"
-    );
+    let mut colourful = office_body("X", "LU", "revis");
+    colourful["colour"] = json!("red");
+    let body = expect(app.post("/v1/offices", &admin, colourful).await, 422);
+    assert_first_message_contains(&body, "colour");
 }

@@ -3,16 +3,15 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::harness::{TestApp, expect, opening_body};
+use crate::harness::{
+    TestApp, assert_fields_named, assert_first_message_contains, expect, expect_field_error, id_of,
+    items, opening_body,
+};
 
 #[tokio::test]
 async fn a_host_posts_an_opening_for_its_own_organisation_and_reads_it_back() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
+    let (app, w) = TestApp::with_world().await;
+    let created = app.create_opening(&w.host, 2).await;
     assert_eq!(created["organisation_id"], w.org.as_str());
     assert_eq!(created["seats_left"], 2);
     assert_eq!(created["status"], "open");
@@ -21,7 +20,7 @@ async fn a_host_posts_an_opening_for_its_own_organisation_and_reads_it_back() {
         created["start_date"], "2026-12-01",
         "dates are ISO 8601 strings"
     );
-    let id = created["id"].as_str().unwrap();
+    let id = id_of(&created);
     let read = expect(app.get(&format!("/v1/openings/{id}"), &w.host).await, 200);
     assert_eq!(read, created);
     expect(
@@ -32,13 +31,8 @@ async fn a_host_posts_an_opening_for_its_own_organisation_and_reads_it_back() {
 
 #[tokio::test]
 async fn another_hosts_opening_is_404_to_read_and_to_change() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
-    let uri = format!("/v1/openings/{}", created["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let uri = app.new_opening_uri(&w.host, 2).await;
     let missing = expect(
         app.get(&format!("/v1/openings/{}", Uuid::new_v4()), &w.other_host)
             .await,
@@ -53,13 +47,12 @@ async fn another_hosts_opening_is_404_to_read_and_to_change() {
     body["organisation_id"] = json!(w.org);
     expect(app.post("/v1/openings", &w.other_host, body).await, 404);
     let list = expect(app.get("/v1/openings", &w.other_host).await, 200);
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert!(items(&list).is_empty());
 }
 
 #[tokio::test]
 async fn caseworkers_and_schedulers_may_not_post_or_patch_openings() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = opening_body(1);
     body["organisation_id"] = json!(w.org);
     expect(
@@ -67,11 +60,7 @@ async fn caseworkers_and_schedulers_may_not_post_or_patch_openings() {
         403,
     );
     expect(app.post("/v1/openings", &w.scheduler, body).await, 403);
-    let created = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
-    let uri = format!("/v1/openings/{}", created["id"].as_str().unwrap());
+    let uri = app.new_opening_uri(&w.host, 2).await;
     expect(
         app.patch(&uri, &w.caseworker, json!({"seats": 9})).await,
         403,
@@ -81,13 +70,9 @@ async fn caseworkers_and_schedulers_may_not_post_or_patch_openings() {
 
 #[tokio::test]
 async fn a_patch_changes_only_the_given_fields_and_is_validated_whole() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let created = expect(
-        app.post("/v1/openings", &w.host, opening_body(2)).await,
-        201,
-    );
-    let uri = format!("/v1/openings/{}", created["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let created = app.create_opening(&w.host, 2).await;
+    let uri = format!("/v1/openings/{}", id_of(&created));
     let patched = expect(
         app.patch(&uri, &w.host, json!({"seats": 4, "status": "paused"}))
             .await,
@@ -96,24 +81,17 @@ async fn a_patch_changes_only_the_given_fields_and_is_validated_whole() {
     assert_eq!(patched["seats"], 4);
     assert_eq!(patched["status"], "paused");
     assert_eq!(patched["title"], created["title"]);
-    let body = expect(
+    let body = expect_field_error(
         app.patch(&uri, &w.host, json!({"end_date": "2026-01-01"}))
             .await,
-        422,
+        "end_date",
     );
-    assert_eq!(body["errors"][0]["field"], "end_date");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("before its start")
-    );
+    assert_first_message_contains(&body, "before its start");
 }
 
 #[tokio::test]
 async fn every_bad_field_of_an_opening_is_named_in_one_answer() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut body = opening_body(-1);
     body["languages"] =
         json!([{"language": "fr", "min_level": "A3"}, {"language": "xx", "min_level": "B1"}]);
@@ -121,31 +99,22 @@ async fn every_bad_field_of_an_opening_is_named_in_one_answer() {
     body["kind"] = json!("volunteering");
     body["start_date"] = json!("2026-02-30");
     let reply = expect(app.post("/v1/openings", &w.host, body).await, 422);
-    let fields: Vec<&str> = reply["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for expected in [
-        "kind",
-        "location.lon",
-        "seats",
-        "start_date",
-        "languages[0].min_level",
-        "languages[1].language",
-    ] {
-        assert!(
-            fields.contains(&expected),
-            "{expected} missing from {fields:?}"
-        );
-    }
+    assert_fields_named(
+        &reply,
+        &[
+            "kind",
+            "location.lon",
+            "seats",
+            "start_date",
+            "languages[0].min_level",
+            "languages[1].language",
+        ],
+    );
 }
 
 #[tokio::test]
 async fn openings_list_by_kind_distance_and_skill_in_pages() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut ids = Vec::new();
     for i in 0..5 {
         let mut body = opening_body(1);
@@ -156,15 +125,10 @@ async fn openings_list_by_kind_distance_and_skill_in_pages() {
             body["title"] = json!("Aide en cuisine collective");
         }
         let created = expect(app.post("/v1/openings", &w.host, body).await, 201);
-        ids.push(created["id"].as_str().unwrap().to_owned());
+        ids.push(id_of(&created).to_owned());
     }
     let ids_of = |v: &serde_json::Value| -> Vec<String> {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["id"].as_str().unwrap().to_owned())
-            .collect()
+        items(v).iter().map(|o| id_of(o).to_owned()).collect()
     };
     let near = expect(
         app.get(

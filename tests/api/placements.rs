@@ -3,42 +3,19 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, World, expect, opening_body, person_body};
-
-async fn proposal(app: &TestApp, w: &World, seats: i32, reference: &str) -> (Value, Value, Value) {
-    let person = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body(reference))
-            .await,
-        201,
-    );
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(seats)).await,
-        201,
-    );
-    let placement = expect(
-        app.post(
-            "/v1/placements",
-            &w.caseworker,
-            json!({"beneficiary_id": person["id"], "opening_id": opening["id"]}),
-        )
-        .await,
-        201,
-    );
-    (person, opening, placement)
-}
+use crate::harness::{
+    TestApp, assert_first_message_contains, error_fields, expect, expect_field_error, id_of, items,
+    opening_body, person_body,
+};
 
 fn uri(placement: &Value, transition: &str) -> String {
-    format!(
-        "/v1/placements/{}/{transition}",
-        placement["id"].as_str().unwrap()
-    )
+    format!("/v1/placements/{}/{transition}", id_of(placement))
 }
 
 #[tokio::test]
 async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-1").await;
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-1").await;
     assert_eq!(p["state"], "proposed");
     assert_eq!(p["proposed_by"], "caseworker");
     let p2 = expect(
@@ -51,7 +28,7 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
     assert!(p3["confirmed_on"].is_string());
     let p4 = expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
     assert_eq!(p4["state"], "active");
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
     let p5 = expect(app.post(&hours, &w.host, json!({"hours": 4})).await, 200);
     assert_eq!(p5["hours_worked"], 11.5);
@@ -67,10 +44,8 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
     assert_eq!(p6["state"], "ended");
     assert_eq!(p6["outcome"], "job_found");
 
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let transitions = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let transitions = items(&log)
         .iter()
         .filter(|e| e["object_id"] == p["id"] && e["action"] == "transition")
         .map(|e| e["actor_role"].as_str().unwrap().to_owned())
@@ -83,9 +58,8 @@ async fn a_placement_goes_through_its_whole_life_and_each_step_is_audited() {
 
 #[tokio::test]
 async fn an_illegal_transition_is_a_409_that_names_the_current_state() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-2").await;
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-2").await;
     for (transition, token, body) in [
         ("confirm", &w.host, json!({})),
         ("start", &w.host, json!({})),
@@ -121,9 +95,8 @@ async fn an_illegal_transition_is_a_409_that_names_the_current_state() {
 
 #[tokio::test]
 async fn each_side_may_only_make_its_own_decisions() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-3").await;
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-3").await;
     assert_eq!(
         expect(app.post(&uri(&p, "accept"), &w.host, json!({})).await, 403)["code"],
         "forbidden"
@@ -153,49 +126,39 @@ async fn each_side_may_only_make_its_own_decisions() {
         404,
     );
     expect(
-        app.get(
-            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
-            &w.other_host,
-        )
-        .await,
+        app.get(&format!("/v1/placements/{}", id_of(&p)), &w.other_host)
+            .await,
         404,
     );
     expect(
-        app.get(
-            &format!("/v1/placements/{}", p["id"].as_str().unwrap()),
-            &w.scheduler,
-        )
-        .await,
+        app.get(&format!("/v1/placements/{}", id_of(&p)), &w.scheduler)
+            .await,
         403,
     );
 }
 
 #[tokio::test]
 async fn a_decline_needs_a_reason_and_an_end_needs_an_outcome() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-4").await;
-    let reply = expect(
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-4").await;
+    expect_field_error(
         app.post(&uri(&p, "decline"), &w.caseworker, json!({}))
             .await,
-        422,
+        "reason",
     );
-    assert_eq!(reply["errors"][0]["field"], "reason");
-    let reply = expect(
+    expect_field_error(
         app.post(&uri(&p, "decline"), &w.caseworker, json!({"reason": "  "}))
             .await,
-        422,
+        "reason",
     );
-    assert_eq!(reply["errors"][0]["field"], "reason");
 }
 
 /// The adversarial test's finding: `accept` with an outcome and a health detail as reason
 /// stored both, readable by the host, and a host's `confirm` overwrote the outcome.
 #[tokio::test]
 async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_not_stored() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-6").await;
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-6").await;
     let reply = expect(
         app.post(
             &uri(&p, "accept"),
@@ -205,14 +168,9 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
         .await,
         422,
     );
-    let fields: Vec<&str> = reply["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&reply);
     assert_eq!(fields, ["reason", "outcome"]);
-    let id = p["id"].as_str().unwrap();
+    let id = id_of(&p);
     let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(stored["state"], "proposed", "nothing happened");
     assert!(stored["outcome"].is_null() && stored["decline_reason"].is_null());
@@ -221,16 +179,15 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
         app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
         200,
     );
-    let reply = expect(
+    expect_field_error(
         app.post(
             &uri(&p, "confirm"),
             &w.host,
             json!({"outcome": "completed"}),
         )
         .await,
-        422,
+        "outcome",
     );
-    assert_eq!(reply["errors"][0]["field"], "outcome");
     expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
     expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
     // An end takes its outcome and, if given, a reason.
@@ -251,16 +208,15 @@ async fn a_reason_or_an_outcome_on_a_transition_that_takes_none_is_refused_and_n
 /// times the weeks since the start (this one).
 #[tokio::test]
 async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-7").await;
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-7").await;
     expect(
         app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
         200,
     );
     expect(app.post(&uri(&p, "confirm"), &w.host, json!({})).await, 200);
     expect(app.post(&uri(&p, "start"), &w.host, json!({})).await, 200);
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     let mut refused = 0;
     for _ in 0..20 {
         let reply = app.post(&hours, &w.host, json!({"hours": 60})).await;
@@ -274,24 +230,17 @@ async fn hours_recorded_stay_within_the_weekly_hours_since_the_start() {
     let full = expect(app.post(&hours, &w.host, json!({"hours": 7.5})).await, 200);
     assert_eq!(full["hours_worked"], 20.0);
     let reply = expect(app.post(&hours, &w.host, json!({"hours": 0.5})).await, 422);
-    assert!(
-        reply["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("at most 20 hours"),
-        "{reply}"
-    );
-    let id = p["id"].as_str().unwrap();
+    assert_first_message_contains(&reply, "at most 20 hours");
+    let id = id_of(&p);
     let stored = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(stored["hours_worked"], 20.0);
 }
 
 #[tokio::test]
 async fn hours_can_only_be_recorded_on_an_active_placement() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "L-5").await;
-    let hours = format!("/v1/placements/{}/hours", p["id"].as_str().unwrap());
+    let (app, w) = TestApp::with_world().await;
+    let (_, _, p) = app.proposal(&w, 1, "L-5").await;
+    let hours = format!("/v1/placements/{}/hours", id_of(&p));
     assert_eq!(
         expect(app.post(&hours, &w.host, json!({"hours": 3})).await, 409)["code"],
         "invalid_transition"
@@ -301,14 +250,9 @@ async fn hours_can_only_be_recorded_on_an_active_placement() {
 
 #[tokio::test]
 async fn a_full_opening_refuses_a_proposal_with_409() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let (_, opening, _) = proposal(&app, &w, 1, "L-6").await;
-    let other = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("L-7"))
-            .await,
-        201,
-    );
+    let (app, w) = TestApp::with_world().await;
+    let (_, opening, _) = app.proposal(&w, 1, "L-6").await;
+    let other = app.create_person(&w.caseworker, "L-7").await;
     let reply = expect(
         app.post(
             "/v1/placements",
@@ -323,21 +267,10 @@ async fn a_full_opening_refuses_a_proposal_with_409() {
 
 async fn race_for_the_last_seat(app: TestApp) {
     let w = app.world().await;
-    let opening = expect(
-        app.post("/v1/openings", &w.host, opening_body(1)).await,
-        201,
-    );
+    let opening = app.create_opening(&w.host, 1).await;
     let mut people = Vec::new();
     for i in 0..50 {
-        let p = expect(
-            app.post(
-                "/v1/beneficiaries",
-                &w.caseworker,
-                person_body(&format!("RACE-{i}")),
-            )
-            .await,
-            201,
-        );
+        let p = app.create_person(&w.caseworker, &format!("RACE-{i}")).await;
         people.push(p["id"].clone());
     }
     let app = std::sync::Arc::new(app);
@@ -366,11 +299,8 @@ async fn race_for_the_last_seat(app: TestApp) {
         "{statuses:?}"
     );
     let after = expect(
-        app.get(
-            &format!("/v1/openings/{}", opening["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&opening)), &w.host)
+            .await,
         200,
     );
     assert_eq!(after["seats_left"], 0);
@@ -394,7 +324,7 @@ async fn fifty_racing_proposals_for_the_last_seat_give_one_201_and_49_409_on_pos
 async fn fifty_racing_confirms_of_one_placement_give_one_200_and_49_409_on_postgres() {
     let app = TestApp::postgres().await;
     let w = app.world().await;
-    let (_, _, p) = proposal(&app, &w, 1, "C-1").await;
+    let (_, _, p) = app.proposal(&w, 1, "C-1").await;
     expect(
         app.post(&uri(&p, "accept"), &w.caseworker, json!({})).await,
         200,
@@ -470,36 +400,24 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
         assert!(text.contains("no reason can set this rule aside"), "{text}");
     }
     let opening = expect(
-        app.get(
-            &format!("/v1/openings/{}", brussels["id"].as_str().unwrap()),
-            &w.host,
-        )
-        .await,
+        app.get(&format!("/v1/openings/{}", id_of(&brussels)), &w.host)
+            .await,
         200,
     );
     assert_eq!(opening["seats_taken"], 0, "no seat was taken");
 
     // Near home, the right programme, but 30 minutes away on foot: a soft rule.
-    let near = expect(
-        app.post("/v1/openings", &w.host, opening_body(3)).await,
-        201,
-    );
-    let soft = expect(
+    let near = app.create_opening(&w.host, 3).await;
+    let soft = expect_field_error(
         app.post(
             "/v1/placements",
             &w.caseworker,
             propose(&walker, &near, None),
         )
         .await,
-        422,
+        "override_reason",
     );
-    assert_eq!(soft["errors"][0]["field"], "override_reason");
-    assert!(
-        soft["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("(travel_time)")
-    );
+    assert_first_message_contains(&soft, "(travel_time)");
     let made = expect(
         app.post(
             "/v1/placements",
@@ -511,7 +429,7 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     );
     assert_eq!(made["overridden_rules"], json!(["travel_time"]));
     assert_eq!(made["override_reason"], "a colleague drives her there");
-    let id = made["id"].as_str().unwrap();
+    let id = id_of(&made);
     let seen_by_host = expect(app.get(&format!("/v1/placements/{id}"), &w.host).await, 200);
     assert_eq!(seen_by_host["overridden_rules"], json!([]));
     assert!(seen_by_host["override_reason"].is_null());
@@ -526,21 +444,16 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
     );
 
     // A reason where nothing needs setting aside is a mistake worth saying.
-    let fits = expect(
-        app.post("/v1/beneficiaries", &w.caseworker, person_body("R-2"))
-            .await,
-        201,
-    );
-    let needless = expect(
+    let fits = app.create_person(&w.caseworker, "R-2").await;
+    expect_field_error(
         app.post(
             "/v1/placements",
             &w.caseworker,
             propose(&fits, &near, Some("just in case")),
         )
         .await,
-        422,
+        "override_reason",
     );
-    assert_eq!(needless["errors"][0]["field"], "override_reason");
     app.finish().await;
 }
 
@@ -566,25 +479,17 @@ async fn a_proposal_by_hand_passes_the_hard_rules_and_overrides_soft_ones_only_w
 /// now a read in the trail, with the reader's role.
 #[tokio::test]
 async fn each_placement_a_list_shows_is_an_audited_read() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     let mut ids = Vec::new();
     for i in 0..3 {
-        let (_, _, placement) = proposal(&app, &w, 1, &format!("AU-{i}")).await;
-        ids.push(placement["id"].as_str().unwrap().to_owned());
+        let (_, _, placement) = app.proposal(&w, 1, &format!("AU-{i}")).await;
+        ids.push(id_of(&placement).to_owned());
     }
     let page = expect(app.get("/v1/placements?limit=2", &w.host).await, 200);
-    let shown: Vec<String> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect();
+    let shown: Vec<String> = items(&page).iter().map(|p| id_of(p).to_owned()).collect();
     assert_eq!(shown.len(), 2);
-    let log = expect(app.get("/v1/audit-events?limit=200", &w.admin).await, 200);
-    let mut read: Vec<String> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&w.admin).await;
+    let mut read: Vec<String> = items(&log)
         .iter()
         .filter(|e| e["action"] == "read" && e["object_kind"] == "placement")
         .map(|e| {

@@ -7,7 +7,7 @@ use placematch::jobs::rebalancing::{RunError, run_office};
 use placematch::matching::MatchingConfig;
 use serde_json::json;
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{Reply, TestApp, expect, expect_field_error, id_of, items};
 
 const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
 
@@ -18,9 +18,27 @@ async fn demo_office(app: &TestApp) -> String {
     loaded.office_id.to_string()
 }
 
+/// Runs `office` without applying the result; returns the run (201).
+async fn dry_run(app: &TestApp, admin: &str, office: &str) -> serde_json::Value {
+    let body = json!({"office_id": office});
+    expect(app.post("/v1/rebalancing-runs", admin, body).await, 201)
+}
+
+/// Applies the stored run `id`.
+async fn apply(app: &TestApp, admin: &str, id: &str) -> Reply {
+    let uri = format!("/v1/rebalancing-runs/{id}/apply");
+    app.post(&uri, admin, json!({})).await
+}
+
+/// Runs `office` and applies the result at once; returns the run (201).
+async fn run_and_apply(app: &TestApp, admin: &str, office: &str) -> serde_json::Value {
+    let body = json!({"office_id": office, "mode": "apply"});
+    expect(app.post("/v1/rebalancing-runs", admin, body).await, 201)
+}
+
 async fn live_placements(app: &TestApp, admin: &str) -> usize {
     let page = expect(app.get("/v1/placements?limit=200", admin).await, 200);
-    page["items"].as_array().unwrap().len()
+    items(&page).len()
 }
 
 #[tokio::test]
@@ -50,7 +68,7 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
         "a dry run proposes nothing"
     );
 
-    let id = run["id"].as_str().unwrap();
+    let id = id_of(&run);
     let read = expect(
         app.get(&format!("/v1/rebalancing-runs/{id}"), &scheduler)
             .await,
@@ -65,10 +83,8 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
     );
     assert_eq!(full["report"]["summary"], run["report"]["summary"]);
     assert!(!full["report"]["results"].as_array().unwrap().is_empty());
-    let log = expect(app.get("/v1/audit-events?limit=200", &admin).await, 200);
-    let reads: Vec<&serde_json::Value> = log["items"]
-        .as_array()
-        .unwrap()
+    let log = app.audit_log(&admin).await;
+    let reads: Vec<&serde_json::Value> = items(&log)
         .iter()
         .filter(|e| e["object_id"] == id && e["action"] == "read")
         .collect();
@@ -78,26 +94,10 @@ async fn a_dry_run_stores_a_report_and_changes_nothing_and_applying_it_proposes(
         "the admin's read of the lines is audited: {log}"
     );
     assert_eq!(reads[0]["actor_role"], "admin");
-    let applied = expect(
-        app.post(
-            &format!("/v1/rebalancing-runs/{id}/apply"),
-            &admin,
-            json!({}),
-        )
-        .await,
-        200,
-    );
+    let applied = expect(apply(&app, &admin, id).await, 200);
     assert!(applied["applied_at"].is_string());
     assert_eq!(live_placements(&app, &admin).await as u64, new);
-    let again = expect(
-        app.post(
-            &format!("/v1/rebalancing-runs/{id}/apply"),
-            &admin,
-            json!({}),
-        )
-        .await,
-        409,
-    );
+    let again = expect(apply(&app, &admin, id).await, 409);
     assert_eq!(again["code"], "already_applied");
 }
 
@@ -106,20 +106,10 @@ async fn applying_a_report_after_the_data_changed_is_refused() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     let office = demo_office(&app).await;
-    let run = expect(
-        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
-            .await,
-        201,
-    );
+    let run = dry_run(&app, &admin, &office).await;
     // A caseworker edits one of the people after the dry run.
-    let people = expect(
-        app.get(
-            &format!("/v1/beneficiaries?limit=1&office_id={office}"),
-            &admin,
-        )
-        .await,
-        200,
-    );
+    let first_person = format!("/v1/beneficiaries?limit=1&office_id={office}");
+    let people = expect(app.get(&first_person, &admin).await, 200);
     let person = people["items"][0]["id"].as_str().unwrap().to_owned();
     expect(
         app.patch(
@@ -130,16 +120,8 @@ async fn applying_a_report_after_the_data_changed_is_refused() {
         .await,
         200,
     );
-    let id = run["id"].as_str().unwrap();
-    let refused = expect(
-        app.post(
-            &format!("/v1/rebalancing-runs/{id}/apply"),
-            &admin,
-            json!({}),
-        )
-        .await,
-        409,
-    );
+    let id = id_of(&run);
+    let refused = expect(apply(&app, &admin, id).await, 409);
     assert_eq!(refused["code"], "stale_report");
     assert_eq!(live_placements(&app, &admin).await, 0);
 }
@@ -149,26 +131,10 @@ async fn an_applied_run_then_a_second_run_on_the_same_data_moves_nobody() {
     let app = TestApp::new().await;
     let office = demo_office(&app).await;
     let admin = app.admin().await;
-    let first = expect(
-        app.post(
-            "/v1/rebalancing-runs",
-            &admin,
-            json!({"office_id": office, "mode": "apply"}),
-        )
-        .await,
-        201,
-    );
+    let first = run_and_apply(&app, &admin, &office).await;
     let placed = first["report"]["summary"]["new"].as_u64().unwrap();
     assert!(placed > 0);
-    let second = expect(
-        app.post(
-            "/v1/rebalancing-runs",
-            &admin,
-            json!({"office_id": office, "mode": "apply"}),
-        )
-        .await,
-        201,
-    );
+    let second = run_and_apply(&app, &admin, &office).await;
     let s = &second["report"]["summary"];
     assert_eq!(
         (
@@ -198,17 +164,12 @@ async fn a_second_run_of_the_same_office_is_refused_while_one_holds_the_lock() {
     let direct = run_office(app.store(), id, false, &MatchingConfig::default(), TODAY).await;
     assert!(matches!(direct, Err(RunError::InProgress)));
     held.release().await;
-    expect(
-        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
-            .await,
-        201,
-    );
+    dry_run(&app, &admin, &office).await;
 }
 
 #[tokio::test]
 async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
+    let (app, w) = TestApp::with_world().await;
     for token in [&w.caseworker, &w.host] {
         expect(
             app.post(
@@ -220,16 +181,15 @@ async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
             403,
         );
     }
-    let body = expect(
+    expect_field_error(
         app.post(
             "/v1/rebalancing-runs",
             &w.admin,
             json!({"office_id": w.office, "mode": "yolo"}),
         )
         .await,
-        422,
+        "mode",
     );
-    assert_eq!(body["errors"][0]["field"], "mode");
     expect(
         app.post(
             "/v1/rebalancing-runs",
@@ -247,12 +207,8 @@ async fn only_schedulers_and_admins_start_runs_and_a_bad_mode_is_named() {
 async fn erasure_scrubs_the_person_from_stored_reports(app: TestApp) {
     let admin = app.admin().await;
     let office = demo_office(&app).await;
-    let run = expect(
-        app.post("/v1/rebalancing-runs", &admin, json!({"office_id": office}))
-            .await,
-        201,
-    );
-    let id = run["id"].as_str().unwrap();
+    let run = dry_run(&app, &admin, &office).await;
+    let id = id_of(&run);
     let lines = run["report"]["results"].as_array().unwrap().clone();
     let proposed: Vec<String> = run["report"]["plan"]["propose"]
         .as_array()

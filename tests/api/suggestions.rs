@@ -4,35 +4,33 @@
 use placematch::api::auth::Role;
 use placematch::demo::{Territory, load};
 
-use crate::harness::{TestApp, expect};
+use crate::harness::{TestApp, expect, expect_field_error, id_of, items};
 
 const TODAY: time::Date = time::macros::date!(2026 - 11 - 24);
+
+/// A caseworker of the Luxembourg demo office (seed 5, at half its size).
+async fn demo_caseworker(app: &TestApp) -> String {
+    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
+        .await
+        .unwrap();
+    app.token(Role::Caseworker, Some(loaded.office_id), None)
+        .await
+}
 
 #[tokio::test]
 async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for_the_rest() {
     let app = TestApp::new().await;
-    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
-        .await
-        .unwrap();
-    let caseworker = app
-        .token(Role::Caseworker, Some(loaded.office_id), None)
-        .await;
+    let caseworker = demo_caseworker(&app).await;
     let people = expect(
         app.get("/v1/beneficiaries?limit=20", &caseworker).await,
         200,
     );
     let mut seen_excluded = false;
-    for person in people["items"].as_array().unwrap() {
-        let id = person["id"].as_str().unwrap();
-        let body = expect(
-            app.get(
-                &format!("/v1/beneficiaries/{id}/suggestions?limit=5"),
-                &caseworker,
-            )
-            .await,
-            200,
-        );
-        let items = body["items"].as_array().unwrap();
+    for person in items(&people) {
+        let id = id_of(person);
+        let suggestions = format!("/v1/beneficiaries/{id}/suggestions?limit=5");
+        let body = expect(app.get(&suggestions, &caseworker).await, 200);
+        let items = items(&body);
         assert!(items.len() <= 5);
         let mut last = i64::MAX;
         for item in items {
@@ -66,7 +64,7 @@ async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for
         seen_excluded,
         "some openings within reach are excluded, with reasons"
     );
-    let bad = expect(
+    expect_field_error(
         app.get(
             &format!(
                 "/v1/beneficiaries/{}/suggestions?limit=0",
@@ -75,28 +73,15 @@ async fn a_caseworker_gets_ranked_suggestions_whose_parts_add_up_and_reasons_for
             &caseworker,
         )
         .await,
-        422,
+        "limit",
     );
-    assert_eq!(bad["errors"][0]["field"], "limit");
 }
 
 #[tokio::test]
 async fn suggestions_for_another_offices_person_are_404_and_hosts_may_not_ask() {
-    let app = TestApp::new().await;
-    let w = app.world().await;
-    let person = expect(
-        app.post(
-            "/v1/beneficiaries",
-            &w.caseworker,
-            crate::harness::person_body("S-1"),
-        )
-        .await,
-        201,
-    );
-    let uri = format!(
-        "/v1/beneficiaries/{}/suggestions",
-        person["id"].as_str().unwrap()
-    );
+    let (app, w) = TestApp::with_world().await;
+    let person = app.create_person(&w.caseworker, "S-1").await;
+    let uri = format!("/v1/beneficiaries/{}/suggestions", id_of(&person));
     expect(app.get(&uri, &w.caseworker).await, 200);
     expect(app.get(&uri, &w.other_caseworker).await, 404);
     expect(app.get(&uri, &w.host).await, 403);
@@ -105,25 +90,14 @@ async fn suggestions_for_another_offices_person_are_404_and_hosts_may_not_ask() 
 /// Read events of `id` in the whole audit log, page by page.
 async fn reads_of(app: &TestApp, admin: &str) -> std::collections::HashMap<String, usize> {
     let mut reads = std::collections::HashMap::new();
-    let mut cursor = String::new();
-    loop {
-        let page = expect(
-            app.get(&format!("/v1/audit-events?limit=200{cursor}"), admin)
-                .await,
-            200,
-        );
-        for event in page["items"].as_array().unwrap() {
-            if event["action"] == "read" && event["object_kind"] == "beneficiary" {
-                *reads
-                    .entry(event["object_id"].as_str().unwrap().to_owned())
-                    .or_default() += 1;
-            }
-        }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => return reads,
+    for event in app.all_audit_events(admin).await {
+        if event["action"] == "read" && event["object_kind"] == "beneficiary" {
+            *reads
+                .entry(event["object_id"].as_str().unwrap().to_owned())
+                .or_default() += 1;
         }
     }
+    reads
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,23 +107,13 @@ async fn every_suggestion_answered_in_a_burst_of_concurrent_reads_is_in_the_audi
     use tower::ServiceExt;
 
     let app = TestApp::new().await;
-    let loaded = load(app.store(), Territory::Luxembourg, 5, 0.5, TODAY)
-        .await
-        .unwrap();
-    let caseworker = app
-        .token(Role::Caseworker, Some(loaded.office_id), None)
-        .await;
+    let caseworker = demo_caseworker(&app).await;
     let admin = app.admin().await;
     let people = expect(
         app.get("/v1/beneficiaries?limit=20", &caseworker).await,
         200,
     );
-    let ids: Vec<String> = people["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<String> = items(&people).iter().map(|p| id_of(p).to_owned()).collect();
     let before = reads_of(&app, &admin).await;
 
     let mut burst = tokio::task::JoinSet::new();

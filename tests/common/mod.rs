@@ -12,6 +12,18 @@ use placematch::store::{self, Store};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
+/// The store at `url`, migrated; `backend` names it when that fails.
+async fn migrated(url: &str, backend: &str) -> Arc<dyn Store> {
+    let store = store::connect(&DatabaseSettings::for_url(url))
+        .await
+        .unwrap_or_else(|e| panic!("open {backend}: {e:?}"));
+    store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate {backend}: {e:?}"));
+    store
+}
+
 /// A migrated store on a new SQLite file in a temporary folder (removed on drop).
 pub struct SqliteDb {
     pub store: Arc<dyn Store>,
@@ -22,10 +34,7 @@ pub struct SqliteDb {
 pub async fn sqlite_db() -> SqliteDb {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite:{}", dir.path().join("placematch.db").display());
-    let store = store::connect(&DatabaseSettings::for_url(&url))
-        .await
-        .expect("open SQLite");
-    store.migrate().await.expect("migrate SQLite");
+    let store = migrated(&url, "SQLite").await;
     SqliteDb {
         store,
         url,
@@ -65,10 +74,7 @@ pub async fn postgres_db() -> PgDb {
         .expect("create test database");
     admin.close().await.ok();
     let url = replace_database(&admin_url, &name);
-    let store = store::connect(&DatabaseSettings::for_url(&url))
-        .await
-        .expect("open PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL");
+    let store = migrated(&url, "PostgreSQL").await;
     PgDb {
         store,
         url,
