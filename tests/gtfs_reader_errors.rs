@@ -6,17 +6,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use placematch::timetable::gtfs::{GtfsError, ServiceDate, read_feed};
+use placematch::timetable::gtfs::{GtfsError, read_feed};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/gtfs")
-        .join(name)
-}
-
-fn tuesday() -> ServiceDate {
-    ServiceDate::new(2026, 11, 24).expect("a date")
-}
+#[path = "support/gtfs.rs"]
+mod gtfs_fixtures;
+use gtfs_fixtures::{fixture, tuesday};
 
 /// A copy of `direct_line` in a fresh folder, with `change` applied to its files.
 struct Scratch(PathBuf);

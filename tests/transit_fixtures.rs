@@ -2,7 +2,6 @@
 //! RAPTOR end to end, on Tuesday 2026-11-24 with the default settings (07:00–09:00, 4 transfers,
 //! 1 km access, 400 m footpaths, 1.3 detour at 4.5 km/h).
 
-use std::path::PathBuf;
 
 use placematch::matching::transit::raptor::{
     RangeArrivals, WindowSummary, earliest_arrivals, range_raptor, trip_summary,
@@ -12,15 +11,9 @@ use placematch::timetable::gtfs::{FeedSummary, ServiceDate, read_feed};
 
 const H7: u32 = 7 * 3_600;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/gtfs")
-        .join(name)
-}
-
-fn tuesday() -> ServiceDate {
-    ServiceDate::new(2026, 11, 24).expect("a date")
-}
+#[path = "support/gtfs.rs"]
+mod gtfs_fixtures;
+use gtfs_fixtures::{fixture, tuesday};
 
 fn timetable(name: &str) -> Timetable {
     read_feed(&fixture(name), tuesday())

@@ -333,14 +333,7 @@ pub async fn get_placement(
     if !visible(&principal, office, org) {
         return Err(ApiError::NotFound("placement"));
     }
-    audit::record(
-        &state.audit,
-        &principal,
-        Action::Read,
-        Subject::placement(id, office, org),
-    )
-    .await?;
-    Ok(Json(Placement::for_principal(row, &principal)))
+    answer_audited(&state, &principal, Action::Read, row, office, org).await
 }
 
 /// List placements for a person, an opening or an organisation, within the caller's tenant.
@@ -496,14 +489,7 @@ pub async fn transition_placement(
         .transition_placement(id, &transition)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
-    audit::record(
-        &state.audit,
-        &principal,
-        Action::Transition,
-        Subject::placement(id, office, org),
-    )
-    .await?;
-    Ok(Json(Placement::for_principal(updated, &principal)))
+    answer_audited(&state, &principal, Action::Transition, updated, office, org).await
 }
 
 /// The most hours a placement can have worked by `today`: its opening's weekly hours for each
@@ -572,12 +558,25 @@ pub async fn record_hours(
         .add_placement_hours(id, body.hours, max_total)
         .await?
         .ok_or(ApiError::NotFound("placement"))?;
+    answer_audited(&state, &principal, Action::Update, updated, office, org).await
+}
+
+/// Records that `principal` did `action` to the placement `row` (of the person's `office` and
+/// the opening's organisation `org`), then answers with it as `principal` may see it.
+async fn answer_audited(
+    state: &AppState,
+    principal: &Principal,
+    action: Action,
+    row: PlacementRow,
+    office: Uuid,
+    org: Uuid,
+) -> Result<Json<Placement>, ApiError> {
     audit::record(
         &state.audit,
-        &principal,
-        Action::Update,
-        Subject::placement(id, office, org),
+        principal,
+        action,
+        Subject::placement(row.id, office, org),
     )
     .await?;
-    Ok(Json(Placement::for_principal(updated, &principal)))
+    Ok(Json(Placement::for_principal(row, principal)))
 }

@@ -262,14 +262,7 @@ pub async fn for_opening(
             candidate_ref: candidate_ref(settings, id, person, now),
             score,
             skills: row.skills.0.into_iter().map(SkillInput::from).collect(),
-            languages: row
-                .languages
-                .into_iter()
-                .map(|l| LanguageSkill {
-                    language: l.language,
-                    level: l.level,
-                })
-                .collect(),
+            languages: row.languages.into_iter().map(LanguageSkill::from).collect(),
             travel_time_band: band(minutes).to_owned(),
         })
         .collect();

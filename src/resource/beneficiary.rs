@@ -76,14 +76,7 @@ impl From<BeneficiaryRow> for Beneficiary {
             earliest_start: r.earliest_start,
             waiting_since: r.waiting_since,
             skills: r.skills.0.into_iter().map(SkillInput::from).collect(),
-            languages: r
-                .languages
-                .into_iter()
-                .map(|l| LanguageSkill {
-                    language: l.language,
-                    level: l.level,
-                })
-                .collect(),
+            languages: r.languages.into_iter().map(LanguageSkill::from).collect(),
             health_limits: r.health_limits.0,
             refused_sectors: r.refused_sectors.0,
             status: r.status,

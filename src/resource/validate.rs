@@ -431,6 +431,15 @@ impl From<SkillRecord> for SkillInput {
     }
 }
 
+impl From<LanguageRecord> for LanguageSkill {
+    fn from(l: LanguageRecord) -> Self {
+        LanguageSkill {
+            language: l.language,
+            level: l.level,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -834,19 +834,25 @@ mod tests {
         assert_eq!((tt.route_count(), tt.trip_count()), (0, 0));
     }
 
+    /// Stops at `points` (degrees off 6° E, `lat` N) and no trip, on the default settings.
+    fn stops_only(points: &[(f64, f64)], lat: f64) -> (Vec<StopInput>, TransitSettings, Timetable) {
+        let stops: Vec<StopInput> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| stop(i, 6.0 + x, lat + y))
+            .collect();
+        let settings = TransitSettings::default();
+        let tt = Timetable::build(stops.clone(), vec![], &settings).expect("valid");
+        (stops, settings, tt)
+    }
+
     proptest! {
         #[test]
         fn footpaths_are_exactly_the_pairs_within_the_limit(
             points in prop::collection::vec((-0.02f64..0.02, -0.02f64..0.02), 1..80),
             lat in -70.0f64..70.0,
         ) {
-            let stops: Vec<StopInput> = points
-                .iter()
-                .enumerate()
-                .map(|(i, &(x, y))| stop(i, 6.0 + x, lat + y))
-                .collect();
-            let settings = TransitSettings::default();
-            let tt = Timetable::build(stops.clone(), vec![], &settings).expect("valid");
+            let (stops, settings, tt) = stops_only(&points, lat);
             for (i, a) in stops.iter().enumerate() {
                 let expected: Vec<(StopIdx, u32)> = stops
                     .iter()
@@ -864,13 +870,7 @@ mod tests {
             origin in (-0.03f64..0.03, -0.03f64..0.03),
             lat in -70.0f64..70.0,
         ) {
-            let stops: Vec<StopInput> = points
-                .iter()
-                .enumerate()
-                .map(|(i, &(x, y))| stop(i, 6.0 + x, lat + y))
-                .collect();
-            let settings = TransitSettings::default();
-            let tt = Timetable::build(stops.clone(), vec![], &settings).expect("valid");
+            let (stops, settings, tt) = stops_only(&points, lat);
             let o = LonLat::new(6.0 + origin.0, lat + origin.1).expect("in range");
             let expected: Vec<StopIdx> = (0..stops.len())
                 .filter(|&j| o.distance_m(stops[j].pos) <= settings.max_walk_m)
