@@ -38,8 +38,9 @@ pub(crate) trait RingWalker {
     /// walk.
     fn next_ring(&mut self, near: f64) -> bool;
 
-    /// The slot `slot` of the ring being walked.
-    fn step(&mut self, slot: usize) -> ControlFlow<Self::Stop>;
+    /// A run of slots of the ring being walked (the ring's cells in one row): the step for
+    /// each slot, in a loop of the walker's own so that what it reads stays in registers.
+    fn step(&mut self, slots: Range<usize>) -> ControlFlow<Self::Stop>;
 }
 
 /// A cell of the grid's unbounded lattice: it may lie outside the grid.
@@ -174,8 +175,8 @@ impl Grid {
     /// The one walk of every nearest-first search (suggestions, the nightly lists, the
     /// pricing): ring by ring around plane point `centre`, the centre's own cell first. Before
     /// each ring, `walker` is told how near to `centre` the ring's points and all later ones
-    /// can be (its stop test); then it takes the ring's slots one by one (its step), and a
-    /// `Break` ends the walk at once.
+    /// can be (its stop test); then it takes the ring's slots, a run at a time (its step), and
+    /// a `Break` ends the walk at once.
     pub fn walk<W: RingWalker>(&self, centre: [f64; 2], walker: &mut W) -> ControlFlow<W::Stop> {
         let cell = self.cell_of(centre);
         let (first, last) = self.rings(cell);
@@ -188,12 +189,7 @@ impl Grid {
             if !walker.next_ring(near) {
                 break;
             }
-            self.ring(cell, r, |slots| {
-                for slot in slots {
-                    walker.step(slot)?;
-                }
-                ControlFlow::Continue(())
-            })?;
+            self.ring(cell, r, |slots| walker.step(slots))?;
         }
         ControlFlow::Continue(())
     }

@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use std::cmp::Reverse;
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use super::evaluate::{Assessment, PreparedPerson, Seats};
 use super::grid::RingWalker;
@@ -220,19 +220,23 @@ impl RingWalker for PairRings<'_, '_> {
         true
     }
 
-    fn step(&mut self, slot: usize) -> ControlFlow<BoundBroken> {
+    #[inline]
+    fn step(&mut self, slots: Range<usize>) -> ControlFlow<BoundBroken> {
         let s = &mut *self.search;
-        let km = plane_d2(s.index.points[slot], s.area.centre).sqrt();
-        if km > s.area.outer_km {
-            return ControlFlow::Continue(());
-        }
-        let b = s.area.bound(km);
-        if s.top.full_above(b) {
-            s.top.leave_out(b);
-            return ControlFlow::Continue(());
-        }
-        if s.visit(slot, self.memo).is_some_and(|score| score > b) {
-            return ControlFlow::Break(BoundBroken);
+        let (points, centre, outer) = (&s.index.points, s.area.centre, s.area.outer_km);
+        for slot in slots {
+            let km = plane_d2(points[slot], centre).sqrt();
+            if km > outer {
+                continue;
+            }
+            let b = s.area.bound(km);
+            if s.top.full_above(b) {
+                s.top.leave_out(b);
+                continue;
+            }
+            if s.visit(slot, self.memo).is_some_and(|score| score > b) {
+                return ControlFlow::Break(BoundBroken);
+            }
         }
         ControlFlow::Continue(())
     }
@@ -334,24 +338,41 @@ where
         near <= self.outer_km && self.ring_price > self.priced.lowest
     }
 
-    fn step(&mut self, k: usize) -> ControlFlow<Self::Stop> {
-        let priced = self.priced;
-        if priced.price[k] >= self.ring_price {
-            return ControlFlow::Continue(());
-        }
-        let km = plane_d2(priced.points[k], self.centre).sqrt();
-        if km > self.outer_km || priced.price[k] >= (self.affordable)(km) {
-            return ControlFlow::Continue(());
-        }
-        let index = self.index;
-        let slot = priced.slots[k] as usize;
-        let h = &index.hot[slot];
-        let i = h.index as usize;
-        if (self.skip)(i) || !self.hot_person.may_pass(h, Seats::Ignore) {
-            return ControlFlow::Continue(());
-        }
-        if let Some(a) = index.score(self.p, slot, self.config, self.memo) {
-            (self.f)(i, a);
+    #[inline]
+    fn step(&mut self, run: Range<usize>) -> ControlFlow<Self::Stop> {
+        let Self {
+            priced,
+            index,
+            p,
+            config,
+            hot_person,
+            affordable,
+            centre,
+            outer_km,
+            ring_price,
+            skip,
+            memo,
+            f,
+        } = self;
+        let (price, points, slot_of) = (&priced.price, &priced.points, &priced.slots);
+        let (centre, outer_km, ring_price) = (*centre, *outer_km, *ring_price);
+        for k in run {
+            if price[k] >= ring_price {
+                continue;
+            }
+            let km = plane_d2(points[k], centre).sqrt();
+            if km > outer_km || price[k] >= affordable(km) {
+                continue;
+            }
+            let slot = slot_of[k] as usize;
+            let h = &index.hot[slot];
+            let i = h.index as usize;
+            if skip(i) || !hot_person.may_pass(h, Seats::Ignore) {
+                continue;
+            }
+            if let Some(a) = index.score(p, slot, config, memo) {
+                f(i, a);
+            }
         }
         ControlFlow::Continue(())
     }

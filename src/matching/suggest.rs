@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use super::evaluate::{CriterionPart, Exclusion, PreparedPerson, Seats, assess, explain};
 use super::grid::RingWalker;
@@ -164,28 +164,32 @@ impl RingWalker for WalkRings<'_, '_> {
         near <= self.walk.area.outer_km && !self.walk.stops(near)
     }
 
-    fn step(&mut self, slot: usize) -> ControlFlow<BoundBroken> {
+    #[inline]
+    fn step(&mut self, slots: Range<usize>) -> ControlFlow<BoundBroken> {
         let w = &mut *self.walk;
-        let d2 = plane_d2(w.index.points[slot], w.area.centre);
-        let km = d2.sqrt();
-        if km > w.area.outer_km || km >= self.skip_from {
-            return ControlFlow::Continue(());
-        }
-        let mut bound = None;
-        if w.limit > 0 && w.best.len() == w.limit {
-            let b = w.area.bound(km);
-            if w.full_above(b) {
-                self.skip_from = km;
-                return ControlFlow::Continue(());
+        let (points, centre, outer) = (&w.index.points, w.area.centre, w.area.outer_km);
+        for slot in slots {
+            let d2 = plane_d2(points[slot], centre);
+            let km = d2.sqrt();
+            if km > outer || km >= self.skip_from {
+                continue;
             }
-            bound = Some(b);
-        }
-        match w.visit(d2, slot) {
-            Some(score) if score > bound.unwrap_or_else(|| w.area.bound(km)) => {
-                ControlFlow::Break(BoundBroken)
+            let mut bound = None;
+            if w.limit > 0 && w.best.len() == w.limit {
+                let b = w.area.bound(km);
+                if w.full_above(b) {
+                    self.skip_from = km;
+                    continue;
+                }
+                bound = Some(b);
             }
-            _ => ControlFlow::Continue(()),
+            if let Some(score) = w.visit(d2, slot)
+                && score > bound.unwrap_or_else(|| w.area.bound(km))
+            {
+                return ControlFlow::Break(BoundBroken);
+            }
         }
+        ControlFlow::Continue(())
     }
 }
 
