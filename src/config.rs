@@ -145,6 +145,9 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub candidates: CandidateConfig,
 
+    #[command(flatten)]
+    pub sessions: SessionConfig,
+
     /// Minutes between housekeeping passes (expire proposals, pause stale openings); 0 = never.
     #[arg(
         long = "housekeeping-every-minutes",
@@ -172,6 +175,7 @@ impl Default for ServeConfig {
             no_migrate: false,
             connections: ConnectionConfig::default(),
             candidates: CandidateConfig::default(),
+            sessions: SessionConfig::default(),
             housekeeping_every_minutes: 60,
             housekeeping: Default::default(),
             rebalancing: Default::default(),
@@ -217,6 +221,45 @@ impl ConnectionConfig {
         crate::server::ConnectionLimits {
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
             max_connections: crate::server::fit_connections(self.open_connections),
+        }
+    }
+}
+
+/// Sign-in sessions of the people who use the service.
+#[derive(Args, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// Minutes a session may stay unused before it ends.
+    #[arg(long = "session-idle-minutes", env = "PLACEMATCH_SESSION_IDLE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub idle_minutes: u64,
+    /// Hours after sign-in when a session ends, used or not.
+    #[arg(long = "session-hours", env = "PLACEMATCH_SESSION_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub hours: u64,
+    /// Send the session cookie over plain HTTP too (`Secure` off): for local use without HTTPS
+    /// only, never in production.
+    #[arg(long = "insecure-cookies", env = "PLACEMATCH_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            hours: 12,
+            insecure_cookies: false,
+        }
+    }
+}
+
+impl SessionConfig {
+    /// The settings of sign-in and sessions.
+    pub fn settings(&self) -> crate::app::accounts::AccountSettings {
+        crate::app::accounts::AccountSettings {
+            idle: Duration::from_secs(self.idle_minutes * 60),
+            absolute: Duration::from_secs(self.hours * 3600),
+            secure_cookies: !self.insecure_cookies,
+            ..Default::default()
         }
     }
 }

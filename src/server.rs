@@ -115,9 +115,9 @@ pub async fn serve(
     let busy = Arc::new(busy_response());
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(err) => {
                     // Out of file descriptors, or a connection reset before it was accepted:
                     // wait a little instead of spinning, and go on.
@@ -133,7 +133,15 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        // The client's address, for the sign-in limits per address.
+        let address = crate::api::session::ClientAddress(peer.ip());
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(address);
+                request
+            },
+        ));
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
             .http1()

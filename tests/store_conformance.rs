@@ -272,6 +272,7 @@ mod scenarios {
                     object_id: object,
                     office_id: None,
                     organisation_id: None,
+                    actor_user_id: None,
                 })
                 .await
                 .unwrap();
@@ -306,6 +307,8 @@ mod scenarios {
                 object_id: Uuid::new_v4(),
                 office_id: Some(Uuid::new_v4()),
                 organisation_id: None,
+                // The other half acted as signed-in users.
+                actor_user_id: (i % 2 == 1).then(Uuid::new_v4),
             })
             .collect();
         store.record_audit_events(&written[..1]).await.unwrap();
@@ -342,6 +345,7 @@ mod scenarios {
                 object_id: Uuid::new_v4(),
                 office_id: None,
                 organisation_id: None,
+                actor_user_id: None,
             })
             .await;
         assert!(matches!(result, Err(StoreError::Constraint(_))));

@@ -2,7 +2,6 @@
 //! RAPTOR end to end, on Tuesday 2026-11-24 with the default settings (07:00–09:00, 4 transfers,
 //! 1 km access, 400 m footpaths, 1.3 detour at 4.5 km/h).
 
-
 use placematch::matching::transit::raptor::{
     RangeArrivals, WindowSummary, earliest_arrivals, range_raptor, trip_summary,
 };

@@ -61,11 +61,15 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthorized)?;
+        let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            // No token: a signed-in user's session, as the CSRF guard found it.
+            return parts
+                .extensions
+                .get::<super::session::SessionAuth>()
+                .map(|s| s.0.principal.clone())
+                .ok_or(ApiError::Unauthorized);
+        };
+        let header = header.to_str().map_err(|_| ApiError::Unauthorized)?;
         let secret = header
             .strip_prefix("Bearer ")
             .map(str::trim)
@@ -83,6 +87,7 @@ impl FromRequestParts<AppState> for Principal {
         let role = Role::parse(&row.role).ok_or(ApiError::Unauthorized)?;
         Ok(Principal {
             token_id: row.id,
+            user_id: None,
             role,
             office_id: row.office_id,
             organisation_id: row.organisation_id,

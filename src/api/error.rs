@@ -25,6 +25,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("this role may not do that")]
     Forbidden,
+    #[error("a request made with a session cookie must carry the session's CSRF token")]
+    Csrf,
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -84,6 +86,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -134,6 +137,7 @@ impl From<crate::app::AppError> for ApiError {
     fn from(e: crate::app::AppError) -> Self {
         use crate::app::AppError;
         match e {
+            AppError::Invalid(errors) => ApiError::Validation(errors),
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Denied(d) => d.into(),
             AppError::Throttled(t) => t.into(),

@@ -42,7 +42,9 @@ pub mod organisations;
 pub mod placements;
 pub mod rebalancing_runs;
 pub mod schema;
+pub mod session;
 pub mod suggestions;
+pub mod users;
 use crate::app::throttle;
 pub use crate::resource::validate;
 
@@ -68,6 +70,8 @@ pub struct ApiSettings {
     pub openings_max_age: Duration,
     /// What hosts may learn from candidate lists.
     pub candidates: crate::app::candidates::CandidateSettings,
+    /// Sign-in and sessions.
+    pub accounts: crate::app::accounts::AccountSettings,
 }
 
 impl Default for ApiSettings {
@@ -80,6 +84,7 @@ impl Default for ApiSettings {
             matching: crate::matching::MatchingConfig::default(),
             openings_max_age: Duration::from_secs(10),
             candidates: crate::app::candidates::CandidateSettings::default(),
+            accounts: crate::app::accounts::AccountSettings::default(),
         }
     }
 }
@@ -217,7 +222,7 @@ async fn security_headers(request: Request, next: axum::middleware::Next) -> Res
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
              script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
         } else {
-            "default-src 'none'; frame-ancestors 'none'"
+            "default-src 'none'; form-action 'self'; frame-ancestors 'none'"
         }),
     );
     response
@@ -257,11 +262,21 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_routes().split_for_parts();
     api.route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in),
+        )
+        .route("/sign-out", axum::routing::post(session::sign_out))
+        .route("/", get(session::home))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             invalidate_after_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::csrf_guard,
         ))
         .with_state(state)
         .layer(
@@ -320,6 +335,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::record_hours))
         .routes(routes!(placements::transition_placement))
         .routes(routes!(imports::create_import))
+        .routes(routes!(users::create_user, users::list_users))
+        .routes(routes!(users::disable_user))
+        .routes(routes!(users::set_password))
+        .routes(routes!(session::get_session))
 }
 
 /// The OpenAPI 3.1 document served at `/openapi.json`.

@@ -238,7 +238,9 @@ fn event(principal: &Principal, action: Action, subject: Subject) -> AuditEventR
     AuditEventRow {
         id: crate::store::new_id(),
         occurred_at: crate::store::now(),
-        actor_token_id: Some(principal.token_id),
+        // A user acts under their own id; their session's id names no token.
+        actor_token_id: principal.user_id.is_none().then_some(principal.token_id),
+        actor_user_id: principal.user_id,
         actor_role: principal.role.as_str().to_owned(),
         action: action.as_str().to_owned(),
         object_kind: subject.kind.to_owned(),

@@ -16,6 +16,7 @@ use crate::domain::Programme;
 use crate::matching::MatchingConfig;
 use crate::store::{Store, StoreError};
 
+pub mod accounts;
 pub mod audit;
 pub mod candidates;
 pub mod openings_index;
@@ -26,6 +27,9 @@ pub mod throttle;
 /// Why a use case could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Bad input: one error per field.
+    #[error("invalid input")]
+    Invalid(Vec<crate::domain::FieldError>),
     /// No such object, or not one the caller may see (the two are never told apart).
     #[error("no such {0}")]
     NotFound(&'static str),

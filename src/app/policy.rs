@@ -57,10 +57,13 @@ impl std::str::FromStr for Role {
     }
 }
 
-/// The authenticated caller.
+/// The authenticated caller: a token (a machine) or a signed-in user, with the same rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
+    /// The credential the request came with: the token's id, or the user's session's id.
     pub token_id: Uuid,
+    /// The signed-in user, when the request came with a session rather than a token.
+    pub user_id: Option<Uuid>,
     pub role: Role,
     /// Set for caseworkers: the only office whose people they see.
     pub office_id: Option<Uuid>,
@@ -69,6 +72,11 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Who acts, for limits and the audit trail: the user when signed in, else the token.
+    pub fn actor_id(&self) -> Uuid {
+        self.user_id.unwrap_or(self.token_id)
+    }
+
     /// 403 unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), Denied> {
         if roles.contains(&self.role) {
@@ -143,6 +151,7 @@ mod tests {
 
     fn caller(role: Role, office: Option<u128>, org: Option<u128>) -> Principal {
         Principal {
+            user_id: None,
             token_id: Uuid::from_u128(99),
             role,
             office_id: office.map(Uuid::from_u128),

@@ -86,7 +86,7 @@ impl Throttle {
 
     fn check(window: &Window, principal: &Principal, what: &'static str) -> Result<(), Throttled> {
         window
-            .take(principal.token_id, Instant::now())
+            .take(principal.actor_id(), Instant::now())
             .map_err(|wait| Throttled {
                 what,
                 limit: window.limit,

@@ -44,6 +44,9 @@ pub enum Command {
     /// Create or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Create or disable the people who sign in, or set a password.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Import a CSV file of beneficiaries, openings or organisations: every line, or none with
     /// each bad line named. Lines whose external_ref exists update that row.
     Import(ImportArgs),
@@ -155,6 +158,164 @@ pub enum TokenCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user who signs in with an email and a password (read from standard input).
+    Create(UserCreateArgs),
+    /// Disable a user: their sessions end at once and they can no longer sign in.
+    Disable {
+        /// The user's email.
+        email: String,
+    },
+    /// Set a user's password (read from standard input); their sessions end.
+    ResetPassword {
+        /// The user's email.
+        email: String,
+        /// Read the password from standard input (one line); required, so that it never
+        /// appears in the shell's history or the process list.
+        #[arg(long = "password-stdin", required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UserCreateArgs {
+    /// The email the user signs in with (unique, compared in lower case).
+    #[arg(long)]
+    pub email: String,
+    /// `admin`, `caseworker` (with --office) or `host` (with --organisation).
+    #[arg(long)]
+    pub role: String,
+    /// The office of a caseworker.
+    #[arg(long, conflicts_with = "organisation")]
+    pub office: Option<uuid::Uuid>,
+    /// The organisation of a host.
+    #[arg(long)]
+    pub organisation: Option<uuid::Uuid>,
+    /// The name shown to others.
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// `fr` (the default), `nl`, `de` or `en`.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Read the password from standard input (one line); required.
+    #[arg(long = "password-stdin", required = true)]
+    pub password_stdin: bool,
+}
+
+/// The password on standard input: its first line, without the line break.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!("--password-stdin: standard input held no password");
+    }
+    Ok(password)
+}
+
+/// An application error as the command line says it: each bad field on its line.
+fn app_error(e: crate::app::AppError) -> anyhow::Error {
+    match e {
+        crate::app::AppError::Invalid(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => other.into(),
+    }
+}
+
+async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()> {
+    let store = store::connect(&global.database.settings()).await?;
+    store.migrate().await.context("applying migrations")?;
+    match cmd {
+        UserCommand::Create(args) => {
+            let password = password_from_stdin()?;
+            let row = crate::app::accounts::create_user(
+                &store,
+                &crate::app::accounts::UserInput {
+                    email: args.email,
+                    display_name: args.name,
+                    role: args.role,
+                    office_id: args.office,
+                    organisation_id: args.organisation,
+                    language: args.language,
+                    password: Some(password),
+                },
+            )
+            .await
+            .map_err(app_error)?;
+            println!("{}", row.id);
+            eprintln!("user {} ({}) created", row.email, row.role);
+        }
+        UserCommand::Disable { email } => {
+            let user = store
+                .find_user_by_email(&email)
+                .await?
+                .with_context(|| format!("no user with email {email}"))?;
+            store.disable_user(user.id, store::now()).await?;
+            eprintln!("user {} disabled; their sessions have ended", user.email);
+        }
+        UserCommand::ResetPassword { email, .. } => {
+            let user = store
+                .find_user_by_email(&email)
+                .await?
+                .with_context(|| format!("no user with email {email}"))?;
+            let password = password_from_stdin()?;
+            crate::app::accounts::reset_password(&store, &user, &password)
+                .await
+                .map_err(app_error)?;
+            eprintln!("password of {} set; their sessions have ended", user.email);
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// One admin, one caseworker of `office` and one host of `organisation`, each with a fresh
+/// password: (role, email, password).
+async fn demo_users(
+    store: &std::sync::Arc<dyn store::Store>,
+    office: uuid::Uuid,
+    organisation: uuid::Uuid,
+) -> anyhow::Result<Vec<(&'static str, String, String)>> {
+    let mut users = Vec::new();
+    for (role, email, office_id, organisation_id) in [
+        ("admin", "admin@demo.placematch.eu", None, None),
+        (
+            "caseworker",
+            "caseworker@demo.placematch.eu",
+            Some(office),
+            None,
+        ),
+        ("host", "host@demo.placematch.eu", None, Some(organisation)),
+    ] {
+        let password = format!("demo-{}", &crate::api::auth::generate_secret()[3..19]);
+        crate::app::accounts::create_user(
+            store,
+            &crate::app::accounts::UserInput {
+                email: email.to_owned(),
+                display_name: format!("Demo {role}"),
+                role: role.to_owned(),
+                office_id,
+                organisation_id,
+                language: None,
+                password: Some(password.clone()),
+            },
+        )
+        .await
+        .map_err(app_error)?;
+        users.push((role, email.to_owned(), password));
+    }
+    Ok(users)
+}
+
 /// A value among `names`, listed in `--help` and in the error for any other; parsed by the
 /// type's own `FromStr`, so the type needs no clap derive.
 fn one_of<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
@@ -200,6 +361,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }),
         Command::Serve(serve) => runtime()?.block_on(run_serve(&cli.global, &serve)),
         Command::Token(cmd) => runtime()?.block_on(run_token(&cli.global, cmd)),
+        Command::User(cmd) => runtime()?.block_on(run_user(&cli.global, cmd)),
         Command::Demo(args) => runtime()?.block_on(run_demo(&cli.global, args)),
         Command::Rebalance(args) => runtime()?.block_on(run_rebalance(&cli.global, &args)),
         Command::Import(args) => runtime()?.block_on(run_import(&cli.global, &args)),
@@ -299,11 +461,23 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
         .await?
         .pop()
         .context("the demo territory has people")?;
+    let host_org = store
+        .list_organisations()
+        .await?
+        .into_iter()
+        .next()
+        .context("the demo territory has organisations")?;
+    let users = demo_users(&store, loaded.office_id, host_org.id).await?;
     let settings = ApiSettings {
         database_timeout: global.database.timeout(),
         request_timeout: Duration::from_secs(args.serve.request_timeout_secs.max(1)),
         max_body_bytes: args.serve.max_body_bytes,
         candidates: args.serve.candidates.settings()?,
+        // The demo is served over plain HTTP on this machine: its cookies must go there too.
+        accounts: crate::app::accounts::AccountSettings {
+            secure_cookies: false,
+            ..args.serve.sessions.settings()
+        },
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(args.serve.listen).await?;
@@ -321,6 +495,10 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
     println!("  API docs:          {url}/docs");
     println!("  admin token:       {admin}");
     println!("  caseworker token:  {caseworker}");
+    println!("  sign in at {url}/sign-in as:");
+    for (role, email, password) in &users {
+        println!("    {role:<11} {email}  password: {password}");
+    }
     println!("Try:");
     println!("  curl -s -H 'Authorization: Bearer {caseworker}' '{url}/v1/beneficiaries?limit=5'");
     println!(
@@ -591,6 +769,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         max_body_bytes: serve.max_body_bytes,
         matching: serve.rebalancing.settings().matching(),
         candidates: serve.candidates.settings()?,
+        accounts: serve.sessions.settings(),
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(serve.listen).await?;

@@ -217,6 +217,13 @@ impl CefrLevel {
 }
 
 string_enum!(
+    /// A language the service speaks to the people who use it; French is the default.
+    Language, "a language (fr, nl, de or en)", {
+        Fr => "fr", Nl => "nl", De => "de", En => "en",
+    }
+);
+
+string_enum!(
     /// How a person travels to work.
     Mobility, "a mobility (walk, bike, public_transport or car)", {
         Walk => "walk", Bike => "bike", PublicTransport => "public_transport", Car => "car",

@@ -1,5 +1,5 @@
-//! Expires proposals nobody answered and pauses openings nobody updated. Both are single UPDATE
-//! statements: running twice changes nothing the second time, and a kill leaves no half state.
+//! Expires proposals nobody answered, pauses openings nobody updated and clears ended sessions.
+//! Each is a single statement: running twice changes nothing the second time, and a kill leaves no half state.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,11 +51,21 @@ pub async fn run(
     let openings_paused = store
         .pause_stale_openings(now - days(config.opening_stale_days), &reason)
         .await?;
+    // Sessions are checked at each use; this only clears the rows of those surely over: idle a
+    // day or older than a week, the longest either setting allows.
+    let sessions_deleted = store
+        .delete_expired_sessions(now - time::Duration::days(1), now - time::Duration::days(7))
+        .await?;
     let report = HousekeepingReport {
         proposals_expired,
         openings_paused,
     };
-    tracing::info!(proposals_expired, openings_paused, "housekeeping done");
+    tracing::info!(
+        proposals_expired,
+        openings_paused,
+        sessions_deleted,
+        "housekeeping done"
+    );
     Ok(report)
 }
 

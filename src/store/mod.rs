@@ -283,6 +283,58 @@ pub struct NewToken {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// A person who signs in: an admin, a caseworker of one office or a host of one organisation.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    /// As typed; compared in lower case.
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub office_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    /// `fr`, `nl`, `de` or `en`.
+    pub language: String,
+    /// Argon2id, PHC string; `None` for a user who signs in through an identity provider only.
+    pub password_hash: Option<String>,
+    pub disabled_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+}
+
+/// A new user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub office_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub language: String,
+    pub password_hash: Option<String>,
+}
+
+/// Failed sign-ins counted over a window ([`Store::sign_in_failures`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInFailures {
+    pub for_email: i64,
+    pub oldest_for_email: Option<OffsetDateTime>,
+    pub from_address: i64,
+    pub oldest_from_address: Option<OffsetDateTime>,
+}
+
+/// A signed-in user's session: only the SHA-256 of the cookie's secret is kept.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub secret_hash: String,
+    pub user_id: Uuid,
+    /// The token every state-changing request of the session must carry.
+    pub csrf_token: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
 /// One line of the audit trail: who did what to which object, when. Ids only.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct AuditEventRow {
@@ -296,15 +348,18 @@ pub struct AuditEventRow {
     pub object_id: Uuid,
     pub office_id: Option<Uuid>,
     pub organisation_id: Option<Uuid>,
+    /// The signed-in user who acted (`None` for a token).
+    pub actor_user_id: Option<Uuid>,
 }
 
-/// Most audit events written by one statement: 9 values each stays far below both databases'
+/// Most audit events written by one statement: 10 values each stays far below both databases'
 /// limits on bound values (32,766 for SQLite, 65,535 for PostgreSQL).
 pub const AUDIT_BATCH_MAX: usize = 256;
 
 /// A new audit event.
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent {
+    pub actor_user_id: Option<Uuid>,
     pub actor_token_id: Option<Uuid>,
     pub actor_role: String,
     pub action: String,
@@ -361,6 +416,51 @@ pub trait Store: Send + Sync + 'static {
     async fn find_token_by_hash(&self, hash: &str) -> Result<Option<TokenRow>, StoreError>;
     /// Marks a token revoked; `false` when no such live token exists.
     async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Creates a user; `Conflict` when the email (in lower case) is taken.
+    async fn create_user(&self, new: &NewUser) -> Result<UserRow, StoreError>;
+    async fn get_user(&self, id: Uuid) -> Result<Option<UserRow>, StoreError>;
+    /// The user with this email, compared in lower case.
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Every user, in id order.
+    async fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
+    /// Disables a user and ends their sessions at once; `false` when there is no such user.
+    async fn disable_user(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Sets a user's password hash and ends their sessions; `false` when there is no such user.
+    async fn set_user_password(&self, id: Uuid, hash: &str) -> Result<bool, StoreError>;
+    /// Stores a new session and the user's sign-in time.
+    async fn create_session(&self, session: &SessionRow) -> Result<(), StoreError>;
+    /// The session whose secret has this hash, with its user.
+    async fn find_session(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<(SessionRow, UserRow)>, StoreError>;
+    /// Marks a session used at `at` (idle expiry counts from there).
+    async fn touch_session(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Ends a session.
+    async fn delete_session(&self, id: Uuid) -> Result<(), StoreError>;
+    /// Deletes sessions idle since before `idle_cutoff` or created before `absolute_cutoff`,
+    /// and sign-in failures older than `absolute_cutoff`; how many sessions.
+    async fn delete_expired_sessions(
+        &self,
+        idle_cutoff: OffsetDateTime,
+        absolute_cutoff: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
+    /// Records a failed sign-in for an email (its hash) from an address.
+    async fn record_sign_in_failure(
+        &self,
+        email_hash: &str,
+        address: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Failed sign-ins since `since`: for the email (its hash), and from the address, each with
+    /// the time of the oldest counted.
+    async fn sign_in_failures(
+        &self,
+        email_hash: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<SignInFailures, StoreError>;
 
     /// Creates an opening, with `hold` on its candidates in the same transaction.
     async fn create_opening(

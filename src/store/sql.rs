@@ -17,11 +17,12 @@ use super::{
     AUDIT_BATCH_MAX, ApplyPlan, AuditEventRow, Backend, BasisHold, BeneficiaryFields,
     BeneficiaryFilter, BeneficiaryRow, BeneficiaryWithLanguagesRow, BeneficiaryWithLiveRow,
     CandidateBasis, LanguageRecord, LivePlacement, NewAuditEvent, NewOffice, NewOrganisation,
-    NewPlacement, NewRebalancingRun, NewToken, OfficeRow, OfficeSnapshot, OpeningFields,
+    NewPlacement, NewRebalancingRun, NewToken, NewUser, OfficeRow, OfficeSnapshot, OpeningFields,
     OpeningFilter, OpeningRow, OrganisationRow, PLAN_OPENINGS_PER_STATEMENT,
     PLAN_ROWS_PER_STATEMENT, PROGRESS_EVERY, PlacementFilter, PlacementRow, Progress,
-    RebalancingRunRow, RunLock, SkillRecord, Store, StoreError, TokenRow, Transition, Upserted,
-    attach_languages, month_window, new_id, now, placeholders, scrub_report, snapshot_digest,
+    RebalancingRunRow, RunLock, SessionRow, SignInFailures, SkillRecord, Store, StoreError,
+    TokenRow, Transition, Upserted, UserRow, attach_languages, month_window, new_id, now,
+    placeholders, scrub_report, snapshot_digest,
 };
 
 /// A Rust type stored in a column of `DB`: written, read and typed.
@@ -597,7 +598,7 @@ where
         }
         let mut insert = sqlx::QueryBuilder::<Self::Db>::new(
             "INSERT INTO audit_events (id, occurred_at, actor_token_id, actor_role, action, \
-             object_kind, object_id, office_id, organisation_id) ",
+             object_kind, object_id, office_id, organisation_id, actor_user_id) ",
         );
         insert.push_values(events, |mut row, e| {
             row.push_bind(e.id)
@@ -608,7 +609,8 @@ where
                 .push_bind(e.object_kind.clone())
                 .push_bind(e.object_id)
                 .push_bind(e.office_id)
-                .push_bind(e.organisation_id);
+                .push_bind(e.organisation_id)
+                .push_bind(e.actor_user_id);
         });
         insert.build().execute(&mut *conn).await?;
         Ok(())
@@ -823,6 +825,200 @@ where
         // started before this and is not kept.
         self.tokens().forget_all();
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn create_user(&self, new: &NewUser) -> Result<UserRow, StoreError> {
+        Ok(sqlx::query_as(
+            "INSERT INTO users (id, email, display_name, role, office_id, organisation_id, \
+             language, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING *",
+        )
+        .bind(new_id())
+        .bind(&new.email)
+        .bind(&new.display_name)
+        .bind(&new.role)
+        .bind(new.office_id)
+        .bind(new.organisation_id)
+        .bind(&new.language)
+        .bind(&new.password_hash)
+        .bind(now())
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    async fn get_user(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
+        Ok(sqlx::query_as("SELECT * FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT * FROM users WHERE lower(email) = lower($1)")
+                .bind(email)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRow>, StoreError> {
+        Ok(sqlx::query_as("SELECT * FROM users ORDER BY id")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    async fn disable_user(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1")
+                .bind(id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_user_password(&self, id: Uuid, hash: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn create_session(&self, session: &SessionRow) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, secret_hash, user_id, csrf_token, created_at, \
+             last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(session.id)
+        .bind(&session.secret_hash)
+        .bind(session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+            .bind(session.user_id)
+            .bind(session.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_session(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
+        let session: Option<SessionRow> =
+            sqlx::query_as("SELECT * FROM sessions WHERE secret_hash = $1")
+                .bind(secret_hash)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        Ok(self.get_user(session.user_id).await?.map(|u| (session, u)))
+    }
+
+    async fn touch_session(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(
+        &self,
+        idle_cutoff: OffsetDateTime,
+        absolute_cutoff: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_cutoff)
+            .bind(absolute_cutoff)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+            .bind(absolute_cutoff)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        email_hash: &str,
+        address: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sign_in_failures (id, email_hash, address, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_id())
+        .bind(email_hash)
+        .bind(address)
+        .bind(at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn sign_in_failures(
+        &self,
+        email_hash: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<SignInFailures, StoreError> {
+        let count = |column: &'static str, value: &str| {
+            let sql = format!(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE {column} = $1 AND at >= $2"
+            );
+            let value = value.to_owned();
+            async move {
+                // Only a fixed column name is formatted in: no value enters the text.
+                let (n, oldest): (i64, Option<OffsetDateTime>) =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                        .bind(value)
+                        .bind(since)
+                        .fetch_one(self.pool())
+                        .await?;
+                Ok::<_, StoreError>((n, oldest))
+            }
+        };
+        let (for_email, oldest_for_email) = count("email_hash", email_hash).await?;
+        let (from_address, oldest_from_address) = count("address", address).await?;
+        Ok(SignInFailures {
+            for_email,
+            oldest_for_email,
+            from_address,
+            oldest_from_address,
+        })
     }
 
     async fn create_opening(
@@ -1562,8 +1758,8 @@ where
     async fn record_audit_event(&self, new: &NewAuditEvent) -> Result<AuditEventRow, StoreError> {
         Ok(sqlx::query_as(
             "INSERT INTO audit_events (id, occurred_at, actor_token_id, actor_role, action, \
-             object_kind, object_id, office_id, organisation_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+             object_kind, object_id, office_id, organisation_id, actor_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *",
         )
         .bind(new_id())
         .bind(now())
@@ -1574,6 +1770,7 @@ where
         .bind(new.object_id)
         .bind(new.office_id)
         .bind(new.organisation_id)
+        .bind(new.actor_user_id)
         .fetch_one(self.pool())
         .await?)
     }

@@ -152,6 +152,7 @@ async fn audit_events_queued_by_requests_cut_short_are_stored_by_the_flush_on_sh
     let object = uuid::Uuid::new_v4();
     let principal = placematch::api::auth::Principal {
         token_id: uuid::Uuid::new_v4(),
+        user_id: None,
         role: Role::Caseworker,
         office_id: None,
         organisation_id: None,
@@ -186,6 +187,7 @@ async fn an_audit_event_the_database_refuses_fails_only_its_own_request() {
         object_id: uuid::Uuid::new_v4(),
         office_id: None,
         organisation_id: None,
+        actor_user_id: None,
     };
     // Queued together, so that they are likely written as one batch.
     let mut queued = Vec::new();
