@@ -14,4 +14,5 @@ mod offices;
 mod openings;
 mod placements;
 mod rebalancing;
+mod sessions;
 mod suggestions;
