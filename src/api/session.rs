@@ -21,7 +21,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use rand::RngCore;
 use serde::Serialize;
 
 use super::AppState;
@@ -200,13 +199,6 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// 256 random bits, lowercase hex.
-fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 /// The sign-in form, with `error` above it and a fresh form token in its cookie.
 fn sign_in_form(
     state: &AppState,
@@ -214,7 +206,7 @@ fn sign_in_form(
     email: &str,
     error: Option<&str>,
 ) -> Response {
-    let token = random_token();
+    let token = accounts::random_hex();
     let error = error
         .map(|e| format!("<p role=\"alert\" id=\"sign-in-error\">{}</p>", escape(e)))
         .unwrap_or_default();
@@ -279,13 +271,9 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
             );
         }
     };
-    let same = form_cookie.as_deref().is_some_and(|c| {
-        c.len() == form.csrf_token.len()
-            && c.bytes()
-                .zip(form.csrf_token.bytes())
-                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-                == 0
-    });
+    let same = form_cookie
+        .as_deref()
+        .is_some_and(|c| accounts::same_secret(c, &form.csrf_token));
     if !same {
         return sign_in_form(
             &state,

@@ -117,8 +117,8 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// 256 random bits, lowercase hex.
-fn random_hex() -> String {
+/// 256 random bits, lowercase hex: session secrets and every form token.
+pub fn random_hex() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -398,7 +398,12 @@ pub async fn session(
 
 /// Whether `given` is the session's CSRF token, compared in constant time.
 pub fn csrf_matches(session: &SessionRow, given: &str) -> bool {
-    let (a, b) = (session.csrf_token.as_bytes(), given.as_bytes());
+    same_secret(&session.csrf_token, given)
+}
+
+/// Whether two secrets are equal, compared in constant time (no early exit on a difference).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
