@@ -17,6 +17,31 @@ pub struct GlobalConfig {
     pub database: DatabaseConfig,
     #[command(flatten)]
     pub log: LogConfig,
+    /// The language of what the command writes for people (explanations, a file's problems,
+    /// messages): fr, nl, de or en. Without it, `LANG` decides (`nl_BE.UTF-8` is Dutch), else
+    /// French.
+    #[arg(
+        long = "language",
+        env = "PLACEMATCH_LANGUAGE",
+        global = true,
+        value_parser = clap::builder::PossibleValuesParser::new(crate::domain::Language::NAMES)
+    )]
+    pub language: Option<String>,
+}
+
+impl GlobalConfig {
+    /// The language the command writes in.
+    pub fn language(&self) -> crate::domain::Language {
+        self.language
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .or_else(|| {
+                std::env::var("LANG")
+                    .ok()
+                    .and_then(|l| crate::domain::Language::from_tag(&l))
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// Where the data lives.

@@ -66,6 +66,8 @@
 //! - [`demo`]: seeded demo territories (Luxembourg, Brussels, France).
 //! - [`gazetteer`]: place names (postcode, locality, country) to coordinates, with the closest
 //!   names when a place is unknown or ambiguous.
+//! - [`i18n`]: the four languages (Fluent files under `locales/`), numbers and dates written
+//!   each language's way, `Accept-Language` negotiation.
 //! - [`config`]: flags and `PLACEMATCH_*` variables, turned into each layer's settings.
 //! - [`cli`]: subcommands, with the file-based tools over the pure core (`solve`, `suggest`); [`server`]: binding, limits, graceful shutdown; [`telemetry`]:
 //!   logging set-up.
@@ -78,6 +80,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod gazetteer;
+pub mod i18n;
 pub mod jobs;
 pub mod matching;
 pub mod resource;

@@ -7,6 +7,7 @@ use std::path::Path;
 
 /// Lowest first. Two modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
+    &["i18n"],
     &["domain"],
     &["gazetteer", "store", "matching"],
     &["bridge", "resource", "timetable"],

@@ -7,6 +7,7 @@ mod common;
 #[path = "support/run.rs"]
 mod run;
 
+use placematch::i18n::Language;
 use std::sync::Arc;
 
 use placematch::store::{BeneficiaryFilter, NewOffice, OpeningFilter, Store};
@@ -187,7 +188,7 @@ mod scenarios {
         file += &line("R-3", "75", "2026-02-30");
         file += &line("R-4", "20", "2026-12-01");
         let errors = rejected(import(&store, Kind::Beneficiaries, file.as_bytes(), Some(lu)).await);
-        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = errors.iter().map(|e| e.render(Language::En)).collect();
         assert_eq!(
             shown,
             vec![
@@ -413,9 +414,10 @@ async fn an_unknown_postcode_is_refused_with_the_nearest_known_ones() {
     assert!(
         errors[0]
             .message
+            .render(Language::En)
             .starts_with("postcode 1099 is unknown in BE; did you mean:"),
         "{}",
-        errors[0].message
+        errors[0].message.render(Language::En)
     );
     assert!(people(&db.store).await.is_empty());
 }
@@ -435,7 +437,10 @@ async fn a_cell_over_its_length_limit_is_named_by_line_and_column() {
         rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(esch)).await);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "address"));
-    assert_eq!(errors[0].message, "must be at most 300 characters");
+    assert_eq!(
+        errors[0].message.render(Language::En),
+        "must be at most 300 characters"
+    );
     assert!(people(&db.store).await.is_empty(), "nothing written");
 }
 
@@ -456,9 +461,12 @@ async fn a_misspelt_locality_offers_the_closest_names() {
     );
     assert_eq!(errors[0].column, "locality");
     assert!(
-        errors[0].message.contains("Molenbeek-Saint-Jean"),
+        errors[0]
+            .message
+            .render(Language::En)
+            .contains("Molenbeek-Saint-Jean"),
         "{}",
-        errors[0].message
+        errors[0].message.render(Language::En)
     );
 }
 
@@ -499,7 +507,12 @@ async fn the_header_and_duplicate_references_are_checked_before_anything_else() 
         .await,
     );
     assert!(errors.iter().all(|e| e.line == 1), "{errors:?}");
-    assert!(errors[0].message.contains("did you mean given_name"));
+    assert!(
+        errors[0]
+            .message
+            .render(Language::En)
+            .contains("did you mean given_name")
+    );
     let file = format!(
         "{HEADER}{}{}{}",
         line("R-1", "20", "2026-12-01"),
@@ -508,7 +521,7 @@ async fn the_header_and_duplicate_references_are_checked_before_anything_else() 
     );
     let errors = rejected(import(&db.store, Kind::Beneficiaries, file.as_bytes(), Some(lu)).await);
     assert_eq!(
-        errors[0].to_string(),
+        errors[0].render(Language::En),
         "line 4, column external_ref: 'R-1' is already on line 2: each reference once per file"
     );
 }
@@ -523,7 +536,12 @@ async fn an_opening_naming_an_unknown_host_is_refused() {
     // Every line names an organisation that was never imported.
     assert_eq!(errors.len(), 3);
     assert_eq!(errors[2].column, "organisation_ref");
-    assert!(errors[2].message.contains("'BXL-NOWHERE'"));
+    assert!(
+        errors[2]
+            .message
+            .render(Language::En)
+            .contains("'BXL-NOWHERE'")
+    );
 }
 
 #[tokio::test]
@@ -586,6 +604,9 @@ mod command {
             .args(args)
             .env("PLACEMATCH_DATABASE_URL", url)
             .env("PLACEMATCH_LOG_LEVEL", "warn")
+            // French unless a test asks otherwise, whatever the machine's locale.
+            .env_remove("LANG")
+            .env_remove("PLACEMATCH_LANGUAGE")
             .output()
             .unwrap()
     }
@@ -612,14 +633,35 @@ mod command {
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("line 3, column languages: item 1: 'B7' is not a CEFR level"),
+            stderr.contains(
+                "ligne 3, colonne languages : élément 1 : « B7 » n'est pas un niveau CECR"
+            ),
             "{stderr}"
         );
         assert!(
-            stderr.contains("line 4, column mobility: 'on foot' is not one of"),
+            stderr.contains("ligne 4, colonne mobility : « on foot » n'est pas l'une des valeurs"),
             "{stderr}"
         );
-        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(stderr.contains("rien n'a été écrit"), "{stderr}");
+        // In the language asked for.
+        let out = run(
+            &url,
+            &[
+                "import",
+                "beneficiaries",
+                path.to_str().unwrap(),
+                "--office",
+                &office.to_string(),
+                "--language",
+                "nl",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("regel 4, kolom mobility: 'on foot' is geen van"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("er is niets geschreven"), "{stderr}");
         let out = run(&url, &["export", "beneficiaries"]);
         assert_eq!(
             String::from_utf8_lossy(&out.stdout).lines().count(),

@@ -2,6 +2,7 @@
 //! data moves nobody, the move limit holds, and every person left out gets a reason.
 
 use placematch::domain::{CefrLevel, LanguageLevel, LonLat, Mobility, Programme, Skill};
+use placematch::i18n::Language;
 use placematch::matching::assign::Problem;
 use placematch::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use placematch::matching::rebalance::{
@@ -144,8 +145,17 @@ fn every_person_left_out_gets_a_reason() {
         if let Outcome::Unassigned { reason } = &r.outcome {
             match reason {
                 Unassigned::NoEligibleOpening { .. } => {
-                    let explanation = &explain::unassigned(reason);
-                    // Either nothing is within reach, or the rules are named by their codes.
+                    let explanation = &explain::unassigned(reason).render(Language::En);
+                    let rule_names: Vec<String> = RULE_CODES
+                        .iter()
+                        .map(|code| {
+                            Language::En.render(&placematch::i18n::Msg {
+                                id: format!("rule-{code}").into(),
+                                args: vec![],
+                            })
+                        })
+                        .collect();
+                    // Either nothing is within reach, or the rules are named, each with its count.
                     assert!(
                         explanation == "No opening is within reach of the person's trip limit."
                             || explanation
@@ -160,9 +170,12 @@ fn every_person_left_out_gets_a_reason() {
                                 })
                                 .and_then(|rest| rest.strip_prefix(": "))
                                 .is_some_and(|named| named.split(", ").all(|rule| {
-                                    RULE_CODES.iter().any(|code| {
-                                        rule.starts_with(&format!("{code} ("))
-                                            && rule.trim_end_matches('.').ends_with(" openings)")
+                                    rule_names.iter().any(|name| {
+                                        rule.starts_with(&format!("{name} ("))
+                                            && (rule.trim_end_matches('.').ends_with(" openings)")
+                                                || rule
+                                                    .trim_end_matches('.')
+                                                    .ends_with(" (1 opening)"))
                                     })
                                 })),
                         "{explanation}"
@@ -170,7 +183,7 @@ fn every_person_left_out_gets_a_reason() {
                     no_opening += 1;
                 }
                 Unassigned::OutCompeted { .. } | Unassigned::NoSeatLeft { .. } => {
-                    let explanation = explain::unassigned(reason);
+                    let explanation = explain::unassigned(reason).render(Language::En);
                     assert!(
                         explanation.contains("decided") || explanation.contains("no seat"),
                         "{explanation}"
@@ -254,9 +267,9 @@ fn a_person_whom_every_opening_in_reach_turns_down_for_language_is_told_so() {
         );
     };
     assert_eq!(
-        &explain::unassigned(reason),
-        &format!(
-            "No opening within reach passes the hard rules; most often: language_level ({in_reach} openings)."
+        explain::unassigned(reason).render(Language::En),
+        format!(
+            "No opening within reach passes the hard rules; most often: language level ({in_reach} openings)."
         )
     );
 }

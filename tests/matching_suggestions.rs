@@ -4,6 +4,7 @@
 use placematch::domain::{
     CefrLevel, LanguageLevel, LonLat, Mobility, OpeningKind, PhysicalDemand, Programme, Skill,
 };
+use placematch::i18n::Language;
 use placematch::matching::evaluate::{PreparedOpening, PreparedPerson, Seats, assess};
 use placematch::matching::synthetic::{Territory, generate};
 use placematch::matching::{
@@ -233,9 +234,10 @@ fn suggestions_rank_best_first_and_explain_the_excluded_with_sentences() {
     assert_eq!(found.excluded.len(), 1);
     assert_eq!(found.excluded[0].opening_id, heavy.id);
     assert_eq!(found.excluded[0].reasons[0].code(), "health");
-    assert!(explain::exclusion(&found.excluded[0].reasons[0]).contains("heavy lifting"));
-    let travel = explain::criterion(&found.items[0].breakdown[2].facts);
-    assert!(travel.contains("minutes by public transport"), "{travel}");
+    let health = explain::exclusion(&found.excluded[0].reasons[0]).render(Language::En);
+    assert!(health.contains("heavy lifting"), "{health}");
+    let travel = explain::criterion(&found.items[0].breakdown[2].facts).render(Language::Fr);
+    assert!(travel.contains("min en transports en commun"), "{travel}");
 }
 
 #[test]

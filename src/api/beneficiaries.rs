@@ -2,6 +2,7 @@
 //! own office's files only, an admin on all. Every read and write is audited; `export` gives
 //! everything held on a person and `DELETE` erases it.
 
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -74,7 +75,12 @@ pub async fn create_beneficiary(
             .expect("a caseworker token names its office"),
         (_, Some(o)) if principal.sees_office(o) => o,
         (Role::Caseworker, Some(_)) => return Err(ApiError::NotFound("office")),
-        _ => return Err(ApiError::field("office_id", "required for an admin")),
+        _ => {
+            return Err(ApiError::field(
+                "office_id",
+                Msg::new("field-required-for-admin"),
+            ));
+        }
     };
     let office = state
         .store
@@ -148,7 +154,7 @@ pub async fn update_beneficiary(
     if patch.office_id.is_some_and(|o| o != current.office_id) {
         return Err(ApiError::field(
             "office_id",
-            "a file cannot move to another office here",
+            Msg::new("beneficiary-cannot-move"),
         ));
     }
     let country = state

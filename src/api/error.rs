@@ -1,5 +1,7 @@
 //! The one error type of the HTTP API, answered as RFC 9457 `application/problem+json`: a stable
-//! machine-readable `code`, a human `title` and `detail`, and for validation one entry per field.
+//! machine-readable `code`, a human `title` and `detail`, and for validation one entry per field
+//! (with the stable `code` of its message beside the words). Titles, details and messages are
+//! written in the request's language ([`super::locale`]); the codes are the same in all.
 //! A 5xx body says only that something went wrong; the cause goes to the log, never to the client.
 
 pub use crate::resource::FieldError;
@@ -8,6 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::locale;
+use crate::i18n::{Language, Msg};
 use crate::store::StoreError;
 use crate::transfer::RowError;
 
@@ -19,8 +23,8 @@ pub enum ApiError {
     /// A file with bad lines: each `{line, column, message}`.
     #[error("the file was not imported: {} problem(s), nothing was written", .0.len())]
     InvalidRows(Vec<RowError>),
-    #[error("{0}")]
-    BadRequest(String),
+    #[error("{}", .0.render(Language::En))]
+    BadRequest(Msg),
     #[error("missing or invalid credentials")]
     Unauthorized,
     #[error("this role may not do that")]
@@ -29,8 +33,8 @@ pub enum ApiError {
     Csrf,
     #[error("no such {0}")]
     NotFound(&'static str),
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    #[error("{}", .message.render(Language::En))]
+    Conflict { code: &'static str, message: Msg },
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
     #[error("expected Content-Type: {0}")]
@@ -73,8 +77,53 @@ pub struct Problem {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum ProblemEntry {
-    Field(FieldError),
-    Row(RowError),
+    Field(FieldProblem),
+    Row(RowProblem),
+}
+
+/// One invalid field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// A JSON path such as `languages[1].level`.
+    pub field: String,
+    /// Stable, the id of the message (`field-required`, `field-not-one-of`, …).
+    pub code: String,
+    /// In the request's language.
+    pub message: String,
+}
+
+/// One bad line of a file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RowProblem {
+    /// The header is line 1.
+    pub line: u64,
+    /// The column (header name); empty for the file as a whole.
+    pub column: String,
+    /// Stable, the id of the message.
+    pub code: String,
+    /// In the request's language.
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(e: &FieldError, lang: Language) -> Self {
+        Self {
+            field: e.field.clone(),
+            code: e.message.id.to_string(),
+            message: e.message.render(lang),
+        }
+    }
+}
+
+impl RowProblem {
+    pub fn new(e: &RowError, lang: Language) -> Self {
+        Self {
+            line: e.line,
+            column: e.column.clone(),
+            code: e.message.id.to_string(),
+            message: e.message.render(lang),
+        }
+    }
 }
 
 impl ApiError {
@@ -102,16 +151,46 @@ impl ApiError {
     }
 
     /// A 409 with a stable code.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Conflict {
-            code,
-            message: message.into(),
-        }
+    pub fn conflict(code: &'static str, message: Msg) -> Self {
+        ApiError::Conflict { code, message }
     }
 
     /// A single-field validation error.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn field(field: impl Into<String>, message: Msg) -> Self {
         ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The problem's title, as a message.
+    fn title(&self) -> Msg {
+        match self {
+            ApiError::Validation(_) => Msg::new("problem-validation"),
+            ApiError::InvalidRows(rows) => {
+                Msg::new("problem-invalid-file").int("count", rows.len() as i64)
+            }
+            ApiError::BadRequest(m) | ApiError::Conflict { message: m, .. } => m.clone(),
+            ApiError::Unauthorized => Msg::new("problem-unauthorized"),
+            ApiError::Forbidden => Msg::new("problem-forbidden"),
+            ApiError::Csrf => Msg::new("problem-csrf"),
+            ApiError::NotFound(what) => {
+                Msg::new("problem-not-found").term("what", "thing", &what.replace(' ', "_"))
+            }
+            ApiError::PayloadTooLarge => Msg::new("problem-payload-too-large"),
+            ApiError::UnsupportedMediaType(t) => {
+                Msg::new("problem-unsupported-media-type").text("expected", *t)
+            }
+            ApiError::Unavailable => Msg::new("problem-unavailable"),
+            ApiError::Timeout => Msg::new("problem-timeout"),
+            ApiError::Busy => Msg::new("problem-busy"),
+            ApiError::TooManyRequests {
+                what,
+                limit,
+                retry_after,
+            } => Msg::new("problem-too-many-requests")
+                .term("what", "throttled", &what.replace(' ', "_"))
+                .int("limit", *limit)
+                .int("retry_after", *retry_after as i64),
+            ApiError::Internal(_) => Msg::new("problem-internal"),
+        }
     }
 }
 
@@ -171,50 +250,49 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Unavailable(_) => ApiError::Unavailable,
-            StoreError::Conflict(_) => ApiError::conflict(
-                "conflict",
-                "this conflicts with data already stored (a duplicate reference, or a person \
-                 who already has a live placement)",
-            ),
+            StoreError::Conflict(_) => {
+                ApiError::conflict("conflict", Msg::new("conflict-stored-data"))
+            }
             StoreError::WrongState { current } => ApiError::conflict(
                 "invalid_transition",
-                format!("not allowed: the placement is {current}"),
+                Msg::new("conflict-wrong-state").term("state", "state", &current.to_string()),
             ),
-            StoreError::NoSeatLeft => ApiError::conflict(
-                "no_seat_left",
-                "the opening has no free seat or is not open",
-            ),
+            StoreError::NoSeatLeft => {
+                ApiError::conflict("no_seat_left", Msg::new("conflict-no-seat-left"))
+            }
             StoreError::IntakeCapReached { cap } => ApiError::conflict(
                 "intake_cap_reached",
-                format!("the host has already taken {cap} new people this month, its cap"),
+                Msg::new("exclusion-host-intake-cap").int("cap", cap),
             ),
             StoreError::HoursOverCap { worked, max_total } => ApiError::field(
                 "hours",
-                format!(
-                    "at most {max_total} hours can have been worked on this placement so far \
-                     (its weekly hours times the weeks since it started), and {worked} are \
-                     already recorded"
-                ),
+                Msg::new("field-hours-over-cap")
+                    .dec("max_total", max_total, 2)
+                    .dec("worked", worked, 2),
             ),
             other => ApiError::Internal(other.into()),
         }
     }
 }
 
-/// Builds a problem+json response.
+/// Builds a problem+json response in the request's language.
 pub fn problem_response(
     status: StatusCode,
     code: &'static str,
-    title: String,
-    detail: Option<String>,
+    title: Msg,
+    detail: Option<Msg>,
     errors: Vec<FieldError>,
 ) -> Response {
+    let lang = locale::current();
     problem_with_entries(
         status,
         code,
-        title,
-        detail,
-        errors.into_iter().map(ProblemEntry::Field).collect(),
+        title.render(lang),
+        detail.map(|d| d.render(lang)),
+        errors
+            .iter()
+            .map(|e| ProblemEntry::Field(FieldProblem::new(e, lang)))
+            .collect(),
     )
 }
 
@@ -249,25 +327,33 @@ impl IntoResponse for ApiError {
             // The cause is logged for operators; the client learns nothing about internals.
             tracing::error!(error = %format!("{err:#}"), "internal error");
         }
-        let title = match &self {
-            ApiError::Internal(_) => "internal error".to_owned(),
-            other => other.to_string(),
-        };
+        let lang = locale::current();
+        let title = self.title().render(lang);
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
             ApiError::Busy => Some(1),
             _ => None,
         };
-        let (detail, errors) = match self {
-            ApiError::Validation(errors) => {
-                (None, errors.into_iter().map(ProblemEntry::Field).collect())
-            }
+        let (detail, errors) = match &self {
+            ApiError::Validation(errors) => (
+                None,
+                errors
+                    .iter()
+                    .map(|e| ProblemEntry::Field(FieldProblem::new(e, lang)))
+                    .collect(),
+            ),
             ApiError::InvalidRows(rows) => (
-                Some("every bad line is listed; fix them and send the whole file again".into()),
-                rows.into_iter().map(ProblemEntry::Row).collect(),
+                Some(Msg::new("problem-invalid-file-detail").render(lang)),
+                rows.iter()
+                    .map(|e| ProblemEntry::Row(RowProblem::new(e, lang)))
+                    .collect(),
             ),
             ApiError::NotFound(what) => (
-                Some(format!("no {what} with this id is visible to you")),
+                Some(
+                    Msg::new("problem-not-found-detail")
+                        .term("what", "thing", &what.replace(' ', "_"))
+                        .render(lang),
+                ),
                 vec![],
             ),
             _ => (None, vec![]),

@@ -2,6 +2,7 @@
 //! syntax, unknown or mistyped fields named by their path, size limit), query strings and ids in
 //! paths.
 
+use crate::i18n::Msg;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -42,7 +43,7 @@ where
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::BadRequest("the request body could not be read".into())
+                ApiError::BadRequest(Msg::new("problem-body-unreadable"))
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -54,8 +55,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => {
-            de.end()
-                .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+            de.end().map_err(|e| {
+                ApiError::BadRequest(
+                    Msg::new("problem-malformed-json").text("detail", e.to_string()),
+                )
+            })?;
             // Escaped control characters (`\u0000`) are valid JSON, but no text field takes them:
             // PostgreSQL refuses NUL outright, and the others forge log lines and exports.
             // Raw DEL (0x7F) and C1 controls (0xC2 0x80..0x9F in UTF-8) are valid too.
@@ -78,10 +82,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     let field = if path == "." { "body".to_owned() } else { path };
                     Err(ApiError::Validation(vec![FieldError::new(
                         field,
-                        strip_position(&inner.to_string()),
+                        serde_message(&strip_position(&inner.to_string())),
                     )]))
                 }
-                _ => Err(ApiError::BadRequest(format!("malformed JSON: {inner}"))),
+                _ => Err(ApiError::BadRequest(
+                    Msg::new("problem-malformed-json").text("detail", inner.to_string()),
+                )),
             }
         }
     }
@@ -99,7 +105,7 @@ fn control_characters(value: &serde_json::Value, path: &mut String, errors: &mut
                 };
                 errors.push(FieldError::new(
                     field,
-                    format!("contains the control character U+{:04X}", c as u32),
+                    Msg::new("field-control-character").text("code", format!("U+{:04X}", c as u32)),
                 ));
             }
         }
@@ -124,6 +130,41 @@ fn control_characters(value: &serde_json::Value, path: &mut String, errors: &mut
         }
         _ => {}
     }
+}
+
+/// serde's message for a bad value, as a message in the reader's language: a missing or
+/// unknown field, a wrong type, and the domain's own "'X' is not …" are recognised; anything
+/// else keeps serde's English words inside a translated sentence.
+fn serde_message(text: &str) -> Msg {
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or(rest).to_owned();
+    if let Some(rest) = text.strip_prefix("missing field ") {
+        return Msg::new("field-missing-field").text("name", quoted(rest));
+    }
+    if let Some(rest) = text.strip_prefix("unknown field ") {
+        let allowed = rest
+            .split_once("expected ")
+            .map(|(_, a)| a.replace("one of ", "").replace('`', ""))
+            .unwrap_or_default();
+        return Msg::new("field-unknown-field")
+            .text("name", quoted(rest))
+            .text("allowed", allowed);
+    }
+    if let Some(rest) = text.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return Msg::new("field-wrong-type")
+            .text("found", found.to_owned())
+            .text("expected", expected.to_owned());
+    }
+    if let Some(rest) = text.strip_prefix('\'')
+        && let Some((given, expected)) = rest.split_once("' is not ")
+        && let Some(id) = crate::domain::expected_id(expected)
+    {
+        return Msg::new("field-not-a")
+            .text("given", given.to_owned())
+            .msg("expected", Msg::new(id));
+    }
+    Msg::new("field-invalid").text("detail", text.to_owned())
 }
 
 /// serde's messages end with " at line 1 column 42": useful for syntax, noise for a named field.
@@ -157,7 +198,10 @@ where
                 } else {
                     path
                 };
-                ApiError::Validation(vec![FieldError::new(field, err.into_inner().to_string())])
+                ApiError::Validation(vec![FieldError::new(
+                    field,
+                    serde_message(&err.into_inner().to_string()),
+                )])
             })
     }
 }

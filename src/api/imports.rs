@@ -4,6 +4,7 @@
 //! with any bad line writes nothing and answers 422 with one `{line, column, message}` entry
 //! per problem, the same report the command prints.
 
+use crate::i18n::Msg;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
@@ -123,7 +124,7 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiErro
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
         } else {
-            ApiError::BadRequest("the request body could not be read".into())
+            ApiError::BadRequest(Msg::new("problem-body-unreadable"))
         }
     };
     if CSV_TYPES.contains(&mime.as_str()) {
@@ -138,14 +139,11 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiErro
     }
     let mut form = Multipart::from_request(request, state)
         .await
-        .map_err(|_| ApiError::BadRequest("malformed multipart form".into()))?;
+        .map_err(|_| ApiError::BadRequest(Msg::new("problem-malformed-multipart")))?;
     while let Some(field) = form.next_field().await.map_err(|e| too_large(e.status()))? {
         if field.name() == Some("file") {
             return field.bytes().await.map_err(|e| too_large(e.status()));
         }
     }
-    Err(ApiError::field(
-        "file",
-        "is required: the multipart form has no field named file",
-    ))
+    Err(ApiError::field("file", Msg::new("import-file-required")))
 }

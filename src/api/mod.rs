@@ -3,6 +3,7 @@
 //! database pool: they go through [`crate::store::Store`]. CPU-heavy matching runs on the blocking
 //! thread pool, never on the async runtime.
 
+use crate::i18n::Msg;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod imports;
+pub mod locale;
 pub mod offices;
 pub mod openings;
 pub mod organisations;
@@ -278,6 +280,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::csrf_guard,
         ))
+        // Outside the session guard, so that its own refusals are in the asked language too.
+        .layer(axum::middleware::from_fn(locale::localize))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -443,7 +447,10 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
         Some(n) => Err(ApiError::Validation(vec![FieldError::new(
             "limit",
-            format!("must be between 1 and {MAX_PAGE_SIZE}, got {n}"),
+            Msg::new("field-between")
+                .int("min", 1)
+                .int("max", MAX_PAGE_SIZE as i64)
+                .int("given", n as i64),
         )])),
     }
 }
@@ -455,7 +462,7 @@ pub fn page_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, ApiError> {
             Uuid::parse_str(c).map_err(|_| {
                 ApiError::Validation(vec![FieldError::new(
                     "cursor",
-                    "not a cursor returned by this list",
+                    Msg::new("field-bad-cursor"),
                 )])
             })
         })
@@ -466,7 +473,7 @@ async fn fallback() -> Response {
     problem_response(
         StatusCode::NOT_FOUND,
         "not_found",
-        "no such endpoint".to_owned(),
+        Msg::new("problem-no-such-endpoint"),
         None,
         vec![],
     )

@@ -2,6 +2,7 @@
 //! openings, an admin all of them; caseworkers read them (they are not personal data). Lists
 //! filter by kind, status, distance from a point and skill text, with cursor pages.
 
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -47,7 +48,12 @@ pub async fn create_opening(
             .expect("a host token names its organisation"),
         (_, Some(org)) if principal.manages_organisation(org) => org,
         (Role::Host, Some(_)) => return Err(ApiError::NotFound("organisation")),
-        (_, _) => return Err(ApiError::field("organisation_id", "required for an admin")),
+        (_, _) => {
+            return Err(ApiError::field(
+                "organisation_id",
+                Msg::new("field-required-for-admin"),
+            ));
+        }
     };
     if principal.role == Role::Host {
         state.throttle.opening_write(&principal)?;
@@ -138,7 +144,7 @@ pub async fn update_opening(
     {
         return Err(ApiError::field(
             "organisation_id",
-            "an opening cannot move to another organisation",
+            Msg::new("opening-cannot-move"),
         ));
     }
     if principal.role == Role::Host {
@@ -280,17 +286,14 @@ pub async fn list_openings(
         (Some(lon), Some(lat), Some(r)) => {
             let centre = validate::point("lon/lat", Location { lon, lat }, &mut e);
             if !(r > 0.0 && r <= 200.0) {
-                e.push(FieldError::new(
-                    "radius_km",
-                    "must be more than 0 and at most 200",
-                ));
+                e.push(FieldError::new("radius_km", Msg::new("field-radius-range")));
             }
             Some((centre, r))
         }
         _ => {
             e.push(FieldError::new(
                 "radius_km",
-                "lon, lat and radius_km go together",
+                Msg::new("field-radius-together"),
             ));
             None
         }

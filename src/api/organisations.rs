@@ -2,6 +2,7 @@
 //! CPAS, social-economy firms, private employers). Admins manage them; a host sees its own.
 
 use crate::domain::limits;
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -190,14 +191,14 @@ pub async fn set_served_offices(
         .await?
         .ok_or(ApiError::NotFound("organisation"))?;
     let mut errors = Vec::new();
-    if let Some(m) = limits::count(body.office_ids.len(), MAX_SERVED_OFFICES, "offices") {
+    if let Some(m) = limits::count(body.office_ids.len(), MAX_SERVED_OFFICES) {
         errors.push(FieldError::new("office_ids", m));
     } else {
         for (i, office) in body.office_ids.iter().enumerate() {
             if state.store.get_office(*office).await?.is_none() {
                 errors.push(FieldError::new(
                     format!("office_ids[{i}]"),
-                    format!("no office {office}"),
+                    Msg::new("field-no-such-office"),
                 ));
             }
         }

@@ -3,6 +3,7 @@
 //! (caseworker or host, with a reason) or `expired` (unanswered). Seats and the one-live-placement
 //! rule are enforced by the store under concurrency; every change is audited.
 
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -277,13 +278,14 @@ async fn check_rules(
     };
     let (soft, hard): (Vec<Exclusion>, Vec<Exclusion>) =
         failed.into_iter().partition(Exclusion::overridable);
-    let explain = |x: &Exclusion| format!("{} ({})", explain::exclusion(x), x.code());
     let mut errors: Vec<FieldError> = hard
         .iter()
         .map(|x| {
             FieldError::new(
                 "opening_id",
-                format!("{}; no reason can set this rule aside", explain(x)),
+                Msg::new("override-not-allowed")
+                    .msg("rule", explain::exclusion(x))
+                    .text("code", x.code()),
             )
         })
         .collect();
@@ -291,14 +293,16 @@ async fn check_rules(
         errors.extend(soft.iter().map(|x| {
             FieldError::new(
                 "override_reason",
-                format!("{}; give a reason to propose all the same", explain(x)),
+                Msg::new("override-reason-needed")
+                    .msg("rule", explain::exclusion(x))
+                    .text("code", x.code()),
             )
         }));
     }
     if soft.is_empty() && hard.is_empty() && overriding {
         errors.push(FieldError::new(
             "override_reason",
-            "the person meets every rule of this opening: there is nothing to set aside",
+            Msg::new("override-nothing-to-set-aside"),
         ));
     }
     if !errors.is_empty() {
@@ -361,10 +365,9 @@ pub async fn list_placements(
     {
         return Err(ApiError::field(
             "state",
-            format!(
-                "unknown state '{s}': one of {}",
-                PLACEMENT_STATES.join(", ")
-            ),
+            Msg::new("field-not-one-of")
+                .text("value", s.clone())
+                .text("allowed", PLACEMENT_STATES.join(", ")),
         ));
     }
     // The tenant bound always applies, whatever the query says.
@@ -534,7 +537,7 @@ pub async fn record_hours(
     if !(body.hours > 0.0 && body.hours <= 60.0) {
         return Err(ApiError::field(
             "hours",
-            "must be more than 0 and at most 60",
+            Msg::new("field-hours-range").dec("given", body.hours, 2),
         ));
     }
     let row = state

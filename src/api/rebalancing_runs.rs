@@ -1,5 +1,9 @@
 //! `/v1/rebalancing-runs`: start a run (scheduler, admin), read its report, apply a dry run.
 
+use super::locale::Lang;
+use crate::i18n::Language;
+use crate::i18n::Msg;
+use crate::resource::explain;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -60,12 +64,22 @@ impl From<RebalancingRunRow> for Run {
 }
 
 impl Run {
-    /// The run as `principal` may see it: a scheduler ("starts runs, nothing else") gets the
-    /// summary only, never the per-person lines or the plan, which name people and give reasons.
-    fn for_role(mut self, principal: &Principal) -> Self {
+    /// The run as `principal` may see it, its lines' sentences in `lang`: a scheduler ("starts
+    /// runs, nothing else") gets the summary only, never the per-person lines or the plan,
+    /// which name people and give reasons.
+    fn for_role(mut self, principal: &Principal, lang: Language) -> Self {
         if principal.role == Role::Scheduler {
             let summary = self.report.get("summary").cloned();
             self.report = serde_json::json!({ "summary": summary });
+        }
+        if let Some(lines) = self
+            .report
+            .get_mut("results")
+            .and_then(|r| r.as_array_mut())
+        {
+            for line in lines {
+                explain::report_line_in(line, lang);
+            }
         }
         self
     }
@@ -75,9 +89,15 @@ impl From<RunError> for ApiError {
     fn from(e: RunError) -> Self {
         match e {
             RunError::UnknownOffice(_) => ApiError::NotFound("office"),
-            RunError::InProgress => ApiError::conflict("run_in_progress", e.to_string()),
-            RunError::Stale => ApiError::conflict("stale_report", e.to_string()),
-            RunError::AlreadyApplied => ApiError::conflict("already_applied", e.to_string()),
+            RunError::InProgress => {
+                ApiError::conflict("run_in_progress", Msg::new("conflict-run-in-progress"))
+            }
+            RunError::Stale => {
+                ApiError::conflict("stale_report", Msg::new("conflict-stale-report"))
+            }
+            RunError::AlreadyApplied => {
+                ApiError::conflict("already_applied", Msg::new("conflict-already-applied"))
+            }
             RunError::Store(s) => s.into(),
             other => ApiError::Internal(other.into()),
         }
@@ -101,6 +121,7 @@ impl From<RunError> for ApiError {
 pub async fn create_rebalancing_run(
     State(state): State<AppState>,
     principal: Principal,
+    Lang(lang): Lang,
     ApiJson(body): ApiJson<StartRun>,
 ) -> Result<(StatusCode, Json<Run>), ApiError> {
     principal.require(&[Role::Admin, Role::Scheduler])?;
@@ -110,7 +131,9 @@ pub async fn create_rebalancing_run(
         Some(other) => {
             return Err(ApiError::field(
                 "mode",
-                format!("'{other}' is not one of: dry_run, apply"),
+                Msg::new("field-not-one-of")
+                    .text("value", other)
+                    .text("allowed", "dry_run, apply"),
             ));
         }
     };
@@ -137,7 +160,7 @@ pub async fn create_rebalancing_run(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(Run::from(row).for_role(&principal)),
+        Json(Run::from(row).for_role(&principal, lang)),
     ))
 }
 
@@ -156,6 +179,7 @@ pub async fn create_rebalancing_run(
 pub async fn get_rebalancing_run(
     State(state): State<AppState>,
     principal: Principal,
+    Lang(lang): Lang,
     IdPath(id): IdPath,
 ) -> Result<Json<Run>, ApiError> {
     principal.require(&[Role::Admin, Role::Scheduler, Role::Caseworker])?;
@@ -175,7 +199,7 @@ pub async fn get_rebalancing_run(
         )
         .await?;
     }
-    Ok(Json(Run::from(row).for_role(&principal)))
+    Ok(Json(Run::from(row).for_role(&principal, lang)))
 }
 
 /// Apply a stored dry run; refused if the office's data changed since.
@@ -194,6 +218,7 @@ pub async fn get_rebalancing_run(
 pub async fn apply_rebalancing_run(
     State(state): State<AppState>,
     principal: Principal,
+    Lang(lang): Lang,
     IdPath(id): IdPath,
 ) -> Result<Json<Run>, ApiError> {
     principal.require(&[Role::Admin])?;
@@ -207,5 +232,5 @@ pub async fn apply_rebalancing_run(
         Subject::rebalancing_run(id, row.office_id),
     )
     .await?;
-    Ok(Json(row.into()))
+    Ok(Json(Run::from(row).for_role(&principal, lang)))
 }

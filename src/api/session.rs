@@ -25,8 +25,10 @@ use serde::Serialize;
 
 use super::AppState;
 use super::error::{ApiError, Problem};
+use super::locale;
 use super::users::User;
 use crate::app::accounts::{self, Session, SignInError};
+use crate::i18n::{Language, Msg};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "placematch_session";
@@ -101,6 +103,10 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         Ok(None) => return next.run(request).await,
         Err(e) => return e.into_response(),
     };
+    // A signed-in person reads their own language, whatever the browser asks for.
+    if let Ok(language) = session.user.language.parse::<Language>() {
+        locale::prefer(language);
+    }
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -189,26 +195,29 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// A whole page: no script, no style from elsewhere.
+/// A whole page in the request's language: no script, no style from elsewhere.
 fn page(title: &str, body: &str) -> String {
     format!(
-        "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · placematch</title></head><body><main>{body}</main></body></html>\n",
+        locale::current().as_str(),
         escape(title)
     )
 }
 
 /// The sign-in form, with `error` above it and a fresh form token in its cookie.
-fn sign_in_form(
-    state: &AppState,
-    status: StatusCode,
-    email: &str,
-    error: Option<&str>,
-) -> Response {
+fn sign_in_form(state: &AppState, status: StatusCode, email: &str, error: Option<Msg>) -> Response {
+    let lang = locale::current();
+    let t = |id| escape(&lang.text(id));
     let token = accounts::random_hex();
     let error = error
-        .map(|e| format!("<p role=\"alert\" id=\"sign-in-error\">{}</p>", escape(e)))
+        .map(|e| {
+            format!(
+                "<p role=\"alert\" id=\"sign-in-error\">{}</p>",
+                escape(&e.render(lang))
+            )
+        })
         .unwrap_or_default();
     let described = if error.is_empty() {
         ""
@@ -216,16 +225,23 @@ fn sign_in_form(
         " aria-describedby=\"sign-in-error\""
     };
     let body = format!(
-        "<h1>Sign in</h1>{error}<form method=\"post\" action=\"/sign-in\"{described}>\
+        "<h1>{title}</h1>{error}<form method=\"post\" action=\"/sign-in\"{described}>\
          <input type=\"hidden\" name=\"csrf_token\" value=\"{token}\">\
-         <p><label for=\"email\">Email</label> <input id=\"email\" name=\"email\" type=\"email\" \
-         autocomplete=\"username\" required value=\"{}\"></p>\
-         <p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" \
-         type=\"password\" autocomplete=\"current-password\" required></p>\
-         <p><button type=\"submit\">Sign in</button></p></form>",
-        escape(email)
+         <p><label for=\"email\">{email_label}</label> <input id=\"email\" name=\"email\" \
+         type=\"email\" autocomplete=\"username\" required value=\"{}\"></p>\
+         <p><label for=\"password\">{password_label}</label> <input id=\"password\" \
+         name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\
+         <p><button type=\"submit\">{title}</button></p></form>",
+        escape(email),
+        title = t("sign-in-title"),
+        email_label = t("sign-in-email"),
+        password_label = t("sign-in-password"),
     );
-    let mut response = (status, axum::response::Html(page("Sign in", &body))).into_response();
+    let mut response = (
+        status,
+        axum::response::Html(page(&lang.text("sign-in-title"), &body)),
+    )
+        .into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(state, SIGN_IN_COOKIE, &token, "/sign-in", 3600, "Strict"),
@@ -267,7 +283,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
                 &state,
                 StatusCode::BAD_REQUEST,
                 "",
-                Some("The form could not be read; please try again."),
+                Some(Msg::new("sign-in-unreadable")),
             );
         }
     };
@@ -279,9 +295,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
             &state,
             StatusCode::FORBIDDEN,
             &form.email,
-            Some(
-                "This sign-in form has expired or did not come from this site; please sign in again.",
-            ),
+            Some(Msg::new("sign-in-expired-form")),
         );
     }
     let outcome = accounts::sign_in(
@@ -319,7 +333,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
             &state,
             StatusCode::UNAUTHORIZED,
             &form.email,
-            Some("The email or the password is not right."),
+            Some(Msg::new("sign-in-refused")),
         ),
         Ok(Err(SignInError::Wait { retry_after })) => {
             let minutes = retry_after.div_ceil(60);
@@ -327,10 +341,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 &form.email,
-                Some(&format!(
-                    "Too many attempts. Please try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                )),
+                Some(Msg::new("sign-in-wait").int("minutes", minutes as i64)),
             );
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -370,14 +381,19 @@ pub async fn home(request: Request) -> Response {
     } else {
         &user.display_name
     };
+    let lang = locale::current();
+    let signed_in = Msg::new("home-signed-in-as")
+        .text("name", name.clone())
+        .term("role", "role", &user.role)
+        .render(lang);
     let body = format!(
-        "<h1>placematch</h1><p>Signed in as {} ({}).</p>\
+        "<h1>placematch</h1><p>{}</p>\
          <form method=\"post\" action=\"/sign-out\">\
          <input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
-         <button type=\"submit\">Sign out</button></form>",
-        escape(name),
-        escape(&user.role),
-        escape(&session.session.csrf_token)
+         <button type=\"submit\">{}</button></form>",
+        escape(&signed_in),
+        escape(&session.session.csrf_token),
+        escape(&lang.text("sign-out"))
     );
-    axum::response::Html(page("Home", &body)).into_response()
+    axum::response::Html(page(&lang.text("home-title"), &body)).into_response()
 }

@@ -2,6 +2,7 @@
 //! suggestions computed by [`crate::app::suggestions`], their explanations written out by
 //! [`crate::resource::explain`].
 
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use super::AppState;
 use super::auth::Principal;
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{ApiQuery, IdPath};
+use super::locale::Lang;
 use crate::app::{self, AppError};
 use crate::resource::explain;
 use crate::resource::opening::Opening as OpeningView;
@@ -21,7 +23,7 @@ pub struct BreakdownPart {
     /// `skills`, `language`, `travel`, `hours` or `waiting`.
     pub criterion: String,
     pub points: i64,
-    /// A sentence a caseworker understands.
+    /// A sentence a caseworker understands, in the request's language.
     pub explanation: String,
 }
 
@@ -42,6 +44,11 @@ pub struct Reason {
     /// Stable: `programme`, `travel_time`, `language_level`, `required_skill`, `hours`, `dates`,
     /// `health`, `refused_sector`, `no_seat_left`, `host_intake_cap`, `kind_not_allowed`.
     pub code: String,
+    /// The rule's figures, stable like the code: `minutes` and `limit` for `travel_time`,
+    /// `language`, `needed` and `has` for `language_level`, and so on.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// A sentence a caseworker understands, in the request's language.
     pub explanation: String,
 }
 
@@ -83,11 +90,10 @@ pub(super) fn bounded(
     } else {
         Err(ApiError::Validation(vec![FieldError::new(
             field,
-            format!(
-                "must be between {} and {}, got {v}",
-                range.start(),
-                range.end()
-            ),
+            Msg::new("field-between")
+                .int("min", *range.start())
+                .int("max", *range.end())
+                .int("given", v),
         )]))
     }
 }
@@ -109,6 +115,7 @@ pub(super) fn bounded(
 pub async fn list_suggestions(
     State(state): State<AppState>,
     principal: Principal,
+    Lang(lang): Lang,
     IdPath(id): IdPath,
     ApiQuery(q): ApiQuery<SuggestionQuery>,
 ) -> Result<Json<SuggestionList>, ApiError> {
@@ -138,7 +145,7 @@ pub async fn list_suggestions(
                     .map(|p| BreakdownPart {
                         criterion: p.criterion.as_str().to_owned(),
                         points: p.points,
-                        explanation: explain::criterion(&p.facts),
+                        explanation: explain::criterion(&p.facts).render(lang),
                     })
                     .collect(),
                 seats_left: s.seats_left,
@@ -155,9 +162,13 @@ pub async fn list_suggestions(
                 reasons: x
                     .reasons
                     .iter()
-                    .map(|r| Reason {
-                        code: r.code().to_owned(),
-                        explanation: explain::exclusion(r),
+                    .map(|r| {
+                        let view = explain::ReasonView::new(r, lang);
+                        Reason {
+                            code: view.code.to_owned(),
+                            params: view.params,
+                            explanation: view.explanation,
+                        }
                     })
                     .collect(),
             })

@@ -12,6 +12,7 @@
 //!   [`AccountSettings::failure_window`], sign-in waits; the answer is the same whether the email
 //!   exists or not.
 
+use crate::i18n::Msg;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -64,9 +65,9 @@ impl Default for AccountSettings {
 }
 
 /// Why a password is refused, as a person reads it.
-pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
+pub fn check_password(password: &str, email: &str) -> Result<(), Msg> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err("must be at least 12 characters long");
+        return Err(Msg::new("password-too-short").int("min", MIN_PASSWORD_CHARS as i64));
     }
     let lower = password.to_lowercase();
     if lower == email.trim().to_lowercase()
@@ -75,7 +76,7 @@ pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
             .map(str::trim)
             .any(|common| !common.is_empty() && common == lower)
     {
-        return Err("is too common: choose a longer phrase of your own");
+        return Err(Msg::new("password-too-common"));
     }
     Ok(())
 }
@@ -141,12 +142,12 @@ pub async fn create_user(store: &Arc<dyn Store>, input: &UserInput) -> Result<Us
     let mut errors = Vec::new();
     let email = input.email.trim().to_owned();
     if email.chars().count() > 254 || !is_email(&email) {
-        errors.push(FieldError::new("email", "must be an email address"));
+        errors.push(FieldError::new("email", Msg::new("field-not-an-email")));
     }
     if input.display_name.chars().count() > 200 {
         errors.push(FieldError::new(
             "display_name",
-            "must be at most 200 characters",
+            Msg::new("field-too-long").int("max", 200),
         ));
     }
     let role = match Role::parse(&input.role) {
@@ -154,7 +155,9 @@ pub async fn create_user(store: &Arc<dyn Store>, input: &UserInput) -> Result<Us
         _ => {
             errors.push(FieldError::new(
                 "role",
-                format!("'{}' is not one of: admin, caseworker, host", input.role),
+                Msg::new("field-not-one-of")
+                    .text("value", input.role.clone())
+                    .text("allowed", "admin, caseworker, host"),
             ));
             None
         }
@@ -162,31 +165,31 @@ pub async fn create_user(store: &Arc<dyn Store>, input: &UserInput) -> Result<Us
     match role {
         Some(Role::Caseworker) if input.office_id.is_none() => errors.push(FieldError::new(
             "office_id",
-            "a caseworker belongs to an office",
+            Msg::new("user-caseworker-needs-office"),
         )),
         Some(Role::Host) if input.organisation_id.is_none() => errors.push(FieldError::new(
             "organisation_id",
-            "a host belongs to an organisation",
+            Msg::new("user-host-needs-organisation"),
         )),
         _ => {}
     }
     if role != Some(Role::Caseworker) && input.office_id.is_some() {
         errors.push(FieldError::new(
             "office_id",
-            "only a caseworker belongs to an office",
+            Msg::new("user-office-only-for-caseworker"),
         ));
     }
     if role != Some(Role::Host) && input.organisation_id.is_some() {
         errors.push(FieldError::new(
             "organisation_id",
-            "only a host belongs to an organisation",
+            Msg::new("user-organisation-only-for-host"),
         ));
     }
     let language = match input.language.as_deref().map(str::parse::<Language>) {
         None => Language::Fr,
         Some(Ok(l)) => l,
         Some(Err(e)) => {
-            errors.push(FieldError::new("language", e.to_string()));
+            errors.push(FieldError::new("language", e));
             Language::Fr
         }
     };
@@ -199,13 +202,19 @@ pub async fn create_user(store: &Arc<dyn Store>, input: &UserInput) -> Result<Us
         && role == Some(Role::Caseworker)
         && store.get_office(office).await?.is_none()
     {
-        errors.push(FieldError::new("office_id", "no such office"));
+        errors.push(FieldError::new(
+            "office_id",
+            Msg::new("field-no-such-office"),
+        ));
     }
     if let Some(org) = input.organisation_id
         && role == Some(Role::Host)
         && store.get_organisation(org).await?.is_none()
     {
-        errors.push(FieldError::new("organisation_id", "no such organisation"));
+        errors.push(FieldError::new(
+            "organisation_id",
+            Msg::new("field-no-such-organisation"),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -227,7 +236,7 @@ pub async fn create_user(store: &Arc<dyn Store>, input: &UserInput) -> Result<Us
         Ok(row) => Ok(row),
         Err(StoreError::Conflict(_)) => Err(AppError::Invalid(vec![FieldError::new(
             "email",
-            "a user with this email already exists",
+            Msg::new("user-email-taken"),
         )])),
         Err(e) => Err(e.into()),
     }

@@ -4,6 +4,7 @@
 pub mod solve;
 pub mod suggest;
 
+use crate::i18n::{Language, Msg};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -217,13 +218,17 @@ fn password_from_stdin() -> anyhow::Result<String> {
 }
 
 /// An application error as the command line says it: each bad field on its line.
-fn app_error(e: crate::app::AppError) -> anyhow::Error {
+fn app_error(e: crate::app::AppError, lang: Language) -> anyhow::Error {
     match e {
         crate::app::AppError::Invalid(errors) => anyhow::anyhow!(
             "{}",
             errors
                 .iter()
-                .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+                .map(|e| format!(
+                    "--{}: {}",
+                    e.field.replace('_', "-"),
+                    e.message.render(lang)
+                ))
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
@@ -232,6 +237,7 @@ fn app_error(e: crate::app::AppError) -> anyhow::Error {
 }
 
 async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()> {
+    let lang = global.language();
     let store = store::connect(&global.database.settings()).await?;
     store.migrate().await.context("applying migrations")?;
     match cmd {
@@ -250,7 +256,7 @@ async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()>
                 },
             )
             .await
-            .map_err(app_error)?;
+            .map_err(|e| app_error(e, lang))?;
             println!("{}", row.id);
             eprintln!("user {} ({}) created", row.email, row.role);
         }
@@ -270,7 +276,7 @@ async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()>
             let password = password_from_stdin()?;
             crate::app::accounts::reset_password(&store, &user, &password)
                 .await
-                .map_err(app_error)?;
+                .map_err(|e| app_error(e, lang))?;
             eprintln!("password of {} set; their sessions have ended", user.email);
         }
     }
@@ -310,7 +316,7 @@ async fn demo_users(
             },
         )
         .await
-        .map_err(app_error)?;
+        .map_err(|e| app_error(e, Language::En))?;
         users.push((role, email.to_owned(), password));
     }
     Ok(users)
@@ -352,7 +358,7 @@ pub struct TokenCreateArgs {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Solve(args) => solve::run(&args),
-        Command::Suggest(args) => suggest::run(&args),
+        Command::Suggest(args) => suggest::run(&args, cli.global.language()),
         Command::Migrate => runtime()?.block_on(async {
             let store = store::connect(&cli.global.database.settings()).await?;
             store.migrate().await.context("applying migrations")?;
@@ -656,15 +662,19 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
             Ok(())
         }
         Err(crate::transfer::ImportError::Rejected(errors)) => {
+            let lang = global.language();
             for e in &errors {
-                eprintln!("{e}");
+                eprintln!("{}", e.render(lang));
             }
             let mut lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
             lines.dedup();
             bail!(
-                "{name} was not imported: {} problem(s) on {} line(s); nothing was written",
-                errors.len(),
-                lines.len()
+                "{}",
+                Msg::new("import-rejected")
+                    .text("name", name.clone())
+                    .int("problems", errors.len() as i64)
+                    .int("lines", lines.len() as i64)
+                    .render(lang)
             )
         }
         Err(other) => Err(other).with_context(|| format!("importing {name}")),

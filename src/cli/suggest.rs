@@ -36,7 +36,7 @@ pub struct SuggestInput {
     pub openings: Vec<Opening>,
 }
 
-pub fn run(args: &SuggestArgs) -> anyhow::Result<()> {
+pub fn run(args: &SuggestArgs, lang: crate::i18n::Language) -> anyhow::Result<()> {
     let text = std::fs::read(&args.input)
         .with_context(|| format!("--input: cannot read {}", args.input.display()))?;
     let mut de = serde_json::Deserializer::from_slice(&text);
@@ -68,7 +68,7 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<()> {
         args.limit as usize,
         args.excluded as usize,
     );
-    let found = crate::resource::explain::SuggestionsView::new(&found);
+    let found = crate::resource::explain::SuggestionsView::new(&found, lang);
     println!("{}", serde_json::to_string_pretty(&found)?);
     Ok(())
 }

@@ -4,6 +4,8 @@
 //!
 //! Lengths are in characters (Unicode scalar values) after trimming.
 
+use crate::i18n::Msg;
+
 /// Names of people, organisations, offices; titles of openings.
 pub const NAME: usize = 200;
 /// An office's or a host's own reference.
@@ -45,15 +47,19 @@ pub const TABLE: &[(&str, usize)] = &[
 ];
 
 /// Why `value` (already trimmed) is too long for a field of at most `max` characters, if it is.
-pub fn text(value: &str, max: usize) -> Option<String> {
+pub fn text(value: &str, max: usize) -> Option<Msg> {
     // Counting stops one past the limit: a 1 MB value costs no more than a short one.
     let n = value.chars().take(max + 1).count();
-    (n > max).then(|| format!("must be at most {max} characters"))
+    (n > max).then(|| Msg::new("field-too-long").int("max", max as i64))
 }
 
 /// Why a list of `len` items is too long for a list of at most `max`, if it is.
-pub fn count(len: usize, max: usize, what: &str) -> Option<String> {
-    (len > max).then(|| format!("at most {max} {what}, got {len}"))
+pub fn count(len: usize, max: usize) -> Option<Msg> {
+    (len > max).then(|| {
+        Msg::new("list-too-long")
+            .int("max", max as i64)
+            .int("len", len as i64)
+    })
 }
 
 #[cfg(test)]
@@ -66,17 +72,17 @@ mod tests {
         assert_eq!(text(&at, TASKS), None);
         let over = format!("{at}x");
         assert_eq!(
-            text(&over, TASKS).as_deref(),
-            Some("must be at most 4000 characters")
+            text(&over, TASKS).map(|m| m.render(crate::i18n::Language::En)),
+            Some("must be at most 4,000 characters".to_owned())
         );
     }
 
     #[test]
     fn a_list_over_its_count_names_the_count() {
-        assert_eq!(count(30, REFUSED_SECTORS, "sectors"), None);
+        assert_eq!(count(30, REFUSED_SECTORS), None);
         assert_eq!(
-            count(31, REFUSED_SECTORS, "sectors").as_deref(),
-            Some("at most 30 sectors, got 31")
+            count(31, REFUSED_SECTORS).map(|m| m.render(crate::i18n::Language::Fr)),
+            Some("30 éléments au plus, et non 31".to_owned())
         );
     }
 }

@@ -7,22 +7,30 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
+
 pub mod limits;
 
 /// One invalid field: which one (a JSON path such as `languages[1].level`, or a file's column)
-/// and what is wrong. Every check adds one instead of stopping at the first problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// and what is wrong, as a message each reader gets in their language. Every check adds one
+/// instead of stopping at the first problem.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: Msg) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            message,
         }
+    }
+
+    /// The field is missing.
+    pub fn required(field: impl Into<String>) -> Self {
+        Self::new(field, Msg::new("field-required"))
     }
 }
 
@@ -126,6 +134,7 @@ impl FromStr for Country {
             _ => Err(ParseError {
                 given: s.trim().to_owned(),
                 expected: "a country (LU, BE or FR)",
+                expected_id: "expected-Country",
             }),
         }
     }
@@ -146,6 +155,47 @@ pub fn one_of<T: Copy>(given: &str, all: &[T], names: &[&str]) -> Result<T, Stri
 pub struct ParseError {
     pub given: String,
     pub expected: &'static str,
+    /// The message naming what is allowed (`expected-CefrLevel`, …).
+    pub expected_id: &'static str,
+}
+
+/// The message id of a [`ParseError`]'s `expected`, from its English text: serde carries a
+/// parse error as text only, and the API answers it in the reader's language.
+pub fn expected_id(expected: &str) -> Option<&'static str> {
+    [
+        (CefrLevel::EXPECTED, "expected-CefrLevel"),
+        (Language::EXPECTED, "expected-Language"),
+        (Mobility::EXPECTED, "expected-Mobility"),
+        (Programme::EXPECTED, "expected-Programme"),
+        (OpeningKind::EXPECTED, "expected-OpeningKind"),
+        (PhysicalDemand::EXPECTED, "expected-PhysicalDemand"),
+        (
+            placement::PlacementState::EXPECTED,
+            "expected-PlacementState",
+        ),
+        (placement::Move::EXPECTED, "expected-Move"),
+        ("a country (LU, BE or FR)", "expected-Country"),
+        (
+            "a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)",
+            "expected-LanguageCode",
+        ),
+        (
+            "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)",
+            "expected-Sector",
+        ),
+    ]
+    .into_iter()
+    .find(|(text, _)| *text == expected)
+    .map(|(_, id)| id)
+}
+
+impl ParseError {
+    /// What a person reads: "'X' is not a CEFR level (A1, …)", in their language.
+    pub fn message(&self) -> Msg {
+        Msg::new("field-not-a")
+            .text("given", self.given.clone())
+            .msg("expected", Msg::new(self.expected_id))
+    }
 }
 
 macro_rules! string_enum {
@@ -162,6 +212,8 @@ macro_rules! string_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// Every string form, in order.
             pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// What a value must be, in English (logs, and [`expected_id`]).
+            pub const EXPECTED: &'static str = $expected;
 
             /// The string form used by the API, the database and files.
             pub fn as_str(self) -> &'static str {
@@ -176,7 +228,11 @@ macro_rules! string_enum {
             fn from_str(s: &str) -> Result<Self, ParseError> {
                 match s.trim() {
                     $($text => Ok($name::$variant),)+
-                    other => Err(ParseError { given: other.to_owned(), expected: $expected }),
+                    other => Err(ParseError {
+                        given: other.to_owned(),
+                        expected: $expected,
+                        expected_id: concat!("expected-", stringify!($name)),
+                    }),
                 }
             }
         }
@@ -216,12 +272,7 @@ impl CefrLevel {
     }
 }
 
-string_enum!(
-    /// A language the service speaks to the people who use it; French is the default.
-    Language, "a language (fr, nl, de or en)", {
-        Fr => "fr", Nl => "nl", De => "de", En => "en",
-    }
-);
+pub use crate::i18n::Language;
 
 string_enum!(
     /// How a person travels to work.
@@ -325,6 +376,7 @@ impl FromStr for LanguageCode {
             Err(ParseError {
                 given: s.trim().to_owned(),
                 expected: "a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)",
+                expected_id: "expected-LanguageCode",
             })
         }
     }
@@ -492,6 +544,7 @@ impl FromStr for Sector {
             Err(ParseError {
                 given: s.trim().to_owned(),
                 expected: "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)",
+                expected_id: "expected-Sector",
             })
         }
     }

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::{FieldError, ParseError};
+use crate::i18n::Msg;
 
 string_enum!(
     /// Where a placement stands.
@@ -104,19 +105,25 @@ impl Move {
         if reason.is_some() && !matches!(self, Move::Decline | Move::End) {
             errors.push(FieldError::new(
                 "reason",
-                "only a decline or an end takes a reason",
+                Msg::new("placement-reason-not-taken"),
             ));
         }
         if outcome_given && self != Move::End {
-            errors.push(FieldError::new("outcome", "only an end takes an outcome"));
+            errors.push(FieldError::new(
+                "outcome",
+                Msg::new("placement-outcome-not-taken"),
+            ));
         }
         if self == Move::Decline && !has_reason {
-            errors.push(FieldError::new("reason", "a decline needs a reason"));
+            errors.push(FieldError::new(
+                "reason",
+                Msg::new("placement-decline-needs-reason"),
+            ));
         }
         if self == Move::End && !outcome_given {
             errors.push(FieldError::new(
                 "outcome",
-                "an end needs an outcome: completed, job_found, training, dropped_out, health, moved_away or other",
+                Msg::new("placement-end-needs-outcome"),
             ));
         }
         errors

@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use crate::i18n::Msg;
+
 const PLACES_TSV: &str = include_str!("../../fixtures/gazetteer/places.tsv");
 
 /// How many names an error suggests.
@@ -120,6 +122,80 @@ impl ResolveError {
             ResolveError::Ambiguous { candidates, .. } => candidates,
             _ => &[],
         }
+    }
+
+    /// What a caseworker reads, in their language.
+    pub fn message(&self) -> Msg {
+        match self {
+            ResolveError::UnknownCountry(given) => {
+                Msg::new("place-unknown-country").text("given", given.clone())
+            }
+            ResolveError::NothingGiven => Msg::new("place-nothing-given"),
+            ResolveError::LocalityRequired { country } => {
+                Msg::new("place-locality-required").text("country", country.to_string())
+            }
+            ResolveError::UnknownPostcode {
+                country,
+                postcode,
+                suggestions,
+            } => Msg::new("place-unknown-postcode")
+                .text("country", country.to_string())
+                .text("postcode", postcode.clone())
+                .msg("did_you_mean", did_you_mean_msg(suggestions)),
+            ResolveError::UnknownLocality {
+                country,
+                locality,
+                suggestions,
+            } => Msg::new("place-unknown-locality")
+                .text("country", country.to_string())
+                .text("locality", locality.clone())
+                .msg("did_you_mean", did_you_mean_msg(suggestions)),
+            ResolveError::Ambiguous {
+                country,
+                given,
+                hint,
+                candidates,
+            } => Msg::new(if *hint == "the locality" {
+                "place-ambiguous-give-locality"
+            } else {
+                "place-ambiguous-give-postcode"
+            })
+            .text("country", country.to_string())
+            .text("given", given.clone())
+            .msg("candidates", list_msg(candidates)),
+            ResolveError::PostcodeLocalityMismatch {
+                country,
+                postcode,
+                locality,
+                known_at_postcode,
+                suggestions,
+            } => Msg::new("place-postcode-locality-mismatch")
+                .text("country", country.to_string())
+                .text("postcode", postcode.clone())
+                .text("locality", locality.clone())
+                .text("known", known_at_postcode.join(", "))
+                .msg("did_you_mean", did_you_mean_msg(suggestions)),
+        }
+    }
+}
+
+fn did_you_mean_msg(suggestions: &[String]) -> Msg {
+    if suggestions.is_empty() {
+        Msg::new("place-no-suggestion")
+    } else {
+        Msg::new("place-did-you-mean").text("names", suggestions.join(", "))
+    }
+}
+
+fn list_msg(candidates: &[String]) -> Msg {
+    if candidates.len() <= LISTED_CANDIDATES {
+        Msg::new("place-candidates")
+            .text("names", candidates.join(", "))
+            .int("more", 0)
+    } else {
+        Msg::new("place-candidates")
+            .text("names", candidates[..LISTED_CANDIDATES].join(", "))
+            .int("more", (candidates.len() - LISTED_CANDIDATES) as i64)
     }
 }
 

@@ -4,6 +4,7 @@
 //! whole result or nothing (the run row is written only with its proposals), and a second run of
 //! the same office is refused while one holds the lock (on every replica).
 
+use crate::i18n::{Language, Msg};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -239,7 +240,13 @@ fn plan_of(
     run_id: Uuid,
 ) -> ApplyPlan {
     let mut plan = ApplyPlan::default();
-    let withdraw_reason = |why: String| format!("withdrawn by rebalancing run {run_id}: {why}");
+    // Stored on the placement, read later by anyone: in the service's default language.
+    let withdraw_reason = |why: Msg| {
+        Msg::new("withdrawn-by-run")
+            .text("run", run_id.to_string())
+            .msg("why", why)
+            .render(Language::default())
+    };
     for r in &result.results {
         match &r.outcome {
             Outcome::New { opening_id, .. } => plan.propose.push((r.beneficiary_id, *opening_id)),

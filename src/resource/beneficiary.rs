@@ -1,6 +1,7 @@
 //! A beneficiary's file as people read and write it: the view, the input of a form, an API
 //! body or a file line, and its checks.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -191,7 +192,7 @@ pub fn check_input(
         validate::external_ref("external_ref", input.external_ref.as_deref(), &mut e);
     let birth_date = validate::optional_date("birth_date", input.birth_date.as_deref(), &mut e);
     if birth_date.is_some_and(|b| b > today) {
-        e.push(FieldError::new("birth_date", "is in the future"));
+        e.push(FieldError::new("birth_date", Msg::new("field-in-future")));
     }
     let location = validate::location("location", input.location.as_ref(), country, &mut e);
     let mobility = validate::required_choice(
@@ -205,7 +206,9 @@ pub fn check_input(
         Some(m) => {
             e.push(FieldError::new(
                 "max_trip_minutes",
-                format!("must be 1 to {MAX_TRIP_MINUTES} minutes, got {m}"),
+                Msg::new("field-minutes-range")
+                    .int("max", MAX_TRIP_MINUTES)
+                    .int("given", m),
             ));
             1
         }
@@ -217,7 +220,10 @@ pub fn check_input(
     let waiting_since =
         validate::optional_date("waiting_since", input.waiting_since.as_deref(), &mut e);
     if waiting_since.is_some_and(|w| w > today) {
-        e.push(FieldError::new("waiting_since", "is in the future"));
+        e.push(FieldError::new(
+            "waiting_since",
+            Msg::new("field-in-future"),
+        ));
     }
     let skills = validate::skills("skills", input.skills.as_deref(), &mut e);
     let languages = validate::languages(

@@ -1,12 +1,14 @@
 //! Explanations in words. The matching core says why with codes and figures (an
 //! [`Exclusion`], a criterion's [`CriterionFacts`], a rebalancing [`Outcome`]); this module
-//! writes the sentences a caseworker reads, and the JSON shapes that carry them (the answer of
-//! `placematch suggest`, the lines of a stored rebalancing report). Every door that shows an
-//! explanation goes through here, so the words are written once; today in English, and the
-//! languages issue renders the same codes in French, Dutch and German.
+//! names the message for each ([`Msg`], rendered in the reader's language by [`crate::i18n`]),
+//! and the JSON shapes that carry them (the answer of `placematch suggest`, the lines of a
+//! stored rebalancing report). Every door that shows an explanation goes through here, so
+//! each sentence is written once per language, in `locales/`.
 
 use serde::Serialize;
 use uuid::Uuid;
+
+use crate::i18n::{Language, Msg};
 
 use crate::matching::evaluate::CriterionFacts;
 use crate::matching::rebalance::{
@@ -14,168 +16,164 @@ use crate::matching::rebalance::{
 };
 use crate::matching::{Criterion, Exclusion, Suggestions};
 
-/// A sentence a caseworker understands for a rule that excludes an opening.
-pub fn exclusion(e: &Exclusion) -> String {
+/// The sentence a caseworker understands for a rule that excludes an opening.
+pub fn exclusion(e: &Exclusion) -> Msg {
     match e {
         Exclusion::Programme { programme } => {
-            format!("This opening does not take people of the {programme} programme.")
+            Msg::new("exclusion-programme").term("programme", "programme", programme.as_str())
         }
-        Exclusion::KindNotAllowed { kind, programme } => format!(
-            "A {} post is not available to people of the {programme} programme.",
-            kind.replace('_', " ")
-        ),
-        Exclusion::TooFar { minutes, limit } => format!(
-            "The trip takes about {minutes} minutes, more than the {limit} minutes the person accepts."
-        ),
+        Exclusion::KindNotAllowed { kind, programme } => Msg::new("exclusion-kind-not-allowed")
+            .term("kind", "kind", kind)
+            .term("programme", "programme", programme.as_str()),
+        Exclusion::TooFar { minutes, limit } => Msg::new("exclusion-too-far")
+            .int("minutes", *minutes)
+            .int("limit", *limit),
         Exclusion::LanguageBelowLevel {
             language,
             needed,
             has: Some(has),
-        } => format!("It needs {language} at {needed}; the person has {has}."),
+        } => Msg::new("exclusion-language-below")
+            .term("language", "language", language.as_str())
+            .text("needed", needed.as_str())
+            .text("has", has.as_str()),
         Exclusion::LanguageBelowLevel {
             language,
             needed,
             has: None,
-        } => format!("It needs {language} at {needed}; the person does not speak it."),
+        } => Msg::new("exclusion-language-missing")
+            .term("language", "language", language.as_str())
+            .text("needed", needed.as_str()),
         Exclusion::RequiredSkillMissing { skill } => {
-            format!("It requires the skill \"{skill}\", which the person does not have.")
+            Msg::new("exclusion-required-skill").text("skill", skill.as_str())
         }
-        Exclusion::TooManyHours { needed, available } => {
-            format!("It needs {needed} hours a week; the person can work {available}.")
+        Exclusion::TooManyHours { needed, available } => Msg::new("exclusion-too-many-hours")
+            .dec("needed", *needed, 1)
+            .dec("available", *available, 1),
+        Exclusion::EndsBeforeStart { end, earliest } => Msg::new("exclusion-ends-before-start")
+            .date("end", *end)
+            .date("earliest", *earliest),
+        Exclusion::HealthLimit { demand } => {
+            Msg::new("exclusion-health").term("demand", "demand", demand.as_str())
         }
-        Exclusion::EndsBeforeStart { end, earliest } => {
-            format!("It ends on {end}, before the person can start ({earliest}).")
-        }
-        Exclusion::HealthLimit { demand } => format!(
-            "It involves {}, which the person's health rules out.",
-            demand.describe()
-        ),
         Exclusion::RefusedSector { sector } => {
-            format!("The person refuses the {sector} sector.")
+            Msg::new("exclusion-refused-sector").text("sector", sector.as_str())
         }
-        Exclusion::NoSeatLeft => "Every seat is taken.".to_owned(),
+        Exclusion::NoSeatLeft => Msg::new("exclusion-no-seat-left"),
         Exclusion::HostIntakeCapReached { cap } => {
-            format!("The host has already taken {cap} new people this month, its cap.")
+            Msg::new("exclusion-host-intake-cap").int("cap", *cap)
         }
     }
 }
 
 /// The sentence that says why a criterion has its points.
-pub fn criterion(facts: &CriterionFacts) -> String {
+pub fn criterion(facts: &CriterionFacts) -> Msg {
     match *facts {
-        CriterionFacts::Skills { matched: None } => {
-            "The opening asks for no particular skill.".to_owned()
+        CriterionFacts::Skills { matched: None } => Msg::new("criterion-skills-none-asked"),
+        CriterionFacts::Skills { matched: Some(m) } => {
+            Msg::new("criterion-skills").dec("percent", (m * 100.0).round(), 0)
         }
-        CriterionFacts::Skills { matched: Some(m) } => format!(
-            "The person's skills match {:.0}% of what the opening asks for.",
-            m * 100.0
-        ),
-        CriterionFacts::Language { margin: None } => {
-            "No language level is required: open to everyone.".to_owned()
+        CriterionFacts::Language { margin: None } => Msg::new("criterion-language-none-asked"),
+        CriterionFacts::Language { margin: Some(m) } => {
+            Msg::new("criterion-language").int("margin", m)
         }
-        CriterionFacts::Language { margin: Some(0) } => {
-            "The person meets the required language level exactly.".to_owned()
-        }
-        CriterionFacts::Language { margin: Some(m) } => format!(
-            "The person is {m} CEFR level{} above the required language level.",
-            if m == 1 { "" } else { "s" }
-        ),
         CriterionFacts::Travel {
             minutes,
             mobility,
             limit,
-        } => format!(
-            "About {minutes:.0} minutes by {} (the person accepts up to {limit}).",
-            mobility.as_str().replace('_', " "),
-        ),
-        CriterionFacts::Hours { asked, available } => {
-            format!("{asked} hours a week of the {available} the person can work.")
-        }
-        CriterionFacts::Waiting { days, full_from } => {
-            format!("Waiting for {days} days (full points from {full_from} days).")
-        }
+        } => Msg::new("criterion-travel")
+            .dec("minutes", minutes.round(), 0)
+            .term("mobility", "mobility", mobility.as_str())
+            .int("limit", limit),
+        CriterionFacts::Hours { asked, available } => Msg::new("criterion-hours")
+            .dec("asked", asked, 1)
+            .dec("available", available, 1),
+        CriterionFacts::Waiting { days, full_from } => Msg::new("criterion-waiting")
+            .int("days", days)
+            .int("full_from", full_from),
     }
 }
 
 /// Why a proposal moves, as the withdrawal reason and the report say it.
-pub fn moved(why: &MoveReason) -> String {
+pub fn moved(why: &MoveReason) -> Msg {
     match why {
-        MoveReason::CurrentNoLongerFits => {
-            "the current opening no longer fits the rules".to_owned()
-        }
-        MoveReason::SeatNeeded => {
-            "same score; its seat is needed by someone who fits it better".to_owned()
-        }
+        MoveReason::CurrentNoLongerFits => Msg::new("moved-current-no-longer-fits"),
+        MoveReason::SeatNeeded => Msg::new("moved-seat-needed"),
         MoveReason::Gains(gains) => {
-            let gains: Vec<String> = gains
+            let gains = gains
                 .iter()
-                .map(|(c, d)| format!("{} {d:+}", c.as_str()))
+                .map(|(c, d)| {
+                    Msg::new("gain")
+                        .term("criterion", "criterion-name", c.as_str())
+                        .text("delta", format!("{d:+}"))
+                })
                 .collect();
-            format!(
-                "points per criterion, new minus current: {}",
-                gains.join(", ")
-            )
+            Msg::new("moved-gains").list("gains", gains)
         }
     }
 }
 
 /// Why a proposal is withdrawn with nothing in its place.
-pub fn withdrawn(why: WithdrawReason) -> String {
+pub fn withdrawn(why: WithdrawReason) -> Msg {
     match why {
-        WithdrawReason::NoLongerFits => {
-            "the opening no longer fits the rules (closed, paused, or the file changed)".to_owned()
-        }
-        WithdrawReason::SeatNeeded => "its seat went to people with a better fit, and no other \
-                                       opening fits better than leaving it"
-            .to_owned(),
+        WithdrawReason::NoLongerFits => Msg::new("withdrawn-no-longer-fits"),
+        WithdrawReason::SeatNeeded => Msg::new("withdrawn-seat-needed"),
     }
 }
 
 /// Why a person is left without a proposal.
-pub fn unassigned(reason: &Unassigned) -> String {
+pub fn unassigned(reason: &Unassigned) -> Msg {
     match reason {
         Unassigned::NoEligibleOpening { rules, .. } if rules.is_empty() => {
-            "No opening is within reach of the person's trip limit.".to_owned()
+            Msg::new("unassigned-nothing-within-reach")
         }
         Unassigned::NoEligibleOpening { rules, looked_at } => {
-            let named: Vec<String> = rules
+            let named = rules
                 .iter()
-                .map(|(code, n)| format!("{code} ({n} openings)"))
+                .map(|(code, n)| {
+                    Msg::new("rule-count")
+                        .term("rule", "rule", code)
+                        .int("count", *n as i64)
+                })
                 .collect();
-            let among = if *looked_at >= EXPLAINED_NEAREST {
-                format!(" among the {looked_at} nearest")
+            let looked_at = if *looked_at >= EXPLAINED_NEAREST {
+                *looked_at as i64
             } else {
-                String::new()
+                0
             };
-            format!(
-                "No opening within reach passes the hard rules; most often{among}: {}.",
-                named.join(", ")
-            )
+            Msg::new("unassigned-no-eligible-opening")
+                .int("nearest", looked_at)
+                .list("rules", named)
         }
         Unassigned::OutCompeted {
             decided_by, margin, ..
-        } => format!(
-            "Its best opening went to someone with a better fit: {} decided ({margin:+} points for them).",
-            decided_by.as_str()
-        ),
-        Unassigned::NoSeatLeft { .. } => "Its eligible openings have no seat left for a new \
-                                          person (seats or the host's monthly cap)."
-            .to_owned(),
+        } => Msg::new("unassigned-out-competed")
+            .term("criterion", "criterion-name", decided_by.as_str())
+            .text("margin", format!("{margin:+}")),
+        Unassigned::NoSeatLeft { .. } => Msg::new("unassigned-no-seat-left"),
     }
 }
 
-/// One rule that excluded an opening: its code and its sentence.
+/// One rule that excluded an opening: its code, its figures and its sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReasonView {
     pub code: &'static str,
+    /// The rule's figures (`minutes` and `limit` for `travel_time`, …), for a client that
+    /// writes its own sentences.
+    pub params: serde_json::Map<String, serde_json::Value>,
     pub explanation: String,
 }
 
 impl ReasonView {
-    pub fn new(e: &Exclusion) -> Self {
+    pub fn new(e: &Exclusion, lang: Language) -> Self {
+        let mut params = match serde_json::to_value(e) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        params.remove("rule");
         Self {
             code: e.code(),
-            explanation: exclusion(e),
+            params,
+            explanation: exclusion(e).render(lang),
         }
     }
 }
@@ -212,7 +210,7 @@ pub struct SuggestionsView {
 }
 
 impl SuggestionsView {
-    pub fn new(found: &Suggestions) -> Self {
+    pub fn new(found: &Suggestions, lang: Language) -> Self {
         Self {
             items: found
                 .items
@@ -226,7 +224,7 @@ impl SuggestionsView {
                         .map(|p| PartView {
                             criterion: p.criterion,
                             points: p.points,
-                            explanation: criterion(&p.facts),
+                            explanation: criterion(&p.facts).render(lang),
                         })
                         .collect(),
                     seats_left: s.seats_left,
@@ -237,14 +235,16 @@ impl SuggestionsView {
                 .iter()
                 .map(|x| ExcludedView {
                     opening_id: x.opening_id,
-                    reasons: x.reasons.iter().map(ReasonView::new).collect(),
+                    reasons: x.reasons.iter().map(|r| ReasonView::new(r, lang)).collect(),
                 })
                 .collect(),
         }
     }
 }
 
-/// One line of a rebalancing report, as it is stored and served.
+/// One line of a rebalancing report, as it is stored: the outcome's codes and figures with
+/// each sentence kept as a message ([`Msg`]), so that a reader gets the words in their own
+/// language ([`report_line_in`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonResultView {
     pub beneficiary_id: Uuid,
@@ -252,7 +252,7 @@ pub struct PersonResultView {
     pub outcome: OutcomeView,
 }
 
-/// What the run proposes for one person, in words.
+/// What the run proposes for one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum OutcomeView {
@@ -268,29 +268,31 @@ pub enum OutcomeView {
         from: Uuid,
         to: Uuid,
         score: i64,
-        why: String,
+        why_code: &'static str,
+        why: Msg,
     },
     Withdrawn {
         from: Uuid,
-        why: String,
+        why_code: &'static str,
+        why: Msg,
     },
     Unassigned {
         reason: UnassignedView,
     },
 }
 
-/// Why a person is left without a proposal, in words. A person whose openings have no seat
-/// left is `out_competed`, decided by `skills`, as reports have always said.
+/// Why a person is left without a proposal. A person whose openings have no seat left is
+/// `out_competed`, decided by `skills`, as reports have always said.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UnassignedView {
     NoEligibleOpening {
-        explanation: String,
+        explanation: Msg,
     },
     OutCompeted {
         opening_id: Uuid,
         decided_by: Criterion,
-        explanation: String,
+        explanation: Msg,
     },
 }
 
@@ -314,10 +316,19 @@ impl PersonResultView {
                 from: *from,
                 to: *to,
                 score: *score,
+                why_code: match why {
+                    MoveReason::CurrentNoLongerFits => "current_no_longer_fits",
+                    MoveReason::SeatNeeded => "seat_needed",
+                    MoveReason::Gains(_) => "gains",
+                },
                 why: moved(why),
             },
             Outcome::Withdrawn { from, why } => OutcomeView::Withdrawn {
                 from: *from,
+                why_code: match why {
+                    WithdrawReason::NoLongerFits => "no_longer_fits",
+                    WithdrawReason::SeatNeeded => "seat_needed",
+                },
                 why: withdrawn(*why),
             },
             Outcome::Unassigned { reason } => {
@@ -349,5 +360,28 @@ impl PersonResultView {
             beneficiary_id: r.beneficiary_id,
             outcome,
         }
+    }
+}
+
+/// A stored report line with its sentences written in `lang`: every message (`why`,
+/// `reason.explanation`) becomes its text. A line stored before reports kept messages already
+/// has its text (in English) and is served as it is.
+pub fn report_line_in(line: &mut serde_json::Value, lang: Language) {
+    if let Some(slot) = line.get_mut("why") {
+        render_stored(slot, lang);
+    }
+    if let Some(slot) = line
+        .get_mut("reason")
+        .and_then(|r| r.get_mut("explanation"))
+    {
+        render_stored(slot, lang);
+    }
+}
+
+fn render_stored(slot: &mut serde_json::Value, lang: Language) {
+    if slot.is_object()
+        && let Ok(msg) = serde_json::from_value::<Msg>(slot.clone())
+    {
+        *slot = serde_json::Value::String(msg.render(lang));
     }
 }

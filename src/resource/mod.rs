@@ -3,6 +3,7 @@
 //! named by its JSON path). The API, the CSV import and export and the pages all use these, so
 //! a rule is written once. Below `api` and `transfer`, above `store`, `domain` and `gazetteer`.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
 pub mod beneficiary;
@@ -30,13 +31,13 @@ impl Location {
         if !(-180.0..=180.0).contains(&self.lon) || !self.lon.is_finite() {
             errors.push(FieldError::new(
                 format!("{field}.lon"),
-                format!("longitude must be between -180 and 180, got {}", self.lon),
+                Msg::new("field-longitude-range").dec("given", self.lon, 6),
             ));
         }
         if !(-90.0..=90.0).contains(&self.lat) || !self.lat.is_finite() {
             errors.push(FieldError::new(
                 format!("{field}.lat"),
-                format!("latitude must be between -90 and 90, got {}", self.lat),
+                Msg::new("field-latitude-range").dec("given", self.lat, 6),
             ));
         }
     }

@@ -1,5 +1,6 @@
 //! An opening as people read and write it: the view, the input, and its checks.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -242,7 +243,7 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
     if input.programmes.as_ref().is_none_or(Vec::is_empty) {
         e.push(FieldError::new(
             "programmes",
-            "name at least one programme: revis, cpas_ris or rsa",
+            Msg::new("opening-programme-required"),
         ));
     }
     let location = validate::location("location", input.location.as_ref(), None, &mut e);
@@ -251,7 +252,7 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
         Some(s) => {
             e.push(FieldError::new(
                 "seats",
-                format!("must be 0 or more, got {s}"),
+                Msg::new("field-not-negative").int("given", s),
             ));
             0
         }
@@ -265,7 +266,9 @@ pub fn check_input(input: &OpeningInput) -> Result<OpeningFields, Vec<FieldError
     {
         e.push(FieldError::new(
             "end_date",
-            format!("ends on {end}, before its start date {start}"),
+            Msg::new("opening-ends-before-start")
+                .date("end", end)
+                .date("start", start),
         ));
     }
     let required_skills =

@@ -1,5 +1,6 @@
 //! A host organisation as people read and write it: the view, the input, and its checks.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -110,7 +111,10 @@ pub fn check_input(input: &OrganisationInput) -> Result<NewOrganisation, Vec<Fie
     let address =
         validate::optional_text("address", input.address.as_deref(), limits::ADDRESS, &mut e);
     if input.monthly_intake_cap.is_some_and(|c| c < 0) {
-        e.push(FieldError::new("monthly_intake_cap", "must be 0 or more"));
+        e.push(FieldError::new(
+            "monthly_intake_cap",
+            Msg::new("field-not-negative").int("given", input.monthly_intake_cap.unwrap_or(-1)),
+        ));
     }
     if !e.is_empty() {
         return Err(e);

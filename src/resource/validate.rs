@@ -10,6 +10,7 @@ use crate::store::{LanguageRecord, SkillRecord};
 
 use crate::domain::limits;
 use crate::domain::{CefrLevel, Mobility, OpeningKind, PhysicalDemand, Programme};
+use crate::i18n::Msg;
 
 /// Opening kinds.
 pub const OPENING_KINDS: &[&str] = OpeningKind::NAMES;
@@ -56,7 +57,7 @@ pub struct LanguageSkill {
 }
 
 pub fn missing<T: Default>(field: &str, e: &mut Vec<FieldError>) -> T {
-    e.push(FieldError::new(field, "is required"));
+    e.push(FieldError::required(field));
     T::default()
 }
 
@@ -66,7 +67,9 @@ pub fn choice(field: &str, value: &str, allowed: &[&str], e: &mut Vec<FieldError
     } else {
         e.push(FieldError::new(
             field,
-            format!("'{value}' is not one of: {}", allowed.join(", ")),
+            Msg::new("field-not-one-of")
+                .text("value", value)
+                .text("allowed", allowed.join(", ")),
         ));
         false
     }
@@ -96,7 +99,7 @@ pub fn choices(
     e: &mut Vec<FieldError>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if let Some(m) = limits::count(values.len(), allowed.len(), "entries") {
+    if let Some(m) = limits::count(values.len(), allowed.len()) {
         e.push(FieldError::new(field, m));
         return out;
     }
@@ -123,34 +126,30 @@ pub fn location(
     default_country: Option<&str>,
     e: &mut Vec<FieldError>,
 ) -> Location {
-    const REQUIRED: &str = "is required: lon and lat, or a postcode and/or locality with a country";
     let fallback = Location { lon: 0.0, lat: 0.0 };
     let Some(v) = value else {
-        e.push(FieldError::new(field, REQUIRED));
+        e.push(FieldError::new(field, Msg::new("location-required")));
         return fallback;
     };
     let named = given(&v.postcode).is_some() || given(&v.locality).is_some();
     match (v.lon, v.lat) {
         (Some(lon), Some(lat)) => {
             if named {
-                e.push(FieldError::new(
-                    field,
-                    "give either lon and lat or a place name (postcode, locality), not both",
-                ));
+                e.push(FieldError::new(field, Msg::new("location-both-given")));
             }
             point(field, Location { lon, lat }, e)
         }
         (Some(_), None) => {
             e.push(FieldError::new(
                 format!("{field}.lat"),
-                "is required with lon",
+                Msg::new("location-lat-required"),
             ));
             fallback
         }
         (None, Some(_)) => {
             e.push(FieldError::new(
                 format!("{field}.lon"),
-                "is required with lat",
+                Msg::new("location-lon-required"),
             ));
             fallback
         }
@@ -158,7 +157,7 @@ pub fn location(
             let Some(country) = given(&v.country).or(default_country) else {
                 e.push(FieldError::new(
                     format!("{field}.country"),
-                    "is required with a postcode or locality: LU, BE or FR",
+                    Msg::new("location-country-required"),
                 ));
                 return fallback;
             };
@@ -170,14 +169,14 @@ pub fn location(
                 Err(err) => {
                     e.push(FieldError::new(
                         format!("{field}.{}", place_field(&err)),
-                        err.to_string(),
+                        err.message(),
                     ));
                     fallback
                 }
             }
         }
         (None, None) => {
-            e.push(FieldError::new(field, REQUIRED));
+            e.push(FieldError::new(field, Msg::new("location-required")));
             fallback
         }
     }
@@ -231,7 +230,7 @@ pub fn text(field: &str, value: Option<&str>, max: usize, e: &mut Vec<FieldError
 /// Sectors a person refuses: trimmed, lowercased, blanks dropped, each at most
 /// [`limits::SECTOR`] characters, at most [`limits::REFUSED_SECTORS`] of them.
 pub fn sectors(field: &str, values: &[String], e: &mut Vec<FieldError>) -> Vec<String> {
-    if let Some(m) = limits::count(values.len(), limits::REFUSED_SECTORS, "sectors") {
+    if let Some(m) = limits::count(values.len(), limits::REFUSED_SECTORS) {
         e.push(FieldError::new(field, m));
         return Vec::new();
     }
@@ -251,7 +250,7 @@ pub fn hours(field: &str, value: Option<f64>, e: &mut Vec<FieldError>) -> f64 {
         Some(h) => {
             e.push(FieldError::new(
                 field,
-                format!("must be more than 0 and at most 60, got {h}"),
+                Msg::new("field-hours-range").dec("given", h, 2),
             ));
             1.0
         }
@@ -279,7 +278,7 @@ pub fn optional_date(
     if parsed.is_none() {
         e.push(FieldError::new(
             field,
-            format!("'{value}' is not a date: use YYYY-MM-DD or DD/MM/YYYY"),
+            Msg::new("field-not-a-date").text("given", value),
         ));
     }
     parsed
@@ -291,7 +290,7 @@ pub fn required_date(
     e: &mut Vec<FieldError>,
 ) -> Option<time::Date> {
     if value.is_none() {
-        e.push(FieldError::new(field, "is required (YYYY-MM-DD)"));
+        e.push(FieldError::new(field, Msg::new("field-date-required")));
         return None;
     }
     optional_date(field, value, e)
@@ -305,7 +304,7 @@ pub fn skills(
 ) -> Vec<SkillRecord> {
     let mut out = Vec::new();
     let values = values.unwrap_or_default();
-    if let Some(m) = limits::count(values.len(), limits::SKILLS, "skills") {
+    if let Some(m) = limits::count(values.len(), limits::SKILLS) {
         e.push(FieldError::new(field, m));
         return out;
     }
@@ -314,7 +313,9 @@ pub fn skills(
         if label.is_empty() || limits::text(label, limits::SKILL_LABEL).is_some() {
             e.push(FieldError::new(
                 format!("{field}[{i}].label"),
-                format!("must be 1 to {} characters", limits::SKILL_LABEL),
+                Msg::new("field-length-range")
+                    .int("min", 1)
+                    .int("max", limits::SKILL_LABEL as i64),
             ));
         }
         let code = s
@@ -330,7 +331,7 @@ pub fn skills(
         if code.as_ref().is_some_and(|c| !well_formed(c)) {
             e.push(FieldError::new(
                 format!("{field}[{i}].code"),
-                "a ROME or ESCO code: letters, digits, '.' or '-', at most 40",
+                Msg::new("skill-code-invalid"),
             ));
         }
         out.push(SkillRecord {
@@ -353,7 +354,9 @@ pub fn languages<'a>(
         if i == limits::LANGUAGES {
             e.push(FieldError::new(
                 field,
-                format!("at most {} languages", limits::LANGUAGES),
+                Msg::new("list-too-long")
+                    .int("max", limits::LANGUAGES as i64)
+                    .int("len", (i + 1) as i64),
             ));
             break;
         }
@@ -362,21 +365,23 @@ pub fn languages<'a>(
         if !LANGUAGE_CODES.contains(&language.as_str()) {
             e.push(FieldError::new(
                 format!("{field}[{i}].language"),
-                format!(
-                    "'{language}' is not a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)"
-                ),
+                Msg::new("field-not-a")
+                    .text("given", language.clone())
+                    .msg("expected", Msg::new("expected-LanguageCode")),
             ));
         }
         if !CEFR_LEVELS.contains(&level.as_str()) {
             e.push(FieldError::new(
                 format!("{field}[{i}].{level_field}"),
-                format!("'{level}' is not a CEFR level: A1, A2, B1, B2, C1 or C2"),
+                Msg::new("field-not-a")
+                    .text("given", level.clone())
+                    .msg("expected", Msg::new("expected-CefrLevel")),
             ));
         }
         if out.iter().any(|r| r.language == language) {
             e.push(FieldError::new(
                 format!("{field}[{i}].language"),
-                format!("'{language}' is listed twice"),
+                Msg::new("field-listed-twice").text("given", language.clone()),
             ));
         }
         out.push(LanguageRecord { language, level });
@@ -415,7 +420,7 @@ pub fn required_name(field: &str, value: Option<&str>, errors: &mut Vec<FieldErr
 pub fn validate_name(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        errors.push(FieldError::new(field, "must not be empty"));
+        errors.push(FieldError::new(field, Msg::new("field-empty")));
     } else if let Some(m) = limits::text(trimmed, limits::NAME) {
         errors.push(FieldError::new(field, m));
     }

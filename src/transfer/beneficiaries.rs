@@ -1,5 +1,6 @@
 //! Beneficiary files as CSV: one line per person, keyed by `(office, external_ref)`.
 
+use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -74,11 +75,7 @@ pub fn validate(table: &Table, ctx: &Context) -> Result<Vec<Item>, Vec<RowError>
     let mut errors = Vec::new();
     check_header(table, REQUIRED, &mut errors);
     if ctx.office.is_none() && !table.has("office_id") {
-        errors.push(RowError::new(
-            1,
-            "office_id",
-            "no office: add an office_id column or choose the office (--office, office_id)",
-        ));
+        errors.push(RowError::new(1, "office_id", Msg::new("import-no-office")));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -113,7 +110,9 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
             errors.push(RowError::new(
                 line,
                 "office_id",
-                format!("names office {named}, but the file is imported into office {chosen}"),
+                Msg::new("import-other-office")
+                    .text("named", named.to_string())
+                    .text("chosen", chosen.to_string()),
             ));
             None
         }
@@ -124,14 +123,14 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
                 errors.push(RowError::new(
                     line,
                     "office_id",
-                    format!("no office with id {office}"),
+                    Msg::new("cell-no-such-office").text("id", office.to_string()),
                 ));
                 None
             }
         }
         (None, None) => {
             if !errors.iter().any(|e| e.column == "office_id") {
-                errors.push(RowError::new(line, "office_id", "is required"));
+                errors.push(RowError::new(line, "office_id", Msg::new("field-required")));
             }
             None
         }
@@ -290,11 +289,9 @@ pub(super) async fn export(
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     if format == Format::Geojson {
-        return Err(ExportError::Options(
-            "beneficiaries have no GeoJSON export: a map of where people live is personal data; \
-             use csv or json"
-                .into(),
-        ));
+        return Err(ExportError::Options(Msg::new(
+            "export-no-geojson-for-beneficiaries",
+        )));
     }
     let filter = BeneficiaryFilter {
         office_id: office,

@@ -2,6 +2,7 @@
 //! by `|`, skills as `label [CODE]`, languages as `fr:B1`. Writing then reading a cell gives the
 //! value back exactly (`\` escapes `\`, `|`, `[` and `]` inside list items).
 
+use crate::i18n::Msg;
 use crate::store::{LanguageRecord, SkillRecord};
 
 /// Separates the items of a list cell.
@@ -11,7 +12,7 @@ pub const LIST_SEPARATOR: char = '|';
 const ESCAPED: [char; 4] = ['\\', '|', '[', ']'];
 
 /// A number as spreadsheets write it: `20`, `20.5`, or `20,5` (French and Belgian locales).
-pub fn parse_number(cell: &str) -> Result<f64, String> {
+pub fn parse_number(cell: &str) -> Result<f64, Msg> {
     let text = if !cell.contains('.') && cell.matches(',').count() == 1 {
         cell.replace(',', ".")
     } else {
@@ -19,18 +20,18 @@ pub fn parse_number(cell: &str) -> Result<f64, String> {
     };
     match text.parse::<f64>() {
         Ok(n) if n.is_finite() => Ok(n),
-        _ => Err(format!("'{cell}' is not a number")),
+        _ => Err(Msg::new("cell-not-a-number").text("given", cell)),
     }
 }
 
 /// A whole number; `45,0` or `45.0` from a spreadsheet is accepted as 45.
-pub fn parse_integer(cell: &str) -> Result<i32, String> {
+pub fn parse_integer(cell: &str) -> Result<i32, Msg> {
     if let Ok(n) = cell.parse::<i32>() {
         return Ok(n);
     }
     match parse_number(cell) {
         Ok(n) if n.fract() == 0.0 && n.abs() <= f64::from(i32::MAX) => Ok(n as i32),
-        _ => Err(format!("'{cell}' is not a whole number")),
+        _ => Err(Msg::new("cell-not-a-whole-number").text("given", cell)),
     }
 }
 
@@ -187,7 +188,7 @@ pub fn skills(items: &[SkillRecord]) -> String {
 }
 
 /// Languages: `fr:B1|pt:C2` (also `fr B1` or `fr=B1`).
-pub fn parse_languages(cell: &str) -> Result<Vec<(String, String)>, String> {
+pub fn parse_languages(cell: &str) -> Result<Vec<(String, String)>, Msg> {
     parse_list(cell)
         .into_iter()
         .map(|item| {
@@ -195,7 +196,7 @@ pub fn parse_languages(cell: &str) -> Result<Vec<(String, String)>, String> {
                 .or_else(|| item.split_once(' '))
                 .map(|(l, v)| (l.trim().to_owned(), v.trim().to_owned()))
                 .filter(|(l, v)| !l.is_empty() && !v.is_empty())
-                .ok_or_else(|| format!("'{item}' is not language:level, e.g. fr:B1"))
+                .ok_or_else(|| Msg::new("cell-not-a-language-level").text("given", item.clone()))
         })
         .collect()
 }

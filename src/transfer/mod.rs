@@ -20,6 +20,7 @@ pub mod openings;
 pub mod organisations;
 pub mod table;
 
+use crate::i18n::{Language, Msg};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
@@ -93,42 +94,46 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// One bad line of a file: where, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// One bad line of a file: where, and what is wrong (a message each reader gets in their
+/// language).
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
     /// Line in the file, the header being line 1 (a quoted field may span lines: the line
     /// where the record starts).
     pub line: u64,
     /// The column (header name); empty for the file as a whole.
     pub column: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl RowError {
-    pub fn new(line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(line: u64, column: impl Into<String>, message: Msg) -> Self {
         Self {
             line,
             column: column.into(),
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem of the whole file, reported on line 1.
-    pub fn file(message: impl Into<String>) -> Self {
+    pub fn file(message: Msg) -> Self {
         Self::new(1, "", message)
     }
-}
 
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// "line 4, column postcode: …" in `lang`, as the CLI prints it.
+    pub fn render(&self, lang: Language) -> String {
+        let message = self.message.render(lang);
         if self.column.is_empty() {
-            write!(f, "line {}: {}", self.line, self.message)
+            Msg::new("row-error-line")
+                .int("line", self.line as i64)
+                .text("message", message)
+                .render(lang)
         } else {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            )
+            Msg::new("row-error-cell")
+                .int("line", self.line as i64)
+                .text("column", self.column.clone())
+                .text("message", message)
+                .render(lang)
         }
     }
 }
@@ -143,8 +148,8 @@ pub enum ImportError {
     #[error("no office with id {0}")]
     NoSuchOffice(Uuid),
     /// An option that does not apply to this kind of file.
-    #[error("{0}")]
-    Options(String),
+    #[error("{}", .0.render(Language::En))]
+    Options(Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -261,9 +266,9 @@ pub async fn import(
     progress: ProgressFn<'_>,
 ) -> Result<ImportSummary, ImportError> {
     if options.office.is_some() && kind != Kind::Beneficiaries {
-        return Err(ImportError::Options(format!(
-            "an office applies to beneficiaries only, not to {kind}"
-        )));
+        return Err(ImportError::Options(
+            Msg::new("import-office-for-beneficiaries-only").text("kind", kind.to_string()),
+        ));
     }
     let mut summary = match kind {
         Kind::Beneficiaries => beneficiaries::import(store, bytes, options, progress).await?,
@@ -284,9 +289,9 @@ pub async fn export(
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     if office.is_some() && kind != Kind::Beneficiaries {
-        return Err(ExportError::Options(format!(
-            "an office applies to beneficiaries only, not to {kind}"
-        )));
+        return Err(ExportError::Options(
+            Msg::new("import-office-for-beneficiaries-only").text("kind", kind.to_string()),
+        ));
     }
     match kind {
         Kind::Beneficiaries => beneficiaries::export(store, format, office, out).await,
@@ -298,8 +303,8 @@ pub async fn export(
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{0}")]
-    Options(String),
+    #[error("{}", .0.render(crate::i18n::Language::En))]
+    Options(Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing the export: {0}")]
@@ -329,7 +334,9 @@ fn row_errors(line: u64, fields: Vec<FieldError>, already: &[RowError]) -> Vec<R
             .and_then(|r| r.split(']').next())
             .and_then(|n| n.parse::<usize>().ok());
         let message = match item {
-            Some(i) => format!("item {}: {}", i + 1, f.message),
+            Some(i) => Msg::new("row-item")
+                .int("item", (i + 1) as i64)
+                .msg("message", f.message),
             None => f.message,
         };
         out.push(RowError::new(line, column, message));
@@ -363,7 +370,7 @@ fn cell<T>(
     row: &table::Row<'_>,
     column: &str,
     errors: &mut Vec<RowError>,
-    parse: impl FnOnce(&str) -> Result<T, String>,
+    parse: impl FnOnce(&str) -> Result<T, Msg>,
 ) -> Option<T> {
     let text = row.get(column)?;
     match parse(text) {
@@ -376,8 +383,8 @@ fn cell<T>(
 }
 
 /// A UUID cell.
-fn parse_id(text: &str) -> Result<Uuid, String> {
-    Uuid::parse_str(text).map_err(|_| format!("'{text}' is not an id (a UUID)"))
+fn parse_id(text: &str) -> Result<Uuid, Msg> {
+    Uuid::parse_str(text).map_err(|_| Msg::new("cell-not-an-id").text("given", text))
 }
 
 /// The location columns of a line (`lon`, `lat`, `postcode`, `locality`, `country`).
@@ -402,7 +409,11 @@ fn location(
 fn check_header(table: &table::Table, required: &[&str], errors: &mut Vec<RowError>) {
     for column in required {
         if !table.has(column) {
-            errors.push(RowError::new(1, *column, "required column is missing"));
+            errors.push(RowError::new(
+                1,
+                *column,
+                Msg::new("column-required-missing"),
+            ));
         }
     }
     let coordinates = table.has("lon") && table.has("lat");
@@ -410,7 +421,7 @@ fn check_header(table: &table::Table, required: &[&str], errors: &mut Vec<RowErr
         errors.push(RowError::new(
             1,
             "lon",
-            "a location is required: columns lon and lat, or postcode and/or locality (with country)",
+            Msg::new("column-location-required"),
         ));
     }
 }
@@ -420,17 +431,15 @@ fn duplicate(line: u64, first: u64, reference: &str) -> RowError {
     RowError::new(
         line,
         "external_ref",
-        format!("'{reference}' is already on line {first}: each reference once per file"),
+        Msg::new("row-duplicate-reference")
+            .text("reference", reference)
+            .int("first", first as i64),
     )
 }
 
 /// The error of a line without an external reference.
 fn reference_required(line: u64) -> RowError {
-    RowError::new(
-        line,
-        "external_ref",
-        "is required in an import: re-importing the file updates the row with the same reference",
-    )
+    RowError::new(line, "external_ref", Msg::new("row-reference-required"))
 }
 
 /// The columns an export writes: `columns` without the place-name ones (`postcode`,
@@ -536,22 +545,33 @@ mod tests {
         let errors = row_errors(
             7,
             vec![
-                FieldError::new("languages[1].level", "'A3' is not a CEFR level"),
-                FieldError::new("location.postcode", "postcode 9999 is unknown in BE"),
-                FieldError::new("location", "is required"),
-                FieldError::new("max_trip_minutes", "is required"),
+                FieldError::new(
+                    "languages[1].level",
+                    Msg::new("field-not-a")
+                        .text("given", "A3")
+                        .msg("expected", Msg::new("expected-CefrLevel")),
+                ),
+                FieldError::new(
+                    "location.postcode",
+                    Msg::new("place-unknown-postcode")
+                        .text("country", "BE")
+                        .text("postcode", "9999")
+                        .msg("did_you_mean", Msg::new("place-no-suggestion")),
+                ),
+                FieldError::required("location"),
+                FieldError::required("max_trip_minutes"),
             ],
             &[RowError::new(
                 7,
                 "max_trip_minutes",
-                "'x' is not a whole number",
+                Msg::new("cell-not-a-whole-number").text("given", "x"),
             )],
         );
-        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = errors.iter().map(|e| e.render(Language::En)).collect();
         assert_eq!(
             shown,
             vec![
-                "line 7, column languages: item 2: 'A3' is not a CEFR level",
+                "line 7, column languages: item 2: 'A3' is not a CEFR level (A1, A2, B1, B2, C1 or C2)",
                 "line 7, column postcode: postcode 9999 is unknown in BE",
                 "line 7, column lon: is required",
             ]

@@ -1,6 +1,7 @@
 //! Openings as CSV: one line per post, keyed by `(organisation, external_ref)`. A line names its
 //! host by `organisation_ref` (the organisation's external reference) or `organisation_id`.
 
+use crate::i18n::Msg;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
@@ -80,7 +81,7 @@ pub fn validate(table: &Table, ctx: &Context) -> Result<Vec<Item>, Vec<RowError>
         errors.push(RowError::new(
             1,
             "organisation_ref",
-            "required column is missing (or organisation_id)",
+            Msg::new("column-organisation-required"),
         ));
     }
     if !errors.is_empty() {
@@ -116,7 +117,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
             RowError::new(
                 line,
                 "organisation_ref",
-                format!("no organisation with reference '{r}' (import organisations first)"),
+                Msg::new("cell-no-organisation-with-ref").text("reference", r),
             )
         })
     });
@@ -127,7 +128,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
             Err(RowError::new(
                 line,
                 "organisation_id",
-                format!("no organisation with id {id}"),
+                Msg::new("cell-no-such-organisation").text("id", id.to_string()),
             ))
         }
     });
@@ -136,7 +137,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
             errors.push(RowError::new(
                 line,
                 "organisation_id",
-                "is not the organisation named by organisation_ref",
+                Msg::new("cell-organisation-mismatch"),
             ));
             None
         }
@@ -150,7 +151,7 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
                 errors.push(RowError::new(
                     line,
                     "organisation_ref",
-                    "is required (or organisation_id)",
+                    Msg::new("cell-organisation-required"),
                 ));
             }
             None

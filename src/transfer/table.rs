@@ -3,6 +3,7 @@
 //! may hold separators and line breaks. Problems are [`RowError`]s naming the line.
 
 use super::RowError;
+use crate::i18n::Msg;
 
 /// The separators a file may use, in order of preference on a tie.
 const SEPARATORS: [u8; 3] = [b',', b';', b'\t'];
@@ -103,9 +104,7 @@ fn sniff_separator(bytes: &[u8]) -> u8 {
 /// returned, each with its line; an unknown column is reported with the closest known name.
 pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(vec![RowError::file(
-            "the file is UTF-16: save it as CSV UTF-8 (comma or semicolon separated)",
-        )]);
+        return Err(vec![RowError::file(Msg::new("file-utf16"))]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -117,9 +116,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     let mut records = reader.byte_records();
     let header = match records.next() {
         None => {
-            return Err(vec![RowError::file(
-                "the file is empty: expected a header line",
-            )]);
+            return Err(vec![RowError::file(Msg::new("file-empty"))]);
         }
         Some(Err(e)) => return Err(vec![csv_error(bytes, &e)]),
         Some(Ok(h)) => h,
@@ -127,7 +124,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
     let mut columns: Vec<Option<String>> = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let Ok(raw) = std::str::from_utf8(raw) else {
-            errors.push(RowError::new(1, format!("#{}", i + 1), NOT_UTF8));
+            errors.push(RowError::new(1, format!("#{}", i + 1), not_utf8()));
             columns.push(None);
             continue;
         };
@@ -139,7 +136,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
         if !known.contains(&name.as_str()) {
             errors.push(RowError::new(1, &name, unknown_column(&name, known)));
         } else if columns.iter().any(|c| c.as_deref() == Some(name.as_str())) {
-            errors.push(RowError::new(1, &name, "appears twice in the header"));
+            errors.push(RowError::new(1, &name, Msg::new("column-twice")));
         }
         columns.push(Some(name));
     }
@@ -169,7 +166,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
                         .get(i)
                         .and_then(Clone::clone)
                         .unwrap_or_else(|| format!("#{}", i + 1));
-                    errors.push(RowError::new(line, column, NOT_UTF8));
+                    errors.push(RowError::new(line, column, not_utf8()));
                     String::new()
                 }
             };
@@ -181,7 +178,7 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
                 errors.push(RowError::new(
                     line,
                     column,
-                    format!("contains the control character U+{:04X}", c as u32),
+                    Msg::new("field-control-character").text("code", format!("U+{:04X}", c as u32)),
                 ));
             }
             blank &= cell.is_empty();
@@ -189,10 +186,9 @@ pub fn read(bytes: &[u8], known: &[&str]) -> Result<Table, Vec<RowError>> {
                 errors.push(RowError::new(
                     line,
                     format!("#{}", i + 1),
-                    format!(
-                        "the line has {} fields but the header has {width}: a separator too many, or a field that needs quotes",
-                        record.len()
-                    ),
+                    Msg::new("row-too-many-fields")
+                        .int("fields", record.len() as i64)
+                        .int("width", width as i64),
                 ));
             }
             cells.push(cell);
@@ -240,17 +236,19 @@ impl LineCounter {
     }
 }
 
-const NOT_UTF8: &str = "is not UTF-8 text: save the file as CSV UTF-8";
+fn not_utf8() -> Msg {
+    Msg::new("cell-not-utf8")
+}
 
-fn unknown_column(name: &str, known: &[&str]) -> String {
+fn unknown_column(name: &str, known: &[&str]) -> Msg {
     let closest = known
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match closest {
-        Some((_, k)) => format!("unknown column; did you mean {k}?"),
-        None => format!("unknown column; the columns are: {}", known.join(", ")),
+        Some((_, k)) => Msg::new("column-unknown-did-you-mean").text("name", k),
+        None => Msg::new("column-unknown").text("known", known.join(", ")),
     }
 }
 
@@ -258,12 +256,17 @@ fn csv_error(bytes: &[u8], e: &csv::Error) -> RowError {
     let line = e
         .position()
         .map_or(1, |p| LineCounter::default().line_at(bytes, p.byte()));
-    RowError::new(line, "", format!("unreadable CSV: {e}"))
+    RowError::new(
+        line,
+        "",
+        Msg::new("file-unreadable-csv").text("detail", e.to_string()),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
 
     #[test]
     fn the_separator_is_guessed_from_the_header_outside_quotes() {
@@ -301,7 +304,10 @@ mod tests {
         .unwrap_err();
         let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         assert_eq!(found, [(3, "name"), (4, "kind")], "{errors:?}");
-        assert!(errors[0].message.contains("U+0000"), "{errors:?}");
+        assert!(
+            errors[0].render(Language::En).contains("U+0000"),
+            "{errors:?}"
+        );
         // A line break inside quotes is text, not a control character to refuse.
         assert!(read(b"name\n\"a\nb\"\n", &["name"]).is_ok());
     }
@@ -311,7 +317,7 @@ mod tests {
         let errors = read(b"name,kidn\n", &["name", "kind"]).unwrap_err();
         assert_eq!(errors[0].column, "kidn");
         assert!(
-            errors[0].message.contains("did you mean kind"),
+            errors[0].render(Language::En).contains("did you mean kind"),
             "{errors:?}"
         );
     }

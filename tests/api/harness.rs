@@ -103,7 +103,19 @@ impl TestApp {
         self.token(Role::Admin, None, None).await
     }
 
-    pub async fn raw(&self, request: Request<Body>) -> Reply {
+    /// Sends `request`, read in English unless it names its own `Accept-Language` (the tests
+    /// were written against the English texts; `tests/api/languages.rs` covers the others).
+    pub async fn raw(&self, mut request: Request<Body>) -> Reply {
+        if !request.headers().contains_key("accept-language") {
+            request
+                .headers_mut()
+                .insert("accept-language", "en".parse().unwrap());
+        }
+        self.exact(request).await
+    }
+
+    /// Sends `request` exactly as it is.
+    pub async fn exact(&self, request: Request<Body>) -> Reply {
         let response = router(self.state.clone()).oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();

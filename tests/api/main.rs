@@ -10,6 +10,7 @@ mod candidates;
 mod harness;
 mod imports;
 mod input;
+mod languages;
 mod offices;
 mod openings;
 mod placements;

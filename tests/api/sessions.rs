@@ -190,7 +190,8 @@ async fn a_user_signs_in_sees_their_office_only_and_signs_out(postgres: bool) {
     }
     let home = browser.get("/").await;
     assert!(
-        home.text.contains("Signed in as Anne Weber"),
+        // Her preference, French by default, whatever the browser asks for.
+        home.text.contains("Connecté(e) en tant que Anne Weber"),
         "{}",
         home.text
     );
@@ -333,7 +334,12 @@ async fn five_failures_make_sign_in_wait_whether_or_not_the_email_exists(postgre
             .parse()
             .unwrap();
         assert!((1..=900).contains(&retry), "{retry}");
-        assert!(waiting.text.contains("Too many attempts"));
+        // No session and no Accept-Language: French.
+        assert!(
+            waiting.text.contains("Trop de tentatives"),
+            "{}",
+            waiting.text
+        );
     }
     app.finish().await;
 }
@@ -470,4 +476,92 @@ async fn short_common_or_taken_credentials_are_refused_with_the_field_named() {
     );
     assert_eq!(caseworker_without_office["errors"][0]["field"], "office_id");
     app.finish().await;
+}
+
+/// A user whose preference is German reads German whatever `Accept-Language` says: the
+/// explanations of suggestions, a problem's title, the home page.
+async fn a_signed_in_user_reads_their_own_language(postgres: bool) {
+    let app = TestApp::on(postgres, Default::default()).await;
+    let admin = app.admin().await;
+    let loaded = placematch::demo::load(
+        app.store(),
+        placematch::demo::Territory::Luxembourg,
+        5,
+        0.3,
+        time::macros::date!(2026 - 11 - 24),
+    )
+    .await
+    .unwrap();
+    expect(
+        app.post(
+            "/v1/users",
+            &admin,
+            json!({"email": "jonas@esch.lu", "display_name": "Jonas Hoffmann", "role": "caseworker",
+                   "office_id": loaded.office_id, "language": "de", "password": PASSWORD}),
+        )
+        .await,
+        201,
+    );
+    let mut browser = Browser::new(&app);
+    let signed = browser.sign_in("jonas@esch.lu", PASSWORD).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.text);
+    let dutch = [("accept-language", "nl-BE, nl;q=0.9")];
+    let people = browser
+        .send(
+            Method::GET,
+            "/v1/beneficiaries?limit=30",
+            None,
+            String::new(),
+            &dutch,
+        )
+        .await;
+    let people: Value = serde_json::from_str(&people.text).unwrap();
+    let mut explained = 0;
+    for person in people["items"].as_array().unwrap() {
+        let uri = format!("/v1/beneficiaries/{}/suggestions", id_of(person));
+        let page = browser
+            .send(Method::GET, &uri, None, String::new(), &dutch)
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert_eq!(page.headers["content-language"], "de");
+        let body: Value = serde_json::from_str(&page.text).unwrap();
+        for item in body["items"].as_array().unwrap() {
+            let waiting = &item["breakdown"][4];
+            assert_eq!(waiting["criterion"], "waiting");
+            let text = waiting["explanation"].as_str().unwrap();
+            assert!(text.starts_with("Wartet seit "), "{text}");
+            explained += 1;
+        }
+    }
+    assert!(explained > 0, "some suggestion was explained");
+    let missing = browser
+        .send(
+            Method::GET,
+            &format!("/v1/beneficiaries/{}", uuid::Uuid::new_v4()),
+            None,
+            String::new(),
+            &dutch,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let problem: Value = serde_json::from_str(&missing.text).unwrap();
+    assert_eq!(problem["code"], "not_found");
+    assert_eq!(problem["title"], "Leistungsbeziehende(r) nicht gefunden");
+    let home = browser.get("/").await;
+    assert!(home.text.contains("<html lang=\"de\">"), "{}", home.text);
+    assert!(
+        home.text
+            .contains("Angemeldet als Jonas Hoffmann (Fachkraft).")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_signed_in_user_reads_their_own_language_on_sqlite() {
+    a_signed_in_user_reads_their_own_language(false).await;
+}
+
+#[tokio::test]
+async fn a_signed_in_user_reads_their_own_language_on_postgres() {
+    a_signed_in_user_reads_their_own_language(true).await;
 }
