@@ -194,3 +194,61 @@ async fn a_file_s_problems_are_named_by_line_and_column_in_the_asked_language() 
     assert_eq!(row["code"], "cell-not-a-number");
     assert_eq!(row["message"], "„douze“ ist keine Zahl");
 }
+
+/// A stored rebalancing report keeps its sentences as messages: each reader gets them in their
+/// language, with the same codes.
+#[tokio::test]
+async fn a_rebalancing_report_is_read_in_the_reader_s_language() {
+    let app = TestApp::new().await;
+    let loaded = load(app.store(), Territory::Luxembourg, 3, 0.3, TODAY)
+        .await
+        .unwrap();
+    let admin = app.admin().await;
+    // Openings of the demo are scarcer than people: some are left without a proposal.
+    let run = expect(
+        app.post(
+            "/v1/rebalancing-runs",
+            &admin,
+            json!({"office_id": loaded.office_id}),
+        )
+        .await,
+        201,
+    );
+    let uri = format!("/v1/rebalancing-runs/{}", id_of(&run));
+    let unassigned = |report: &Value| -> Vec<(Value, String)> {
+        report["report"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["change"] == "unassigned")
+            .map(|l| {
+                (
+                    l["reason"]["kind"].clone(),
+                    l["reason"]["explanation"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let german = unassigned(&expect(get_in(&app, &uri, &admin, Some("de")).await, 200));
+    let french = unassigned(&expect(get_in(&app, &uri, &admin, None).await, 200));
+    assert!(
+        !german.is_empty(),
+        "the demo leaves someone without a proposal"
+    );
+    assert_eq!(german.len(), french.len());
+    for ((kind_de, de), (kind_fr, fr)) in german.iter().zip(&french) {
+        assert_eq!(kind_de, kind_fr);
+        assert!(
+            ["Keine ", "Die beste ", "Die möglichen "]
+                .iter()
+                .any(|s| de.starts_with(s)),
+            "{de}"
+        );
+        assert!(
+            ["Aucune ", "Sa meilleure ", "Ses offres "]
+                .iter()
+                .any(|s| fr.starts_with(s)),
+            "{fr}"
+        );
+    }
+}
