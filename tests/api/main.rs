@@ -14,5 +14,6 @@ mod offices;
 mod openings;
 mod placements;
 mod rebalancing;
+mod referents;
 mod sessions;
 mod suggestions;
