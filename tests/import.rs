@@ -393,7 +393,12 @@ mod scenarios {
             String::from_utf8(export(&store, Kind::Beneficiaries, Some(lu)).await).unwrap();
         let mut lines = exported.lines();
         assert!(lines.next().unwrap().ends_with(",status,referent_email"));
-        assert!(lines.next().unwrap().ends_with(",waiting,Anne.Weber@esch.lu"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(",waiting,Anne.Weber@esch.lu")
+        );
         assert!(lines.next().unwrap().ends_with(",waiting,marc@esch.lu"));
         assert!(lines.next().unwrap().ends_with(",waiting,"));
         let summary = import(&store, Kind::Beneficiaries, exported.as_bytes(), None)
@@ -426,11 +431,7 @@ mod scenarios {
             .await
             .unwrap();
         assert_eq!(counts(&summary), (0, 0, 1));
-        assert_eq!(
-            people(&store).await[0].referent_user_id,
-            Some(marc),
-            "kept"
-        );
+        assert_eq!(people(&store).await[0].referent_user_id, Some(marc), "kept");
 
         // A disabled caseworker keeps the people they follow, and takes no one new.
         store

@@ -861,8 +861,14 @@ mod scenarios {
             .unwrap();
         assert_eq!(set.referent_user_id, Some(anne.id));
         assert_eq!(set.referent_name.as_deref(), Some("Anne Weber"));
-        assert_eq!(set.updated_at, who.updated_at, "the history dates the change");
-        assert_eq!(store.get_beneficiary(who.id).await.unwrap(), Some(set.clone()));
+        assert_eq!(
+            set.updated_at, who.updated_at,
+            "the history dates the change"
+        );
+        assert_eq!(
+            store.get_beneficiary(who.id).await.unwrap(),
+            Some(set.clone())
+        );
         // The same référent again: nothing new.
         store
             .set_referent(who.id, Some(anne.id), &machine)
@@ -958,9 +964,7 @@ mod scenarios {
         assert!(store.referent_history(who.id).await.unwrap().is_empty());
     }
 
-    pub async fn caseloads_count_each_referents_people_by_where_they_stand(
-        store: Arc<dyn Store>,
-    ) {
+    pub async fn caseloads_count_each_referents_people_by_where_they_stand(store: Arc<dyn Store>) {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let elsewhere = store.create_office(&luxembourg_office()).await.unwrap();
         let anne = caseworker(&store, office.id, "anne@esch.lu", "Anne").await;
@@ -1002,7 +1006,7 @@ mod scenarios {
                     .unwrap();
                 for (to, from) in moves {
                     let t = Transition {
-                        to: *to,
+                        to,
                         from: std::slice::from_ref(from),
                         outcome: None,
                         decline_reason: None,

@@ -311,14 +311,15 @@ pub(super) async fn import(
                 fields: item.fields,
             };
             (
-                (write.office_id, write.fields.external_ref.clone().unwrap_or_default()),
+                (
+                    write.office_id,
+                    write.fields.external_ref.clone().unwrap_or_default(),
+                ),
                 write,
             )
         }),
         &stored,
-        |(old, current), new| {
-            same(old, &new.fields) && new.referent.is_none_or(|r| r == *current)
-        },
+        |(old, current), new| same(old, &new.fields) && new.referent.is_none_or(|r| r == *current),
     );
     if options.dry_run || writes.is_empty() {
         return Ok(summary);

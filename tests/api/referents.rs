@@ -27,7 +27,12 @@ async fn user(app: &TestApp, email: &str, name: &str, office: Option<&str>) -> S
         .create_user(&NewUser {
             email: email.into(),
             display_name: name.into(),
-            role: if office.is_some() { "caseworker" } else { "admin" }.into(),
+            role: if office.is_some() {
+                "caseworker"
+            } else {
+                "admin"
+            }
+            .into(),
             office_id: office.map(|o| o.parse().unwrap()),
             organisation_id: None,
             language: "fr".into(),
@@ -118,8 +123,12 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
     assert!(person["referent"].is_null(), "{person}");
 
     let set = expect(
-        app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": anne.id}))
-            .await,
+        app.put(
+            &referent_uri(&person),
+            &w.caseworker,
+            json!({"user_id": anne.id}),
+        )
+        .await,
         200,
     );
     assert_eq!(
@@ -129,8 +138,12 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
     let uri = format!("/v1/beneficiaries/{}", id_of(&person));
     assert_eq!(expect(app.get(&uri, &w.caseworker).await, 200), set);
     let moved = expect(
-        app.put(&referent_uri(&person), &w.admin, json!({"user_id": marc.id}))
-            .await,
+        app.put(
+            &referent_uri(&person),
+            &w.admin,
+            json!({"user_id": marc.id}),
+        )
+        .await,
         200,
     );
     assert_eq!(
@@ -139,13 +152,20 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
         "no display name: the email"
     );
     let cleared = expect(
-        app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": null}))
-            .await,
+        app.put(
+            &referent_uri(&person),
+            &w.caseworker,
+            json!({"user_id": null}),
+        )
+        .await,
         200,
     );
     assert!(cleared["referent"].is_null());
 
-    let history = expect(app.get(&format!("{uri}/referents"), &w.caseworker).await, 200);
+    let history = expect(
+        app.get(&format!("{uri}/referents"), &w.caseworker).await,
+        200,
+    );
     let periods = items(&history);
     assert_eq!(periods.len(), 3, "{history}");
     assert_eq!(periods[0]["referent"]["id"], json!(anne.id));
@@ -163,8 +183,12 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
     // Only an enabled caseworker of the person's office: the field is named, nothing changes.
     for refused in [paul.id, admin_user.id, Uuid::new_v4()] {
         let problem = expect_field_error(
-            app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": refused}))
-                .await,
+            app.put(
+                &referent_uri(&person),
+                &w.caseworker,
+                json!({"user_id": refused}),
+            )
+            .await,
             "user_id",
         );
         assert_eq!(
@@ -173,13 +197,21 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
         );
     }
     expect(
-        app.post(&format!("/v1/users/{}/disable", anne.id), &w.admin, json!({}))
-            .await,
+        app.post(
+            &format!("/v1/users/{}/disable", anne.id),
+            &w.admin,
+            json!({}),
+        )
+        .await,
         200,
     );
     let problem = expect_field_error(
-        app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": anne.id}))
-            .await,
+        app.put(
+            &referent_uri(&person),
+            &w.caseworker,
+            json!({"user_id": anne.id}),
+        )
+        .await,
         "user_id",
     );
     assert!(
@@ -208,10 +240,15 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
         .into_iter()
         .filter(|e| e["object_id"] == person["id"])
         .collect();
-    let actions: Vec<&str> = events.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(
         actions,
-        vec!["create", "update", "read", "update", "update", "read", "read"]
+        vec![
+            "create", "update", "read", "update", "update", "read", "read"
+        ]
     );
     app.finish().await;
 }
@@ -239,8 +276,12 @@ async fn referent_me_lists_the_signed_in_caseworkers_people_and_none_those_nobod
     let nobodys = app.create_person(&w.caseworker, "M-3").await;
     for (person, referent) in [(&mine, anne.id), (&his, marc.id)] {
         expect(
-            app.put(&referent_uri(person), &w.caseworker, json!({"user_id": referent}))
-                .await,
+            app.put(
+                &referent_uri(person),
+                &w.caseworker,
+                json!({"user_id": referent}),
+            )
+            .await,
             200,
         );
     }
@@ -287,7 +328,8 @@ async fn referent_me_lists_the_signed_in_caseworkers_people_and_none_those_nobod
 
     // A token has no user: `me` is refused, naming the parameter; a user's id works.
     let problem = expect_field_error(
-        app.get("/v1/beneficiaries?referent=me", &w.caseworker).await,
+        app.get("/v1/beneficiaries?referent=me", &w.caseworker)
+            .await,
         "referent",
     );
     assert!(
@@ -298,8 +340,11 @@ async fn referent_me_lists_the_signed_in_caseworkers_people_and_none_those_nobod
         "{problem}"
     );
     let page = expect(
-        app.get(&format!("/v1/beneficiaries?referent={}", marc.id), &w.caseworker)
-            .await,
+        app.get(
+            &format!("/v1/beneficiaries?referent={}", marc.id),
+            &w.caseworker,
+        )
+        .await,
         200,
     );
     assert_eq!(ids(&page), vec![id_of(&his)]);
@@ -365,7 +410,10 @@ async fn caseloads_show_what_each_caseworker_carries_and_who_has_no_referent(pos
         n += 1;
         let mut body = crate::harness::person_body(&format!("C-{n}"));
         body["status"] = json!(status);
-        let person = expect(app.post("/v1/beneficiaries", &w.caseworker, body).await, 201);
+        let person = expect(
+            app.post("/v1/beneficiaries", &w.caseworker, body).await,
+            201,
+        );
         if let Some(r) = referent {
             expect(
                 app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": r}))
@@ -429,8 +477,12 @@ async fn caseloads_show_what_each_caseworker_carries_and_who_has_no_referent(pos
 
     // A disabled caseworker still shows what they carry until someone takes it over.
     expect(
-        app.post(&format!("/v1/users/{}/disable", marc.id), &w.admin, json!({}))
-            .await,
+        app.post(
+            &format!("/v1/users/{}/disable", marc.id),
+            &w.admin,
+            json!({}),
+        )
+        .await,
         200,
     );
     let after = expect(app.get(&uri, &w.admin).await, 200);
@@ -468,8 +520,12 @@ async fn another_offices_caseloads_are_404_through_a_session_as_through_a_token(
     let paul = user(&app, "paul@dudelange.lu", "Paul", Some(&other)).await;
     let person = app.create_person(&w.caseworker, "T-1").await;
     expect(
-        app.put(&referent_uri(&person), &w.caseworker, json!({"user_id": anne.id}))
-            .await,
+        app.put(
+            &referent_uri(&person),
+            &w.caseworker,
+            json!({"user_id": anne.id}),
+        )
+        .await,
         200,
     );
     let mine = format!("/v1/offices/{}/caseloads", w.office);
