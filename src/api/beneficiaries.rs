@@ -367,6 +367,8 @@ pub async fn list_referents(
 pub struct BeneficiaryExport {
     pub beneficiary: Beneficiary,
     pub placements: Vec<Placement>,
+    /// Who followed the person, and when.
+    pub referents: Vec<ReferentPeriod>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub exported_at: time::OffsetDateTime,
@@ -377,7 +379,7 @@ pub struct BeneficiaryExport {
     get, path = "/v1/beneficiaries/{id}/export", tag = "beneficiaries",
     params(("id" = Uuid, Path, description = "Beneficiary id")),
     responses(
-        (status = 200, description = "The file and its placements", body = BeneficiaryExport),
+        (status = 200, description = "The file, its placements and its référents", body = BeneficiaryExport),
         (status = 401, description = "Missing or invalid token", body = Problem),
         (status = 404, description = "Not visible to the caller", body = Problem),
     ),
@@ -408,9 +410,11 @@ pub async fn export_beneficiary(
         Subject::beneficiary(id, row.office_id),
     )
     .await?;
+    let referents = state.store.referent_history(id).await?;
     Ok(Json(BeneficiaryExport {
         beneficiary: row.into(),
         placements,
+        referents: referents.into_iter().map(ReferentPeriod::from).collect(),
         exported_at: time::OffsetDateTime::now_utc(),
     }))
 }

@@ -11,7 +11,9 @@ use super::AppError;
 use super::audit::{self, Action, AuditWriter, Subject};
 use super::policy::{Principal, Role};
 use crate::domain::FieldError;
-use crate::resource::beneficiary::{ReferentProblem, referent_problem};
+use crate::resource::beneficiary::{
+    REFERENT_ME_NEEDS_A_USER, ReferentProblem, referent_filter_invalid, referent_problem,
+};
 use crate::store::{
     Actor, BeneficiaryRow, CaseloadRow, ReferentAssignmentRow, ReferentFilter, Store, UserRow,
 };
@@ -29,22 +31,14 @@ pub fn actor(principal: &Principal) -> Actor {
 /// user's id. An error names the `referent` parameter.
 pub fn referent_filter(principal: &Principal, value: &str) -> Result<ReferentFilter, FieldError> {
     match value.trim() {
-        "me" => principal.user_id.map(ReferentFilter::User).ok_or_else(|| {
-            FieldError::new(
-                "referent",
-                "'me' needs a signed-in user, and this request came with a token: give the \
-                 user's id instead",
-            )
-        }),
+        "me" => principal
+            .user_id
+            .map(ReferentFilter::User)
+            .ok_or_else(|| FieldError::new("referent", REFERENT_ME_NEEDS_A_USER)),
         "none" => Ok(ReferentFilter::Nobody),
         other => Uuid::parse_str(other)
             .map(ReferentFilter::User)
-            .map_err(|_| {
-                FieldError::new(
-                    "referent",
-                    format!("'{other}' is not one of: me, none, or a user's id (a UUID)"),
-                )
-            }),
+            .map_err(|_| FieldError::new("referent", referent_filter_invalid(other))),
     }
 }
 

@@ -134,6 +134,15 @@ pub fn referent_unknown_email(email: &str) -> String {
     format!("no caseworker of this office has the email '{email}'")
 }
 
+/// `?referent=me` asked with a token, which has no user.
+pub const REFERENT_ME_NEEDS_A_USER: &str = "'me' needs a signed-in user, and this request came \
+     with a token: give the user's id instead";
+
+/// A `?referent=` value that is none of `me`, `none` or a user's id.
+pub fn referent_filter_invalid(value: &str) -> String {
+    format!("'{value}' is not one of: me, none, or a user's id (a UUID)")
+}
+
 /// Why a user may not become a person's référent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferentProblem {

@@ -223,6 +223,9 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
     );
     let history = expect(app.get(&format!("{uri}/referents"), &w.admin).await, 200);
     assert_eq!(items(&history).len(), 3, "refusals wrote nothing");
+    // The right of access shows the same history.
+    let export = expect(app.get(&format!("{uri}/export"), &w.admin).await, 200);
+    assert_eq!(&export["referents"], &history["items"]);
 
     // Another office's caseworker, a host: as for the file itself.
     for (token, status) in [(&w.other_caseworker, 404), (&w.host, 403)] {
@@ -247,7 +250,7 @@ async fn a_referent_is_assigned_changed_and_cleared_and_the_history_keeps_each_p
     assert_eq!(
         actions,
         vec![
-            "create", "update", "read", "update", "update", "read", "read"
+            "create", "update", "read", "update", "update", "read", "read", "export"
         ]
     );
     app.finish().await;
