@@ -10,7 +10,7 @@ mod run;
 use placematch::i18n::Language;
 use std::sync::Arc;
 
-use placematch::store::{BeneficiaryFilter, NewOffice, OpeningFilter, Store};
+use placematch::store::{Actor, BeneficiaryFilter, NewOffice, NewUser, OpeningFilter, Store};
 use placematch::transfer::{
     self, Format, ImportError, ImportOptions, ImportSummary, Kind, RowError,
 };
@@ -46,6 +46,7 @@ async fn import(
         office,
         dry_run: false,
         today: TODAY,
+        actor: Actor::command_line(),
     };
     transfer::import(&**store, kind, bytes, &options, &|_, _| {}).await
 }
@@ -82,6 +83,23 @@ fn line(reference: &str, hours: &str, start: &str) -> String {
     format!(
         "{reference},Ana,Ferreira,1984-03-12,,5.98,49.49,public_transport,45,{hours},{start},fr:B1|pt:C2\n"
     )
+}
+
+/// A user of `role` in `office`.
+async fn user(store: &Arc<dyn Store>, email: &str, role: &str, office: Option<Uuid>) -> Uuid {
+    store
+        .create_user(&NewUser {
+            email: email.into(),
+            display_name: String::new(),
+            role: role.into(),
+            office_id: office,
+            organisation_id: None,
+            language: "fr".into(),
+            password_hash: None,
+        })
+        .await
+        .unwrap()
+        .id
 }
 
 mod scenarios {
@@ -342,6 +360,132 @@ mod scenarios {
         }
         assert_eq!(export(&store, Kind::Beneficiaries, None).await, file);
     }
+
+    pub async fn referent_emails_import_export_and_import_back_unchanged(store: Arc<dyn Store>) {
+        let lu = office(&store, "LU", "revis").await;
+        let other = office(&store, "LU", "revis").await;
+        let anne = user(&store, "Anne.Weber@esch.lu", "caseworker", Some(lu)).await;
+        let marc = user(&store, "marc@esch.lu", "caseworker", Some(lu)).await;
+        user(&store, "paul@dudelange.lu", "caseworker", Some(other)).await;
+        user(&store, "admin@placematch.lu", "admin", None).await;
+        let header = HEADER.replace('\n', ",referent_email\n");
+        let with = |reference: &str, email: &str| {
+            line(reference, "20", "2026-12-01").replace('\n', &format!(",{email}\n"))
+        };
+        let file = format!(
+            "{header}{}{}{}",
+            with("R-1", "anne.weber@ESCH.lu"),
+            with("R-2", "marc@esch.lu"),
+            with("R-3", "")
+        );
+        let summary = import(&store, Kind::Beneficiaries, file.as_bytes(), Some(lu))
+            .await
+            .unwrap();
+        assert_eq!(counts(&summary), (3, 0, 0));
+        let stored = people(&store).await;
+        let referents: Vec<Option<Uuid>> = stored.iter().map(|p| p.referent_user_id).collect();
+        assert_eq!(referents, vec![Some(anne), Some(marc), None]);
+        let history = store.referent_history(stored[0].id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].assigned_by_role, "command_line");
+
+        // The export names each référent by email; imported back, nothing changes.
+        let exported =
+            String::from_utf8(export(&store, Kind::Beneficiaries, Some(lu)).await).unwrap();
+        let mut lines = exported.lines();
+        assert!(lines.next().unwrap().ends_with(",status,referent_email"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(",waiting,Anne.Weber@esch.lu")
+        );
+        assert!(lines.next().unwrap().ends_with(",waiting,marc@esch.lu"));
+        assert!(lines.next().unwrap().ends_with(",waiting,"));
+        let summary = import(&store, Kind::Beneficiaries, exported.as_bytes(), None)
+            .await
+            .unwrap();
+        assert_eq!(counts(&summary), (0, 0, 3));
+        assert_eq!(people(&store).await, stored);
+
+        // A new référent, an emptied cell: each an update, kept in the history.
+        let moved = format!(
+            "{header}{}{}{}",
+            with("R-1", "marc@esch.lu"),
+            with("R-2", ""),
+            with("R-3", "")
+        );
+        let summary = import(&store, Kind::Beneficiaries, moved.as_bytes(), Some(lu))
+            .await
+            .unwrap();
+        assert_eq!(counts(&summary), (0, 2, 1));
+        let referents: Vec<Option<Uuid>> = people(&store)
+            .await
+            .iter()
+            .map(|p| p.referent_user_id)
+            .collect();
+        assert_eq!(referents, vec![Some(marc), None, None]);
+        assert_eq!(store.referent_history(stored[0].id).await.unwrap().len(), 2);
+        // Without the column, référents stay as they are.
+        let plain = format!("{HEADER}{}", line("R-1", "20", "2026-12-01"));
+        let summary = import(&store, Kind::Beneficiaries, plain.as_bytes(), Some(lu))
+            .await
+            .unwrap();
+        assert_eq!(counts(&summary), (0, 0, 1));
+        assert_eq!(people(&store).await[0].referent_user_id, Some(marc), "kept");
+
+        // A disabled caseworker keeps the people they follow, and takes no one new.
+        store
+            .disable_user(marc, placematch::store::now())
+            .await
+            .unwrap();
+        let kept = format!("{header}{}", with("R-1", "marc@esch.lu"));
+        let summary = import(&store, Kind::Beneficiaries, kept.as_bytes(), Some(lu))
+            .await
+            .unwrap();
+        assert_eq!(counts(&summary), (0, 0, 1));
+        let taken = format!("{header}{}", with("R-3", "marc@esch.lu"));
+        let errors =
+            rejected(import(&store, Kind::Beneficiaries, taken.as_bytes(), Some(lu)).await);
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "line 2, column referent_email: is a disabled user: a disabled user cannot become a référent"
+            ]
+        );
+    }
+
+    pub async fn a_referent_email_of_no_caseworker_of_the_office_imports_nothing_and_is_named(
+        store: Arc<dyn Store>,
+    ) {
+        let lu = office(&store, "LU", "revis").await;
+        let other = office(&store, "LU", "revis").await;
+        user(&store, "anne@esch.lu", "caseworker", Some(lu)).await;
+        user(&store, "paul@dudelange.lu", "caseworker", Some(other)).await;
+        user(&store, "admin@placematch.lu", "admin", None).await;
+        let header = HEADER.replace('\n', ",referent_email\n");
+        let with = |reference: &str, email: &str| {
+            line(reference, "20", "2026-12-01").replace('\n', &format!(",{email}\n"))
+        };
+        let file = format!(
+            "{header}{}{}{}{}",
+            with("R-1", "anne@esch.lu"),
+            with("R-2", "nobody@esch.lu"),
+            with("R-3", "paul@dudelange.lu"),
+            with("R-4", "admin@placematch.lu")
+        );
+        let errors = rejected(import(&store, Kind::Beneficiaries, file.as_bytes(), Some(lu)).await);
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "line 3, column referent_email: no caseworker of this office has the email 'nobody@esch.lu'",
+                "line 4, column referent_email: is not a caseworker of this person's office: only one can be their référent",
+                "line 5, column referent_email: is not a caseworker of this person's office: only one can be their référent",
+            ]
+        );
+        assert!(people(&store).await.is_empty(), "nothing was written");
+    }
 }
 
 macro_rules! on_both_databases {
@@ -373,6 +517,8 @@ on_both_databases!(
     a_bad_line_in_the_middle_imports_nothing_and_is_named,
     reimporting_updates_people_by_reference_instead_of_duplicating,
     export_then_import_changes_nothing_field_by_field,
+    referent_emails_import_export_and_import_back_unchanged,
+    a_referent_email_of_no_caseworker_of_the_office_imports_nothing_and_is_named,
 );
 
 #[tokio::test]
@@ -478,6 +624,7 @@ async fn a_dry_run_reports_what_would_change_and_writes_nothing() {
         office: Some(brussels),
         dry_run: true,
         today: TODAY,
+        actor: Actor::command_line(),
     };
     let summary = transfer::import(
         &*db.store,

@@ -6,10 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use placematch::store::{
-    AUDIT_BATCH_MAX, ApplyPlan, AuditEventRow, Backend, BeneficiaryFields, BeneficiaryFilter,
-    LanguageRecord, NewAuditEvent, NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun,
-    NewToken, OpeningFields, OpeningFilter, PlacementFilter, SkillRecord, Store, StoreError,
-    Transition, Upserted,
+    AUDIT_BATCH_MAX, Actor, ApplyPlan, AuditEventRow, Backend, BeneficiaryFields,
+    BeneficiaryFilter, BeneficiaryUpsert, CaseloadRow, LanguageRecord, NewAuditEvent, NewOffice,
+    NewOrganisation, NewPlacement, NewRebalancingRun, NewToken, NewUser, OpeningFields,
+    OpeningFilter, PlacementFilter, ReferentFilter, SkillRecord, Store, StoreError, Transition,
+    Upserted,
 };
 use time::macros::date;
 use uuid::Uuid;
@@ -103,6 +104,39 @@ fn person(external_ref: &str) -> BeneficiaryFields {
         refused_sectors: vec![],
         status: "waiting".into(),
     }
+}
+
+/// The files of an import into `office`, leaving their référents as they are.
+fn upserts(office: Uuid, people: Vec<BeneficiaryFields>) -> Vec<BeneficiaryUpsert> {
+    people
+        .into_iter()
+        .map(|fields| BeneficiaryUpsert {
+            office_id: office,
+            fields,
+            referent: None,
+        })
+        .collect()
+}
+
+/// A caseworker user of `office`.
+async fn caseworker(
+    store: &Arc<dyn Store>,
+    office: Uuid,
+    email: &str,
+    name: &str,
+) -> placematch::store::UserRow {
+    store
+        .create_user(&NewUser {
+            email: email.into(),
+            display_name: name.into(),
+            role: "caseworker".into(),
+            office_id: Some(office),
+            organisation_id: None,
+            language: "fr".into(),
+            password_hash: None,
+        })
+        .await
+        .unwrap()
 }
 
 mod scenarios {
@@ -637,7 +671,8 @@ mod scenarios {
         let office = store.create_office(&luxembourg_office()).await.unwrap();
         let first = store
             .upsert_beneficiaries(
-                &[(office.id, person("U-1")), (office.id, person("U-2"))],
+                &upserts(office.id, vec![person("U-1"), person("U-2")]),
+                &Actor::command_line(),
                 &|_| {},
             )
             .await
@@ -649,7 +684,8 @@ mod scenarios {
         let heard = std::sync::Mutex::new(Vec::new());
         let second = store
             .upsert_beneficiaries(
-                &[(office.id, changed.clone()), (office.id, person("U-3"))],
+                &upserts(office.id, vec![changed.clone(), person("U-3")]),
+                &Actor::command_line(),
                 &|n| heard.lock().unwrap().push(n),
             )
             .await
@@ -679,11 +715,8 @@ mod scenarios {
         assert!(
             store
                 .upsert_beneficiaries(
-                    &[
-                        (office.id, person("U-4")),
-                        (office.id, also_changed),
-                        (office.id, bad)
-                    ],
+                    &upserts(office.id, vec![person("U-4"), also_changed, bad]),
+                    &Actor::command_line(),
                     &|_| {},
                 )
                 .await
@@ -791,6 +824,266 @@ mod scenarios {
                 .unwrap()
                 .len(),
             2
+        );
+    }
+
+    pub async fn a_referent_change_ends_the_current_period_and_the_history_keeps_every_one(
+        store: Arc<dyn Store>,
+    ) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let anne = caseworker(&store, office.id, "anne.weber@esch.lu", "Anne Weber").await;
+        let marc = caseworker(&store, office.id, "marc@esch.lu", "").await;
+        let lead = Actor {
+            user_id: Some(anne.id),
+            token_id: None,
+            role: "caseworker".into(),
+        };
+        let machine = Actor {
+            user_id: None,
+            token_id: Some(Uuid::new_v4()),
+            role: "admin".into(),
+        };
+        let who = store
+            .create_beneficiary(office.id, &person("R-1"))
+            .await
+            .unwrap();
+        let other = store
+            .create_beneficiary(office.id, &person("R-2"))
+            .await
+            .unwrap();
+        assert_eq!(who.referent_user_id, None);
+        assert!(store.referent_history(who.id).await.unwrap().is_empty());
+
+        let set = store
+            .set_referent(who.id, Some(anne.id), &lead)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(set.referent_user_id, Some(anne.id));
+        assert_eq!(set.referent_name.as_deref(), Some("Anne Weber"));
+        assert_eq!(
+            set.updated_at, who.updated_at,
+            "the history dates the change"
+        );
+        assert_eq!(
+            store.get_beneficiary(who.id).await.unwrap(),
+            Some(set.clone())
+        );
+        // The same référent again: nothing new.
+        store
+            .set_referent(who.id, Some(anne.id), &machine)
+            .await
+            .unwrap();
+        assert_eq!(store.referent_history(who.id).await.unwrap().len(), 1);
+
+        let moved = store
+            .set_referent(who.id, Some(marc.id), &machine)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            moved.referent_name.as_deref(),
+            Some("marc@esch.lu"),
+            "no display name: the email"
+        );
+        store.set_referent(who.id, None, &lead).await.unwrap();
+        let history = store.referent_history(who.id).await.unwrap();
+        let users: Vec<Option<Uuid>> = history.iter().map(|h| h.user_id).collect();
+        assert_eq!(users, vec![Some(anne.id), Some(marc.id), None]);
+        assert_eq!(history[0].ended_at, Some(history[1].assigned_at));
+        assert_eq!(history[1].ended_at, Some(history[2].assigned_at));
+        assert_eq!(history[2].ended_at, None, "the current period lasts");
+        assert_eq!(history[0].user_name.as_deref(), Some("Anne Weber"));
+        assert_eq!(history[0].assigned_by_user_id, Some(anne.id));
+        assert_eq!(history[0].assigned_by_name.as_deref(), Some("Anne Weber"));
+        assert_eq!(history[0].assigned_by_token_id, None);
+        assert_eq!(history[1].assigned_by_user_id, None);
+        assert_eq!(history[1].assigned_by_token_id, machine.token_id);
+        assert_eq!(history[1].assigned_by_role, "admin");
+        assert!(
+            store
+                .set_referent(Uuid::new_v4(), Some(anne.id), &lead)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Lists by référent.
+        store
+            .set_referent(other.id, Some(marc.id), &lead)
+            .await
+            .unwrap();
+        let list = |referent| {
+            let store = store.clone();
+            async move {
+                let filter = BeneficiaryFilter {
+                    office_id: Some(office.id),
+                    referent: Some(referent),
+                    ..Default::default()
+                };
+                let rows = store.list_beneficiaries(&filter, None, 10).await.unwrap();
+                rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(list(ReferentFilter::User(marc.id)).await, vec![other.id]);
+        assert_eq!(list(ReferentFilter::Nobody).await, vec![who.id]);
+        assert!(list(ReferentFilter::User(anne.id)).await.is_empty());
+
+        // An import sets référents in its own transaction: a bad row anywhere leaves none.
+        let mut bad = person("R-9");
+        bad.languages = vec![lang("fr", "Z9")];
+        let mut batch = upserts(office.id, vec![person("R-1"), person("R-3"), bad]);
+        batch[0].referent = Some(Some(anne.id));
+        batch[1].referent = Some(Some(anne.id));
+        assert!(
+            store
+                .upsert_beneficiaries(&batch, &machine, &|_| {})
+                .await
+                .is_err()
+        );
+        assert_eq!(store.referent_history(who.id).await.unwrap().len(), 3);
+        assert!(list(ReferentFilter::User(anne.id)).await.is_empty());
+        batch.pop();
+        let done = store
+            .upsert_beneficiaries(&batch, &machine, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(done[0].id, who.id);
+        assert_eq!(list(ReferentFilter::User(anne.id)).await.len(), 2);
+        let last = store.referent_history(who.id).await.unwrap().pop().unwrap();
+        assert_eq!((last.user_id, last.ended_at), (Some(anne.id), None));
+        // Without the column (`None`), an import leaves the référent alone.
+        store
+            .upsert_beneficiaries(&upserts(office.id, vec![person("R-1")]), &machine, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(store.referent_history(who.id).await.unwrap().len(), 4);
+
+        // The history goes with the file.
+        assert!(store.delete_beneficiary(who.id).await.unwrap());
+        assert!(store.referent_history(who.id).await.unwrap().is_empty());
+    }
+
+    pub async fn caseloads_count_each_referents_people_by_where_they_stand(store: Arc<dyn Store>) {
+        let office = store.create_office(&luxembourg_office()).await.unwrap();
+        let elsewhere = store.create_office(&luxembourg_office()).await.unwrap();
+        let anne = caseworker(&store, office.id, "anne@esch.lu", "Anne").await;
+        let marc = caseworker(&store, office.id, "marc@esch.lu", "Marc").await;
+        let org = store.create_organisation(&commune()).await.unwrap();
+        let mut fields = green_spaces_opening();
+        fields.seats = 10;
+        let opening = store
+            .create_opening(org.id, &fields, &placematch::store::BasisHold::Keep)
+            .await
+            .unwrap();
+        let by = Actor::command_line();
+        let today = date!(2026 - 12 - 01);
+        let (office_id, opening_id) = (office.id, opening.id);
+        let mut n = 0;
+        let mut file = |referent: Option<Uuid>, status: &str| {
+            n += 1;
+            let store = store.clone();
+            let (status, by) = (status.to_owned(), by.clone());
+            async move {
+                let mut fields = person(&format!("C-{n}"));
+                fields.status = status;
+                let row = store.create_beneficiary(office_id, &fields).await.unwrap();
+                store.set_referent(row.id, referent, &by).await.unwrap();
+                row.id
+            }
+        };
+        let propose = |who: Uuid, moves: &'static [(&'static str, &'static str)]| {
+            let store = store.clone();
+            async move {
+                let placement = store
+                    .create_placement(&NewPlacement {
+                        beneficiary_id: who,
+                        opening_id,
+                        proposed_by: "caseworker".into(),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                for (to, from) in moves {
+                    let t = Transition {
+                        to,
+                        from: std::slice::from_ref(from),
+                        outcome: None,
+                        decline_reason: None,
+                        today,
+                        check_intake: false,
+                    };
+                    store
+                        .transition_placement(placement.id, &t)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                }
+            }
+        };
+        // Anne: one waiting, one proposed, one accepted, one at work, one waiting whose last
+        // proposal was declined, one paused, one who left.
+        file(Some(anne.id), "waiting").await;
+        let proposed = file(Some(anne.id), "waiting").await;
+        propose(proposed, &[]).await;
+        let accepted = file(Some(anne.id), "waiting").await;
+        propose(accepted, &[("accepted", "proposed")]).await;
+        let working = file(Some(anne.id), "placed").await;
+        propose(
+            working,
+            &[
+                ("accepted", "proposed"),
+                ("confirmed", "accepted"),
+                ("active", "confirmed"),
+            ],
+        )
+        .await;
+        let declined = file(Some(anne.id), "waiting").await;
+        propose(declined, &[("declined", "proposed")]).await;
+        file(Some(anne.id), "paused").await;
+        file(Some(anne.id), "exited").await;
+        // Nobody's: two waiting, one of them proposed.
+        file(None, "waiting").await;
+        let nobodys = file(None, "waiting").await;
+        propose(nobodys, &[]).await;
+        // Another office's person is not counted here.
+        store
+            .create_beneficiary(elsewhere.id, &person("C-X"))
+            .await
+            .unwrap();
+
+        let mut loads = store.office_caseloads(office.id).await.unwrap();
+        loads.sort_by_key(|l| l.referent_user_id);
+        assert_eq!(
+            loads,
+            vec![
+                CaseloadRow {
+                    referent_user_id: None,
+                    people: 2,
+                    waiting: 1,
+                    proposed: 1,
+                    active: 0,
+                },
+                CaseloadRow {
+                    referent_user_id: Some(anne.id),
+                    people: 6,
+                    waiting: 2,
+                    proposed: 2,
+                    active: 1,
+                },
+            ],
+            "marc follows no one: no row"
+        );
+        assert!(loads.iter().all(|l| l.referent_user_id != Some(marc.id)));
+        assert_eq!(
+            store.office_caseloads(elsewhere.id).await.unwrap(),
+            vec![CaseloadRow {
+                referent_user_id: None,
+                people: 1,
+                waiting: 1,
+                proposed: 0,
+                active: 0,
+            }]
         );
     }
 
@@ -1435,6 +1728,8 @@ conformance!(
     a_file_reads_in_one_go_with_its_languages_and_only_its_live_placement,
     the_same_external_reference_twice_in_one_office_is_a_conflict,
     a_bulk_upsert_rewrites_rows_by_reference_creates_the_rest_or_writes_nothing,
+    a_referent_change_ends_the_current_period_and_the_history_keeps_every_one,
+    caseloads_count_each_referents_people_by_where_they_stand,
     fifty_racing_proposals_for_the_last_seat_give_exactly_one_placement,
     fifty_racing_accepts_of_one_proposal_succeed_once,
     a_person_cannot_hold_two_live_placements,

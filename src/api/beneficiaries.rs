@@ -18,7 +18,10 @@ use super::placements::Placement;
 use super::validate::{self};
 use super::{AppState, Page, page_cursor, page_limit};
 use crate::app::audit::{self, Action, Subject};
-use crate::store::{BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, PlacementFilter};
+use crate::app::referents;
+use crate::store::{
+    BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, PlacementFilter, ReferentAssignmentRow,
+};
 
 /// Validates every field of a file, one error per bad field. `country` is the office's: a
 /// location given by place name is looked up there unless it names its own.
@@ -196,6 +199,9 @@ pub struct BeneficiaryQuery {
     pub external_ref: Option<String>,
     /// An admin may narrow to one office; a caseworker always sees their own.
     pub office_id: Option<Uuid>,
+    /// Whose people: `me` (the signed-in user's; a token has no user, so it gives the id),
+    /// `none` (people nobody follows) or a user's id.
+    pub referent: Option<String>,
     /// Items per page, 1 to 200 (default 50).
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -228,6 +234,11 @@ pub async fn list_beneficiaries(
             return Err(ApiError::Validation(e));
         }
     }
+    let referent = q
+        .referent
+        .as_deref()
+        .map(|r| referents::referent_filter(&principal, r))
+        .transpose()?;
     let Some(office_id) = principal.office_filter(q.office_id) else {
         return Ok(Json(Page::empty()));
     };
@@ -235,6 +246,7 @@ pub async fn list_beneficiaries(
         office_id,
         status: q.status,
         external_ref: q.external_ref,
+        referent,
     };
     let rows = state
         .store
@@ -253,11 +265,116 @@ pub async fn list_beneficiaries(
     Ok(Json(page))
 }
 
+/// Body of `PUT /v1/beneficiaries/{id}/referent`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetReferent {
+    /// The caseworker user who follows the person from now on (an enabled caseworker of the
+    /// person's office), or `null` for nobody.
+    pub user_id: Option<Uuid>,
+}
+
+/// Set or clear a person's référent (caseworker of the office, or admin). The current period of
+/// the history ends and a new one starts; giving the current référent again changes nothing.
+#[utoipa::path(
+    put, path = "/v1/beneficiaries/{id}/referent", tag = "beneficiaries",
+    params(("id" = Uuid, Path, description = "Beneficiary id")),
+    request_body = SetReferent,
+    responses(
+        (status = 200, description = "The file with its référent", body = Beneficiary),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a caseworker or admin", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+        (status = 422, description = "`user_id` is not an enabled caseworker of the person's office", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_referent(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<SetReferent>,
+) -> Result<Json<Beneficiary>, ApiError> {
+    let row = referents::set_referent(
+        &state.store,
+        &state.audit,
+        &principal,
+        id,
+        body.user_id,
+        "user_id",
+    )
+    .await?;
+    Ok(Json(row.into()))
+}
+
+/// One period of a person's référent history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReferentPeriod {
+    /// Who followed the person; `null` for a period with no référent.
+    pub referent: Option<Referent>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub assigned_at: time::OffsetDateTime,
+    /// `null` while the period lasts.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ended_at: Option<time::OffsetDateTime>,
+    /// The signed-in user who made the change; `null` for a token or the command line.
+    pub assigned_by: Option<Referent>,
+    /// The role that made the change: `admin`, `caseworker`, or `command_line` for an import
+    /// run on the server.
+    pub assigned_by_role: String,
+}
+
+impl From<ReferentAssignmentRow> for ReferentPeriod {
+    fn from(r: ReferentAssignmentRow) -> Self {
+        Self {
+            referent: r.user_id.map(|id| Referent {
+                id,
+                name: r.user_name.unwrap_or_default(),
+            }),
+            assigned_at: r.assigned_at,
+            ended_at: r.ended_at,
+            assigned_by: r.assigned_by_user_id.map(|id| Referent {
+                id,
+                name: r.assigned_by_name.unwrap_or_default(),
+            }),
+            assigned_by_role: r.assigned_by_role,
+        }
+    }
+}
+
+/// A person's référents over time, oldest first (caseworker of the office, or admin).
+#[utoipa::path(
+    get, path = "/v1/beneficiaries/{id}/referents", tag = "beneficiaries",
+    params(("id" = Uuid, Path, description = "Beneficiary id")),
+    responses(
+        (status = 200, description = "Every period, the current one last", body = Page<ReferentPeriod>),
+        (status = 401, description = "Missing or invalid token", body = Problem),
+        (status = 403, description = "Not a caseworker or admin", body = Problem),
+        (status = 404, description = "Not visible to the caller", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_referents(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Page<ReferentPeriod>>, ApiError> {
+    let history = referents::referent_history(&state.store, &state.audit, &principal, id).await?;
+    Ok(Json(Page {
+        items: history.into_iter().map(ReferentPeriod::from).collect(),
+        next_cursor: None,
+    }))
+}
+
 /// Everything held on one person.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BeneficiaryExport {
     pub beneficiary: Beneficiary,
     pub placements: Vec<Placement>,
+    /// Who followed the person, and when.
+    pub referents: Vec<ReferentPeriod>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub exported_at: time::OffsetDateTime,
@@ -268,7 +385,7 @@ pub struct BeneficiaryExport {
     get, path = "/v1/beneficiaries/{id}/export", tag = "beneficiaries",
     params(("id" = Uuid, Path, description = "Beneficiary id")),
     responses(
-        (status = 200, description = "The file and its placements", body = BeneficiaryExport),
+        (status = 200, description = "The file, its placements and its référents", body = BeneficiaryExport),
         (status = 401, description = "Missing or invalid token", body = Problem),
         (status = 404, description = "Not visible to the caller", body = Problem),
     ),
@@ -299,9 +416,11 @@ pub async fn export_beneficiary(
         Subject::beneficiary(id, row.office_id),
     )
     .await?;
+    let referents = state.store.referent_history(id).await?;
     Ok(Json(BeneficiaryExport {
         beneficiary: row.into(),
         placements,
+        referents: referents.into_iter().map(ReferentPeriod::from).collect(),
         exported_at: time::OffsetDateTime::now_utc(),
     }))
 }

@@ -80,6 +80,7 @@ pub async fn create_import(
         office: q.office_id,
         dry_run: q.dry_run.unwrap_or(false),
         today: time::OffsetDateTime::now_utc().date(),
+        actor: crate::app::referents::actor(&principal),
     };
     let summary = transfer::import(&*state.store, q.kind, &bytes, &options, &|_, _| {})
         .await

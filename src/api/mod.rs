@@ -304,6 +304,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_events::list_audit_events))
         .routes(routes!(offices::create_office, offices::list_offices))
         .routes(routes!(offices::get_office))
+        .routes(routes!(offices::list_caseloads))
         .routes(routes!(
             organisations::create_organisation,
             organisations::list_organisations
@@ -321,6 +322,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
             beneficiaries::delete_beneficiary
         ))
         .routes(routes!(beneficiaries::export_beneficiary))
+        .routes(routes!(beneficiaries::set_referent))
+        .routes(routes!(beneficiaries::list_referents))
         .routes(routes!(suggestions::list_suggestions))
         .routes(routes!(candidates::list_candidates))
         .routes(routes!(openings::review_opening))

@@ -1,7 +1,8 @@
 //! The application's rules above the stored data, shared by every door (API, pages, CLI, jobs):
 //! [`policy`], who may see or change what, [`audit`], the trail of who read or changed what
 //! (an event is a value: who, what action, which [`audit::Subject`]), [`throttle`], the hourly
-//! limits per caller, [`openings_index`], the index of open openings that suggestions read, and
+//! limits per caller, [`openings_index`], the index of open openings that suggestions read,
+//! [`referents`], caseworkers' portfolios (who follows whom, and each office's caseloads), and
 //! the use cases that compute for one caller: [`suggestions`] (a caseworker's person) and
 //! [`candidates`] (a host's opening). A door parses its input, calls these with a
 //! [`Matching`] context, and renders what they return.
@@ -21,6 +22,7 @@ pub mod audit;
 pub mod candidates;
 pub mod openings_index;
 pub mod policy;
+pub mod referents;
 pub mod suggestions;
 pub mod throttle;
 

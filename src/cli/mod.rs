@@ -620,6 +620,7 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
         office: args.office,
         dry_run: args.dry_run,
         today: time::OffsetDateTime::now_utc().date(),
+        actor: store::Actor::command_line(),
     };
     // A bar only for a person watching: logs and pipes get the summary line alone.
     let bar = if std::io::stderr().is_terminal() {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::validate::{self, LanguageSkill, SkillInput};
 use super::{FieldError, Location, LocationInput};
 use crate::domain::limits;
-use crate::store::{BeneficiaryFields, BeneficiaryRow};
+use crate::store::{BeneficiaryFields, BeneficiaryRow, UserRow};
 
 /// Statuses of a file.
 /// The longest trip a person may accept, in minutes (the schema's CHECK says the same).
@@ -49,6 +49,9 @@ pub struct Beneficiary {
     pub refused_sectors: Vec<String>,
     /// `waiting`, `placed`, `paused` or `exited`.
     pub status: String,
+    /// The caseworker who follows the person (their référent), or `null`. Set with
+    /// `PUT /v1/beneficiaries/{id}/referent`.
+    pub referent: Option<Referent>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: time::OffsetDateTime,
@@ -81,10 +84,101 @@ impl From<BeneficiaryRow> for Beneficiary {
             health_limits: r.health_limits.0,
             refused_sectors: r.refused_sectors.0,
             status: r.status,
+            referent: r.referent_user_id.map(|id| Referent {
+                id,
+                name: r.referent_name.unwrap_or_default(),
+            }),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
     }
+}
+
+/// A user as a person's file names them: the référent, or who changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Referent {
+    /// The user's id.
+    pub id: Uuid,
+    /// The user's display name, or their email when they have none.
+    pub name: String,
+}
+
+impl Referent {
+    pub fn of(user: &UserRow) -> Self {
+        Self {
+            id: user.id,
+            name: user_name(&user.display_name, &user.email),
+        }
+    }
+}
+
+/// The name people read for a user: the display name, or the email when there is none (the
+/// store's queries say the same).
+pub fn user_name(display_name: &str, email: &str) -> String {
+    if display_name.is_empty() {
+        email.to_owned()
+    } else {
+        display_name.to_owned()
+    }
+}
+
+/// A référent who is not a caseworker of the person's office, or no user at all: the same
+/// message, so that trying ids reveals nothing about other offices.
+pub const REFERENT_NOT_OF_OFFICE: &str =
+    "is not a caseworker of this person's office: only one can be their référent";
+
+/// A disabled user given as a new référent.
+pub const REFERENT_DISABLED: &str = "is a disabled user: a disabled user cannot become a référent";
+
+/// The message for a `referent_email` that names no user.
+pub fn referent_unknown_email(email: &str) -> String {
+    format!("no caseworker of this office has the email '{email}'")
+}
+
+/// `?referent=me` asked with a token, which has no user.
+pub const REFERENT_ME_NEEDS_A_USER: &str = "'me' needs a signed-in user, and this request came \
+     with a token: give the user's id instead";
+
+/// A `?referent=` value that is none of `me`, `none` or a user's id.
+pub fn referent_filter_invalid(value: &str) -> String {
+    format!("'{value}' is not one of: me, none, or a user's id (a UUID)")
+}
+
+/// Why a user may not become a person's référent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferentProblem {
+    /// Not a caseworker of the person's office (or no such user).
+    NotOfOffice,
+    /// A disabled user, who does not follow the person already.
+    Disabled,
+}
+
+impl ReferentProblem {
+    /// What a field error says.
+    pub fn message(self) -> &'static str {
+        match self {
+            ReferentProblem::NotOfOffice => REFERENT_NOT_OF_OFFICE,
+            ReferentProblem::Disabled => REFERENT_DISABLED,
+        }
+    }
+}
+
+/// Why `user` may not become the référent of a person of `office` whose référent is now
+/// `current`, or `None` when they may: only a caseworker of the person's office follows them,
+/// and a disabled user is not newly assigned (one who is already the référent stays until
+/// someone else is). The API, the CSV import and the pages apply this one rule.
+pub fn referent_problem(
+    user: &UserRow,
+    office: Uuid,
+    current: Option<Uuid>,
+) -> Option<ReferentProblem> {
+    if user.role != "caseworker" || user.office_id != Some(office) {
+        return Some(ReferentProblem::NotOfOffice);
+    }
+    if user.disabled_at.is_some() && current != Some(user.id) {
+        return Some(ReferentProblem::Disabled);
+    }
+    None
 }
 
 /// Body of `POST /v1/beneficiaries`, and (every field optional) of `PATCH`.

@@ -530,11 +530,13 @@ pub trait Store: Send + Sync + 'static {
         fields: &BeneficiaryFields,
     ) -> Result<Option<BeneficiaryRow>, StoreError>;
     /// Writes a whole import in one transaction (all or nothing): a file whose office already
-    /// holds its `external_ref` is rewritten in place, any other is created. Returns each row's
-    /// id and whether it was created, in order; `progress` hears how many rows are written.
+    /// holds its `external_ref` is rewritten in place, any other is created; a référent given
+    /// is set as [`Store::set_referent`] does, under `by`. Returns each row's id and whether it
+    /// was created, in order; `progress` hears how many rows are written.
     async fn upsert_beneficiaries(
         &self,
-        all: &[(Uuid, BeneficiaryFields)],
+        all: &[BeneficiaryUpsert],
+        by: &Actor,
         progress: Progress<'_>,
     ) -> Result<Vec<Upserted>, StoreError>;
     /// As [`Store::upsert_beneficiaries`], for openings keyed by `(organisation, external_ref)`.
@@ -555,6 +557,24 @@ pub trait Store: Send + Sync + 'static {
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<BeneficiaryRow>, StoreError>;
+    /// Sets (or, with `None`, clears) a person's référent under `by`: the current period of the
+    /// history ends and a new one starts, in one transaction. Nothing changes when the référent
+    /// is already that one. `None` when there is no such file. The caller checks who may be
+    /// référent (an enabled caseworker of the person's office).
+    async fn set_referent(
+        &self,
+        id: Uuid,
+        referent: Option<Uuid>,
+        by: &Actor,
+    ) -> Result<Option<BeneficiaryRow>, StoreError>;
+    /// A person's référent history, oldest period first.
+    async fn referent_history(
+        &self,
+        beneficiary_id: Uuid,
+    ) -> Result<Vec<ReferentAssignmentRow>, StoreError>;
+    /// The office's people per référent (one row per référent who follows someone, and one
+    /// with `referent_user_id` `None` when someone has none), in no particular order.
+    async fn office_caseloads(&self, office_id: Uuid) -> Result<Vec<CaseloadRow>, StoreError>;
     /// Erases a person's file with its languages and placements, and scrubs the person's line
     /// from every stored rebalancing report, in one transaction; `false` when there was none.
     async fn delete_beneficiary(&self, id: Uuid) -> Result<bool, StoreError>;
@@ -862,6 +882,12 @@ pub struct BeneficiaryRow {
     pub status: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The caseworker user who follows the person (their référent), if any: changed only by
+    /// [`Store::set_referent`] or an import, each change kept in the history.
+    pub referent_user_id: Option<Uuid>,
+    /// The référent's name (display name, else email), where the query reads it.
+    #[sqlx(default)]
+    pub referent_name: Option<String>,
     #[sqlx(skip)]
     pub languages: Vec<LanguageRecord>,
 }
@@ -937,6 +963,81 @@ pub struct BeneficiaryFilter {
     pub office_id: Option<Uuid>,
     pub status: Option<String>,
     pub external_ref: Option<String>,
+    /// Whose people: `None` for anyone's and no one's.
+    pub referent: Option<ReferentFilter>,
+}
+
+/// The référent a beneficiary list asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferentFilter {
+    /// People followed by this user.
+    User(Uuid),
+    /// People with no référent.
+    Nobody,
+}
+
+/// Who changes a référent, named as the audit trail names an actor: the signed-in user or the
+/// token, and the role (`command_line` for `placematch import`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub token_id: Option<Uuid>,
+    pub role: String,
+}
+
+impl Actor {
+    /// Whoever runs the command line: no user, no token.
+    pub fn command_line() -> Self {
+        Self {
+            user_id: None,
+            token_id: None,
+            role: "command_line".to_owned(),
+        }
+    }
+}
+
+/// One period of a person's référent history: `user_id` followed them (nobody when `None`)
+/// from `assigned_at` until `ended_at` (`None` while it lasts).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReferentAssignmentRow {
+    pub id: Uuid,
+    pub beneficiary_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub assigned_at: OffsetDateTime,
+    pub ended_at: Option<OffsetDateTime>,
+    pub assigned_by_user_id: Option<Uuid>,
+    pub assigned_by_token_id: Option<Uuid>,
+    pub assigned_by_role: String,
+    /// The référent's name (display name, else email).
+    #[sqlx(default)]
+    pub user_name: Option<String>,
+    /// The name of the user who made the change, when a signed-in user did.
+    #[sqlx(default)]
+    pub assigned_by_name: Option<String>,
+}
+
+/// One file an import writes: its office, its fields and, when the file has the column, its
+/// référent (`Some(None)`: none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BeneficiaryUpsert {
+    pub office_id: Uuid,
+    pub fields: BeneficiaryFields,
+    pub referent: Option<Option<Uuid>>,
+}
+
+/// The people of an office that one référent (or, with `referent_user_id` `None`, nobody)
+/// follows, counted by where they stand. People whose file is `exited` are not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct CaseloadRow {
+    pub referent_user_id: Option<Uuid>,
+    /// Every file not exited.
+    pub people: i64,
+    /// Status `waiting` and no live placement.
+    pub waiting: i64,
+    /// A live placement not started yet: proposed, accepted or confirmed.
+    pub proposed: i64,
+    /// A placement in progress (`active`).
+    pub active: i64,
 }
 
 /// Removes `person` from a stored rebalancing report: their line (`results[].beneficiary_id`)

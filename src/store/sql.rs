@@ -14,16 +14,33 @@ use uuid::Uuid;
 
 use super::token_cache::TokenCache;
 use super::{
-    AUDIT_BATCH_MAX, ApplyPlan, AuditEventRow, Backend, BasisHold, BeneficiaryFields,
-    BeneficiaryFilter, BeneficiaryRow, BeneficiaryWithLanguagesRow, BeneficiaryWithLiveRow,
-    CandidateBasis, LanguageRecord, LivePlacement, NewAuditEvent, NewOffice, NewOrganisation,
-    NewPlacement, NewRebalancingRun, NewToken, NewUser, OfficeRow, OfficeSnapshot, OpeningFields,
-    OpeningFilter, OpeningRow, OrganisationRow, PLAN_OPENINGS_PER_STATEMENT,
-    PLAN_ROWS_PER_STATEMENT, PROGRESS_EVERY, PlacementFilter, PlacementRow, Progress,
-    RebalancingRunRow, RunLock, SessionRow, SignInFailures, SkillRecord, Store, StoreError,
-    TokenRow, Transition, Upserted, UserRow, attach_languages, month_window, new_id, now,
-    placeholders, scrub_report, snapshot_digest,
+    AUDIT_BATCH_MAX, Actor, ApplyPlan, AuditEventRow, Backend, BasisHold, BeneficiaryFields,
+    BeneficiaryFilter, BeneficiaryRow, BeneficiaryUpsert, BeneficiaryWithLanguagesRow,
+    BeneficiaryWithLiveRow, CandidateBasis, CaseloadRow, LanguageRecord, LivePlacement,
+    NewAuditEvent, NewOffice, NewOrganisation, NewPlacement, NewRebalancingRun, NewToken, NewUser,
+    OfficeRow, OfficeSnapshot, OpeningFields, OpeningFilter, OpeningRow, OrganisationRow,
+    PLAN_OPENINGS_PER_STATEMENT, PLAN_ROWS_PER_STATEMENT, PROGRESS_EVERY, PlacementFilter,
+    PlacementRow, Progress, RebalancingRunRow, ReferentAssignmentRow, ReferentFilter, RunLock,
+    SessionRow, SignInFailures, SkillRecord, Store, StoreError, TokenRow, Transition, Upserted,
+    UserRow, attach_languages, month_window, new_id, now, placeholders, scrub_report,
+    snapshot_digest,
 };
+
+/// The name a person reads for the user `$alias` of a query: the display name, or the email
+/// when there is none.
+macro_rules! user_name {
+    ($alias:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $alias,
+            ".display_name = '' THEN ",
+            $alias,
+            ".email ELSE ",
+            $alias,
+            ".display_name END"
+        )
+    };
+}
 
 /// A Rust type stored in a column of `DB`: written, read and typed.
 pub(crate) trait Column<DB: sqlx::Database>:
@@ -365,6 +382,63 @@ where
         Ok(true)
     }
 
+    /// Sets a file's référent inside `conn`'s transaction, ending the history's current period
+    /// and starting a new one under `by`; nothing when it is already `referent`. `false` when
+    /// there is no such file. The file's `updated_at` stays: the history dates the change, and
+    /// a rebalancing report of the office does not go stale for it.
+    async fn write_referent(
+        conn: &mut Conn<Self>,
+        id: Uuid,
+        referent: Option<Uuid>,
+        by: &Actor,
+    ) -> Result<bool, StoreError> {
+        // A write that changes nothing, first: on PostgreSQL it locks the row, so two changes
+        // of one person's référent run one after the other and the second reads what the
+        // first wrote (SQLite's write transaction already serialises writers).
+        let current: Option<(Option<Uuid>,)> = sqlx::query_as(
+            "UPDATE beneficiaries SET referent_user_id = referent_user_id WHERE id = $1 \
+             RETURNING referent_user_id",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((current,)) = current else {
+            return Ok(false);
+        };
+        if current == referent {
+            return Ok(true);
+        }
+        let now = now();
+        sqlx::query("UPDATE beneficiaries SET referent_user_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(referent)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "UPDATE referent_assignments SET ended_at = $2 \
+             WHERE beneficiary_id = $1 AND ended_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO referent_assignments (id, beneficiary_id, user_id, assigned_at, \
+             assigned_by_user_id, assigned_by_token_id, assigned_by_role) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(id)
+        .bind(referent)
+        .bind(now)
+        .bind(by.user_id)
+        .bind(by.token_id)
+        .bind(&by.role)
+        .execute(&mut *conn)
+        .await?;
+        Ok(true)
+    }
+
     /// Proposes inside `conn`'s transaction: locks the opening, counts its live
     /// placements against its seats, inserts. The caller commits.
     async fn insert_proposal(
@@ -624,17 +698,29 @@ where
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<BeneficiaryRow>, StoreError> {
-        let sql = "SELECT * FROM beneficiaries \
-             WHERE ($1 IS NULL OR id = $1) \
-             AND ($2 IS NULL OR office_id = $2) \
-             AND ($3 IS NULL OR status = $3) \
-             AND ($4 IS NULL OR external_ref = $4) \
-             AND ($5 IS NULL OR id > $5) \
-             ORDER BY id LIMIT $6";
+        let sql = concat!(
+            "SELECT b.*, ",
+            user_name!("u"),
+            " AS referent_name \
+             FROM beneficiaries b LEFT JOIN users u ON u.id = b.referent_user_id \
+             WHERE ($1 IS NULL OR b.id = $1) \
+             AND ($2 IS NULL OR b.office_id = $2) \
+             AND ($3 IS NULL OR b.status = $3) \
+             AND ($4 IS NULL OR b.external_ref = $4) \
+             AND ($5 IS NULL OR b.id > $5) \
+             AND ($6 IS NULL OR b.referent_user_id = $6) \
+             AND (NOT $7 OR b.referent_user_id IS NULL) \
+             ORDER BY b.id LIMIT $8"
+        );
         // One file by id: say so plainly, or the planner walks the table in id order.
         let sql = match id {
-            Some(_) => sqlx::AssertSqlSafe(sql.replace("($1 IS NULL OR id = $1)", "id = $1")),
+            Some(_) => sqlx::AssertSqlSafe(sql.replace("($1 IS NULL OR b.id = $1)", "b.id = $1")),
             None => sqlx::AssertSqlSafe(sql.to_owned()),
+        };
+        let (referent, nobody) = match filter.referent {
+            Some(ReferentFilter::User(user)) => (Some(user), false),
+            Some(ReferentFilter::Nobody) => (None, true),
+            None => (None, false),
         };
         let mut rows: Vec<BeneficiaryRow> = sqlx::query_as(sql)
             .bind(id)
@@ -642,6 +728,8 @@ where
             .bind(&filter.status)
             .bind(&filter.external_ref)
             .bind(after)
+            .bind(referent)
+            .bind(nobody)
             .bind(i64::from(limit))
             .fetch_all(self.pool())
             .await?;
@@ -1065,13 +1153,14 @@ where
 
     async fn upsert_beneficiaries(
         &self,
-        all: &[(Uuid, BeneficiaryFields)],
+        all: &[BeneficiaryUpsert],
+        by: &Actor,
         progress: Progress<'_>,
     ) -> Result<Vec<Upserted>, StoreError> {
         let mut tx = self.begin_write().await?;
         // One read of the references each office already holds, under the write lock,
         // instead of one failed UPDATE per new file.
-        let mut offices: Vec<Uuid> = all.iter().map(|(o, _)| *o).collect();
+        let mut offices: Vec<Uuid> = all.iter().map(|u| u.office_id).collect();
         offices.sort_unstable();
         offices.dedup();
         let mut known = std::collections::HashMap::new();
@@ -1088,7 +1177,8 @@ where
             }
         }
         let mut out = Vec::with_capacity(all.len());
-        for (k, (office, f)) in all.iter().enumerate() {
+        for (k, item) in all.iter().enumerate() {
+            let (office, f) = (&item.office_id, &item.fields);
             let existing = f
                 .external_ref
                 .as_ref()
@@ -1106,6 +1196,9 @@ where
                     Upserted { id, created: true }
                 }
             };
+            if let Some(referent) = item.referent {
+                Self::write_referent(&mut *tx, row.id, referent, by).await?;
+            }
             out.push(row);
             if k % PROGRESS_EVERY == 0 {
                 progress(k);
@@ -1352,9 +1445,12 @@ where
         // At most one live placement per person (a unique index), so at most one row.
         let row: Option<BeneficiaryWithLiveRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             concat!(
-                "SELECT b.*, ({}) AS language_list, \
+                "SELECT b.*, ({}) AS language_list, ",
+                user_name!("u"),
+                " AS referent_name, \
                  p.opening_id AS live_opening_id, p.state AS live_state \
-                 FROM beneficiaries b LEFT JOIN placements p ON p.beneficiary_id = b.id \
+                 FROM beneficiaries b LEFT JOIN users u ON u.id = b.referent_user_id \
+                 LEFT JOIN placements p ON p.beneficiary_id = b.id \
                  AND p.state IN ",
                 live_states!(),
                 " \
@@ -1388,6 +1484,60 @@ where
         limit: u32,
     ) -> Result<Vec<BeneficiaryRow>, StoreError> {
         self.select_beneficiaries(filter, None, after, limit).await
+    }
+
+    async fn set_referent(
+        &self,
+        id: Uuid,
+        referent: Option<Uuid>,
+        by: &Actor,
+    ) -> Result<Option<BeneficiaryRow>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if !Self::write_referent(&mut *tx, id, referent, by).await? {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        self.get_beneficiary(id).await
+    }
+
+    async fn referent_history(
+        &self,
+        beneficiary_id: Uuid,
+    ) -> Result<Vec<ReferentAssignmentRow>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "SELECT a.*, ",
+            user_name!("u"),
+            " AS user_name, ",
+            user_name!("w"),
+            " AS assigned_by_name \
+             FROM referent_assignments a \
+             LEFT JOIN users u ON u.id = a.user_id \
+             LEFT JOIN users w ON w.id = a.assigned_by_user_id \
+             WHERE a.beneficiary_id = $1 ORDER BY a.assigned_at, a.id"
+        ))
+        .bind(beneficiary_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    async fn office_caseloads(&self, office_id: Uuid) -> Result<Vec<CaseloadRow>, StoreError> {
+        // At most one live placement per person (a unique index), so the join keeps one row
+        // per person.
+        Ok(sqlx::query_as(concat!(
+            "SELECT b.referent_user_id, COUNT(*) AS people, \
+             COALESCE(SUM(CASE WHEN b.status = 'waiting' AND p.id IS NULL THEN 1 ELSE 0 END), 0) \
+                 AS waiting, \
+             COALESCE(SUM(CASE WHEN p.state <> 'active' THEN 1 ELSE 0 END), 0) AS proposed, \
+             COALESCE(SUM(CASE WHEN p.state = 'active' THEN 1 ELSE 0 END), 0) AS active \
+             FROM beneficiaries b \
+             LEFT JOIN placements p ON p.beneficiary_id = b.id AND p.state IN ",
+            live_states!(),
+            " WHERE b.office_id = $1 AND b.status <> 'exited' \
+             GROUP BY b.referent_user_id"
+        ))
+        .bind(office_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     async fn delete_beneficiary(&self, id: Uuid) -> Result<bool, StoreError> {
@@ -1633,7 +1783,7 @@ where
                 &BeneficiaryFilter {
                     office_id: Some(office_id),
                     status: Some("waiting".into()),
-                    external_ref: None,
+                    ..Default::default()
                 },
                 None,
                 None,

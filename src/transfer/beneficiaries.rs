@@ -11,9 +11,14 @@ use super::{
     ExportError, Format, ImportError, ImportOptions, ImportSummary, Kind, ProgressFn, RowError,
     accepted, cell, cells, check_header, duplicate, location, parse_id, sorted,
 };
-use crate::resource::beneficiary::{Beneficiary, BeneficiaryInput, check_input};
+use crate::resource::beneficiary::{
+    Beneficiary, BeneficiaryInput, ReferentProblem, check_input, referent_problem,
+    referent_unknown_email,
+};
 use crate::resource::validate::{LanguageSkill, SkillInput};
-use crate::store::{BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, Store};
+use crate::store::{
+    BeneficiaryFields, BeneficiaryFilter, BeneficiaryRow, BeneficiaryUpsert, Store, UserRow,
+};
 
 /// The columns an import reads, in the order an export writes them (an export writes no
 /// `postcode`, `locality` or `country`: coordinates say it all).
@@ -39,6 +44,7 @@ pub const COLUMNS: &[&str] = &[
     "health_limits",
     "refused_sectors",
     "status",
+    "referent_email",
 ];
 
 /// Columns a file must have.
@@ -59,6 +65,8 @@ pub struct Context {
     pub office: Option<Uuid>,
     /// Every office with its country (`LU`, `BE`, `FR`): place names are looked up there.
     pub offices: HashMap<Uuid, String>,
+    /// Users by email in lower case: a `referent_email` names one.
+    pub users: HashMap<String, UserRow>,
 }
 
 /// A valid line.
@@ -67,6 +75,11 @@ pub struct Item {
     pub line: u64,
     pub office_id: Uuid,
     pub fields: BeneficiaryFields,
+    /// The référent, when the file has a `referent_email` column (`Some(None)`: none).
+    pub referent: Option<Option<Uuid>>,
+    /// The référent is a disabled user: allowed only if they already follow the person, which
+    /// the stored file tells.
+    pub referent_disabled: bool,
 }
 
 /// Checks a whole file: every line valid and each `(office, external_ref)` once, or every
@@ -82,8 +95,9 @@ pub fn validate(table: &Table, ctx: &Context) -> Result<Vec<Item>, Vec<RowError>
     }
     let mut items = Vec::with_capacity(table.records.len());
     let mut seen: HashMap<(Uuid, &str), u64> = HashMap::new();
+    let referents = table.has("referent_email");
     for record in &table.records {
-        match parse_row(table.row(record), ctx) {
+        match parse_row(table.row(record), ctx, referents) {
             Ok(item) => items.push(item),
             Err(e) => errors.extend(e),
         }
@@ -102,7 +116,7 @@ pub fn validate(table: &Table, ctx: &Context) -> Result<Vec<Item>, Vec<RowError>
     }
 }
 
-fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
+fn parse_row(row: Row<'_>, ctx: &Context, referents: bool) -> Result<Item, Vec<RowError>> {
     let line = row.line();
     let mut errors = Vec::new();
     let office = match (cell(&row, "office_id", &mut errors, parse_id), ctx.office) {
@@ -167,11 +181,42 @@ fn parse_row(row: Row<'_>, ctx: &Context) -> Result<Item, Vec<RowError>> {
     let country = office.and_then(|o| ctx.offices.get(&o)).map(String::as_str);
     let checked = check_input(&input, ctx.today, country);
     let fields = accepted(&row, checked, &mut errors);
+    let mut referent_disabled = false;
+    let referent = match (referents, row.get("referent_email"), office) {
+        (false, _, _) => None,
+        (true, None, _) => Some(None),
+        (true, Some(email), Some(office)) => {
+            let user = ctx.users.get(&email.trim().to_lowercase());
+            match user.map(|u| (u, referent_problem(u, office, None))) {
+                Some((u, None)) => Some(Some(u.id)),
+                Some((u, Some(ReferentProblem::Disabled))) => {
+                    referent_disabled = true;
+                    Some(Some(u.id))
+                }
+                Some((_, Some(problem))) => {
+                    errors.push(RowError::new(line, "referent_email", problem.message()));
+                    None
+                }
+                None => {
+                    errors.push(RowError::new(
+                        line,
+                        "referent_email",
+                        referent_unknown_email(email.trim()),
+                    ));
+                    None
+                }
+            }
+        }
+        // No office: reported on its own column.
+        (true, Some(_), None) => None,
+    };
     match (office, fields) {
         (Some(office_id), Some(fields)) if errors.is_empty() => Ok(Item {
             line,
             office_id,
             fields,
+            referent,
+            referent_disabled,
         }),
         _ => Err(errors),
     }
@@ -202,17 +247,24 @@ pub(super) async fn import(
         return Err(ImportError::NoSuchOffice(office));
     }
     let table = table::read(bytes, COLUMNS).map_err(ImportError::Rejected)?;
+    let users = store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.email.to_lowercase(), u))
+        .collect();
     let ctx = Context {
         today: options.today,
         office: options.office,
         offices,
+        users,
     };
     let items = validate(&table, &ctx).map_err(ImportError::Rejected)?;
 
     let mut office_ids: Vec<Uuid> = items.iter().map(|i| i.office_id).collect();
     office_ids.sort_unstable();
     office_ids.dedup();
-    let mut stored: HashMap<(Uuid, String), BeneficiaryFields> = HashMap::new();
+    let mut stored: HashMap<(Uuid, String), (BeneficiaryFields, Option<Uuid>)> = HashMap::new();
     for office in office_ids {
         let filter = BeneficiaryFilter {
             office_id: Some(office),
@@ -220,35 +272,68 @@ pub(super) async fn import(
         };
         for row in store.list_beneficiaries(&filter, None, u32::MAX).await? {
             if let Some(reference) = row.external_ref.clone() {
-                stored.insert((office, reference), row.fields());
+                stored.insert((office, reference), (row.fields(), row.referent_user_id));
             }
         }
+    }
+    let key = |item: &Item| {
+        (
+            item.office_id,
+            item.fields.external_ref.clone().unwrap_or_default(),
+        )
+    };
+    // A disabled user stays the référent of the people they follow, and takes no one new.
+    let disabled: Vec<RowError> = items
+        .iter()
+        .filter(|item| {
+            item.referent_disabled
+                && stored.get(&key(item)).and_then(|(_, current)| *current)
+                    != item.referent.flatten()
+        })
+        .map(|item| {
+            RowError::new(
+                item.line,
+                "referent_email",
+                ReferentProblem::Disabled.message(),
+            )
+        })
+        .collect();
+    if !disabled.is_empty() {
+        return Err(ImportError::Rejected(disabled));
     }
     let mut summary = ImportSummary::new(Kind::Beneficiaries, items.len(), options.dry_run);
     let writes = summary.changed(
         items.into_iter().map(|item| {
-            let key = (
-                item.office_id,
-                item.fields.external_ref.clone().unwrap_or_default(),
-            );
-            (key, (item.office_id, item.fields))
+            let write = BeneficiaryUpsert {
+                office_id: item.office_id,
+                referent: item.referent,
+                fields: item.fields,
+            };
+            (
+                (
+                    write.office_id,
+                    write.fields.external_ref.clone().unwrap_or_default(),
+                ),
+                write,
+            )
         }),
         &stored,
-        |old, (_, new)| same(old, new),
+        |(old, current), new| same(old, &new.fields) && new.referent.is_none_or(|r| r == *current),
     );
     if options.dry_run || writes.is_empty() {
         return Ok(summary);
     }
     let total = writes.len();
     let done = store
-        .upsert_beneficiaries(&writes, &|n| progress(n, total))
+        .upsert_beneficiaries(&writes, &options.actor, &|n| progress(n, total))
         .await?;
-    summary.wrote(&done, |i, _| (Some(writes[i].0), None));
+    summary.wrote(&done, |i, _| (Some(writes[i].office_id), None));
     Ok(summary)
 }
 
-/// The CSV line of one file, in [`COLUMNS`] order without the place-name columns.
-fn record(r: &BeneficiaryRow) -> Vec<String> {
+/// The CSV line of one file, in [`COLUMNS`] order without the place-name columns;
+/// `referent_email` is the référent's email.
+fn record(r: &BeneficiaryRow, referent_email: Option<&str>) -> Vec<String> {
     let date = |d: time::Date| d.to_string();
     vec![
         r.office_id.to_string(),
@@ -269,6 +354,7 @@ fn record(r: &BeneficiaryRow) -> Vec<String> {
         cells::list(&r.health_limits.0),
         cells::list(&r.refused_sectors.0),
         r.status.clone(),
+        referent_email.unwrap_or_default().to_owned(),
     ]
 }
 
@@ -277,9 +363,17 @@ pub fn exported_columns() -> Vec<&'static str> {
     super::exported(COLUMNS)
 }
 
-/// Writes files as CSV with a header.
-pub fn write_csv(rows: &[BeneficiaryRow], out: &mut dyn Write) -> std::io::Result<()> {
-    super::write_csv(&exported_columns(), rows.iter().map(record), out)
+/// Writes files as CSV with a header; `emails` gives each user's email (the référents').
+pub fn write_csv(
+    rows: &[BeneficiaryRow],
+    emails: &HashMap<Uuid, String>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let records = rows.iter().map(|r| {
+        let email = r.referent_user_id.and_then(|u| emails.get(&u));
+        record(r, email.map(String::as_str))
+    });
+    super::write_csv(&exported_columns(), records, out)
 }
 
 pub(super) async fn export(
@@ -299,7 +393,15 @@ pub(super) async fn export(
     };
     let rows = store.list_beneficiaries(&filter, None, u32::MAX).await?;
     match format {
-        Format::Csv => write_csv(&rows, out)?,
+        Format::Csv => {
+            let emails: HashMap<Uuid, String> = store
+                .list_users()
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.email))
+                .collect();
+            write_csv(&rows, &emails, out)?;
+        }
         _ => super::write_objects::<_, Beneficiary>(format, &rows, |r| (r.lon, r.lat), out)?,
     }
     Ok(rows.len())

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::resource::FieldError;
-use crate::store::{Store, StoreError, Upserted};
+use crate::store::{Actor, Store, StoreError, Upserted};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -163,6 +163,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Today, the default of start dates and the bound of birth dates.
     pub today: time::Date,
+    /// Who imports: the référents a file sets are recorded under them.
+    pub actor: Actor,
 }
 
 /// Hears how many rows of how many are written (a progress bar).

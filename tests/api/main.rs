@@ -15,5 +15,6 @@ mod offices;
 mod openings;
 mod placements;
 mod rebalancing;
+mod referents;
 mod sessions;
 mod suggestions;
