@@ -294,3 +294,11 @@ role-scheduler = Planer
 ## Befehlszeile
 
 import-rejected = { $name } wurde nicht importiert: { $problems } Problem(e) in { $lines } Zeile(n); nichts wurde geschrieben
+
+## Bezugspersonen (wer eine Person begleitet)
+
+referent-not-of-office = ist keine Fachkraft des Amts dieser Person: nur eine solche kann ihre Bezugsperson sein
+referent-disabled = ist ein deaktivierter Benutzer: ein deaktivierter Benutzer kann keine Bezugsperson werden
+referent-unknown-email = keine Fachkraft dieses Amts hat die E-Mail-Adresse „{ $email }“
+referent-me-needs-a-user = „me“ verlangt einen angemeldeten Benutzer, und diese Anfrage kam mit einem Token: geben Sie stattdessen die ID des Benutzers an
+referent-filter-invalid = „{ $given }“ ist keiner der Werte: me, none oder die ID eines Benutzers (UUID)

@@ -291,3 +291,11 @@ role-scheduler = scheduler
 ## Command line
 
 import-rejected = { $name } was not imported: { $problems } problem(s) on { $lines } line(s); nothing was written
+
+## Référents (who follows a person)
+
+referent-not-of-office = is not a caseworker of this person's office: only one can be their référent
+referent-disabled = is a disabled user: a disabled user cannot become a référent
+referent-unknown-email = no caseworker of this office has the email '{ $email }'
+referent-me-needs-a-user = 'me' needs a signed-in user, and this request came with a token: give the user's id instead
+referent-filter-invalid = '{ $given }' is not one of: me, none, or a user's id (a UUID)

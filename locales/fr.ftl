@@ -295,3 +295,11 @@ role-scheduler = planificateur
 ## Ligne de commande
 
 import-rejected = { $name } n'a pas été importé : { $problems } problème(s) sur { $lines } ligne(s) ; rien n'a été écrit
+
+## Référents (qui suit une personne)
+
+referent-not-of-office = n'est pas un travailleur social de l'office de cette personne : seul l'un d'eux peut être son référent
+referent-disabled = est un utilisateur désactivé : un utilisateur désactivé ne peut pas devenir référent
+referent-unknown-email = aucun travailleur social de cet office n'a l'adresse « { $email } »
+referent-me-needs-a-user = « me » demande un utilisateur connecté, et cette requête vient avec un jeton : donnez plutôt l'identifiant de l'utilisateur
+referent-filter-invalid = « { $given } » n'est pas l'une des valeurs : me, none, ou l'identifiant d'un utilisateur (UUID)

@@ -295,3 +295,11 @@ role-scheduler = planner
 ## Opdrachtregel
 
 import-rejected = { $name } is niet geïmporteerd: { $problems } probleem/problemen op { $lines } regel(s); er is niets geschreven
+
+## Referenten (wie een persoon begeleidt)
+
+referent-not-of-office = is geen maatschappelijk werker van het kantoor van deze persoon: alleen zo iemand kan de referent zijn
+referent-disabled = is een uitgeschakelde gebruiker: een uitgeschakelde gebruiker kan geen referent worden
+referent-unknown-email = geen maatschappelijk werker van dit kantoor heeft het e-mailadres '{ $email }'
+referent-me-needs-a-user = 'me' vraagt een aangemelde gebruiker, en dit verzoek kwam met een token: geef in de plaats de id van de gebruiker
+referent-filter-invalid = '{ $given }' is geen van: me, none, of de id van een gebruiker (UUID)

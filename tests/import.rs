@@ -448,7 +448,10 @@ mod scenarios {
         let errors =
             rejected(import(&store, Kind::Beneficiaries, taken.as_bytes(), Some(lu)).await);
         assert_eq!(
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| e.render(Language::En))
+                .collect::<Vec<_>>(),
             vec![
                 "line 2, column referent_email: is a disabled user: a disabled user cannot become a référent"
             ]
@@ -475,7 +478,7 @@ mod scenarios {
             with("R-4", "admin@placematch.lu")
         );
         let errors = rejected(import(&store, Kind::Beneficiaries, file.as_bytes(), Some(lu)).await);
-        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = errors.iter().map(|e| e.render(Language::En)).collect();
         assert_eq!(
             shown,
             vec![

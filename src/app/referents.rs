@@ -12,7 +12,7 @@ use super::audit::{self, Action, AuditWriter, Subject};
 use super::policy::{Principal, Role};
 use crate::domain::FieldError;
 use crate::resource::beneficiary::{
-    REFERENT_ME_NEEDS_A_USER, ReferentProblem, referent_filter_invalid, referent_problem,
+    ReferentProblem, referent_filter_invalid, referent_me_needs_a_user, referent_problem,
 };
 use crate::store::{
     Actor, BeneficiaryRow, CaseloadRow, ReferentAssignmentRow, ReferentFilter, Store, UserRow,
@@ -34,7 +34,7 @@ pub fn referent_filter(principal: &Principal, value: &str) -> Result<ReferentFil
         "me" => principal
             .user_id
             .map(ReferentFilter::User)
-            .ok_or_else(|| FieldError::new("referent", REFERENT_ME_NEEDS_A_USER)),
+            .ok_or_else(|| FieldError::new("referent", referent_me_needs_a_user())),
         "none" => Ok(ReferentFilter::Nobody),
         other => Uuid::parse_str(other)
             .map(ReferentFilter::User)

@@ -122,26 +122,19 @@ pub fn user_name(display_name: &str, email: &str) -> String {
     }
 }
 
-/// A référent who is not a caseworker of the person's office, or no user at all: the same
-/// message, so that trying ids reveals nothing about other offices.
-pub const REFERENT_NOT_OF_OFFICE: &str =
-    "is not a caseworker of this person's office: only one can be their référent";
-
-/// A disabled user given as a new référent.
-pub const REFERENT_DISABLED: &str = "is a disabled user: a disabled user cannot become a référent";
-
 /// The message for a `referent_email` that names no user.
-pub fn referent_unknown_email(email: &str) -> String {
-    format!("no caseworker of this office has the email '{email}'")
+pub fn referent_unknown_email(email: &str) -> Msg {
+    Msg::new("referent-unknown-email").text("email", email)
 }
 
 /// `?referent=me` asked with a token, which has no user.
-pub const REFERENT_ME_NEEDS_A_USER: &str = "'me' needs a signed-in user, and this request came \
-     with a token: give the user's id instead";
+pub fn referent_me_needs_a_user() -> Msg {
+    Msg::new("referent-me-needs-a-user")
+}
 
 /// A `?referent=` value that is none of `me`, `none` or a user's id.
-pub fn referent_filter_invalid(value: &str) -> String {
-    format!("'{value}' is not one of: me, none, or a user's id (a UUID)")
+pub fn referent_filter_invalid(value: &str) -> Msg {
+    Msg::new("referent-filter-invalid").text("given", value)
 }
 
 /// Why a user may not become a person's référent.
@@ -154,11 +147,13 @@ pub enum ReferentProblem {
 }
 
 impl ReferentProblem {
-    /// What a field error says.
-    pub fn message(self) -> &'static str {
+    /// What a field error says. A référent who is not a caseworker of the person's office, or
+    /// no user at all, gets the same message, so that trying ids reveals nothing about other
+    /// offices.
+    pub fn message(self) -> Msg {
         match self {
-            ReferentProblem::NotOfOffice => REFERENT_NOT_OF_OFFICE,
-            ReferentProblem::Disabled => REFERENT_DISABLED,
+            ReferentProblem::NotOfOffice => Msg::new("referent-not-of-office"),
+            ReferentProblem::Disabled => Msg::new("referent-disabled"),
         }
     }
 }
