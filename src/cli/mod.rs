@@ -303,7 +303,7 @@ async fn demo_users(
         ("host", "host@demo.placematch.eu", None, Some(organisation)),
     ] {
         let password = format!("demo-{}", &crate::api::auth::generate_secret()[3..19]);
-        crate::app::accounts::create_user(
+        let user = crate::app::accounts::create_user(
             store,
             &crate::app::accounts::UserInput {
                 email: email.to_owned(),
@@ -317,6 +317,25 @@ async fn demo_users(
         )
         .await
         .map_err(|e| app_error(e, Language::En))?;
+        if role == "caseworker" {
+            // A portfolio as caseworkers carry one: the first hundred people of the office
+            // (the rest have no référent, for the team lead's caseloads).
+            let people = store
+                .list_beneficiaries(
+                    &store::BeneficiaryFilter {
+                        office_id: Some(office),
+                        ..Default::default()
+                    },
+                    None,
+                    100,
+                )
+                .await?;
+            for person in people {
+                store
+                    .set_referent(person.id, Some(user.id), &store::Actor::command_line())
+                    .await?;
+            }
+        }
         users.push((role, email.to_owned(), password));
     }
     Ok(users)
