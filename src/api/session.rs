@@ -12,6 +12,8 @@
 //!   otherwise 403. A bearer-token request needs none (no cookie is involved).
 //! - The sign-in form itself carries a token of its own, set in a short-lived SameSite=Strict
 //!   cookie when the form is shown, so that another site cannot sign a browser in.
+//! - When an OpenID provider is set up, the form links to sign-in through it
+//!   ([`super::oidc`]), which ends in the same session cookie.
 
 use std::net::IpAddr;
 
@@ -26,7 +28,7 @@ use serde::Serialize;
 use super::AppState;
 use super::error::{ApiError, Problem};
 use super::users::User;
-use crate::app::accounts::{self, Session, SignInError};
+use crate::app::accounts::{self, Session, SignInError, SignedIn};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "placematch_session";
@@ -40,7 +42,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct ClientAddress(pub IpAddr);
 
 /// The value of cookie `name` in `headers`.
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -53,7 +55,7 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 /// A `Set-Cookie` value.
-fn set_cookie(
+pub(super) fn set_cookie(
     state: &AppState,
     name: &str,
     value: &str,
@@ -200,7 +202,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The sign-in form, with `error` above it and a fresh form token in its cookie.
-fn sign_in_form(
+pub(super) fn sign_in_form(
     state: &AppState,
     status: StatusCode,
     email: &str,
@@ -222,8 +224,16 @@ fn sign_in_form(
          autocomplete=\"username\" required value=\"{}\"></p>\
          <p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" \
          type=\"password\" autocomplete=\"current-password\" required></p>\
-         <p><button type=\"submit\">Sign in</button></p></form>",
-        escape(email)
+         <p><button type=\"submit\">Sign in</button></p></form>{}",
+        escape(email),
+        state
+            .oidc
+            .as_ref()
+            .map(|o| format!(
+                "<p><a href=\"/sign-in/oidc\">Sign in with {}</a></p>",
+                escape(o.display_name())
+            ))
+            .unwrap_or_default()
     );
     let mut response = (status, axum::response::Html(page("Sign in", &body))).into_response();
     response.headers_mut().append(
@@ -294,27 +304,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
     )
     .await;
     match outcome {
-        Ok(Ok(signed_in)) => {
-            let mut response = Redirect::to("/").into_response();
-            *response.status_mut() = StatusCode::SEE_OTHER;
-            let headers = response.headers_mut();
-            headers.append(
-                header::SET_COOKIE,
-                set_cookie(
-                    &state,
-                    SESSION_COOKIE,
-                    &signed_in.secret,
-                    "/",
-                    state.settings.accounts.absolute.as_secs(),
-                    "Lax",
-                ),
-            );
-            headers.append(
-                header::SET_COOKIE,
-                set_cookie(&state, SIGN_IN_COOKIE, "", "/sign-in", 0, "Strict"),
-            );
-            response
-        }
+        Ok(Ok(signed_in)) => signed_in_response(&state, &signed_in),
         Ok(Err(SignInError::Refused)) => sign_in_form(
             &state,
             StatusCode::UNAUTHORIZED,
@@ -339,6 +329,30 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
         }
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+/// A new session's answer, however the person signed in: home, with the session cookie (and
+/// the sign-in form's cookie gone).
+pub(super) fn signed_in_response(state: &AppState, signed_in: &SignedIn) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(
+            state,
+            SESSION_COOKIE,
+            &signed_in.secret,
+            "/",
+            state.settings.accounts.absolute.as_secs(),
+            "Lax",
+        ),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(state, SIGN_IN_COOKIE, "", "/sign-in", 0, "Strict"),
+    );
+    response
 }
 
 /// `POST /sign-out`: ends the session (the CSRF guard has checked the form's token).

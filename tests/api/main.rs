@@ -1,4 +1,5 @@
-//! The HTTP API in-process (`tower::ServiceExt::oneshot`, no socket), on a real SQLite file: each
+//! The HTTP API in-process (`tower::ServiceExt::oneshot`, no socket; the OpenID sign-in tests
+//! serve on a socket for their provider), on a real SQLite file: each
 //! role against each resource, cross-tenant attempts, bad tokens and bad input.
 
 #[path = "../common/mod.rs"]
@@ -11,6 +12,7 @@ mod harness;
 mod imports;
 mod input;
 mod offices;
+mod oidc;
 mod openings;
 mod placements;
 mod rebalancing;
