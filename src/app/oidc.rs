@@ -3,7 +3,8 @@
 //! back a verified email; [`crate::app::accounts`] turns it into a session, and
 //! [`crate::api::oidc`] is the door. The rules:
 //!
-//! - the provider is found by discovery (`/.well-known/openid-configuration`) on first use, kept
+//! - the provider is found by discovery (`/.well-known/openid-configuration`) on first use
+//!   (`serve` also asks at start-up, so that a failure shows in the log early), kept
 //!   for [`DISCOVERY_MAX_AGE`] and looked up again after that or after an ID token failed to
 //!   verify (its keys may have rotated). An unreachable provider is an error of this sign-in
 //!   only: the service starts, and password sign-in works;
@@ -228,7 +229,7 @@ impl OidcSignIn {
             .map_err(|e| {
                 tracing::warn!(
                     issuer = self.settings.issuer.as_str(),
-                    error = %e,
+                    error = %causes(&e),
                     "OpenID provider discovery failed"
                 );
                 OidcError::Unavailable
@@ -401,6 +402,20 @@ impl OidcSignIn {
         }
         Ok(email)
     }
+}
+
+/// An error and its causes, `: `-separated ("Request failed: … Connection refused"). Only for
+/// discovery, whose answers hold nothing about a person: a token or UserInfo error's causes can
+/// quote the answer, so those log the error alone.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -333,7 +333,7 @@ impl Browser {
 
     /// From placematch's `/sign-in/oidc` through the provider's pages, answered as `answer`,
     /// to the URL the provider sends the browser back to (not followed).
-    async fn to_callback(&mut self, site: &Site, answer: AtProvider<'_>) -> Url {
+    async fn through_provider(&mut self, site: &Site, answer: AtProvider<'_>) -> Url {
         let start = self.get(&site.url("/sign-in/oidc")).await;
         assert_eq!(start.status, 303, "{}", start.text);
         let mut next = start.location.expect("a redirect to the provider");
@@ -481,7 +481,9 @@ async fn a_person_signs_in_through_the_provider_and_gets_a_session(postgres: boo
         assert!(pending.contains(attribute), "{pending}");
     }
     // Through the provider's login and consent pages, and back.
-    let callback = browser.to_callback(&site, AtProvider::SignIn("anne")).await;
+    let callback = browser
+        .through_provider(&site, AtProvider::SignIn("anne"))
+        .await;
     let signed = browser.get(callback.as_str()).await;
     assert_eq!(signed.status, 303, "{}", signed.text);
     assert_eq!(signed.location.as_ref().unwrap().as_str(), site.url("/"));
@@ -547,7 +549,9 @@ async fn the_provider_vouching_is_not_enough_for_an_unknown_disabled_or_unverifi
         ("carla", "has not verified your email address"),
     ] {
         let mut browser = Browser::new();
-        let callback = browser.to_callback(&site, AtProvider::SignIn(login)).await;
+        let callback = browser
+            .through_provider(&site, AtProvider::SignIn(login))
+            .await;
         let refused = browser.get(callback.as_str()).await;
         assert_eq!(refused.status, 403, "{login}: {}", refused.text);
         assert!(refused.text.contains(message), "{login}: {}", refused.text);
@@ -565,9 +569,9 @@ async fn the_provider_vouching_is_not_enough_for_an_unknown_disabled_or_unverifi
             "{login}"
         );
     }
-    let sessions = site.app.store().list_users().await.unwrap();
+    let users = site.app.store().list_users().await.unwrap();
     assert!(
-        sessions.iter().all(|u| u.last_sign_in_at.is_none()),
+        users.iter().all(|u| u.last_sign_in_at.is_none()),
         "nobody signed in"
     );
     site.finish().await;
@@ -591,7 +595,9 @@ async fn a_tampered_state_or_a_sign_in_cancelled_at_the_provider_opens_no_sessio
     people(&site.app).await;
     // Another state than the one this browser started with.
     let mut browser = Browser::new();
-    let callback = browser.to_callback(&site, AtProvider::SignIn("anne")).await;
+    let callback = browser
+        .through_provider(&site, AtProvider::SignIn("anne"))
+        .await;
     let mut tampered = callback.clone();
     let pairs: Vec<(String, String)> = callback
         .query_pairs()
@@ -617,7 +623,7 @@ async fn a_tampered_state_or_a_sign_in_cancelled_at_the_provider_opens_no_sessio
     assert!(refused.set_cookie("placematch_session").is_none());
     // Cancelled at the provider's login page: it answers `error=access_denied`.
     let mut cancelling = Browser::new();
-    let callback = cancelling.to_callback(&site, AtProvider::Cancel).await;
+    let callback = cancelling.through_provider(&site, AtProvider::Cancel).await;
     assert!(
         callback
             .query_pairs()
