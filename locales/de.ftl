@@ -283,6 +283,7 @@ sign-in-wait = { $minutes ->
     [one] Zu viele Versuche. Bitte versuchen Sie es in 1 Minute erneut.
    *[other] Zu viele Versuche. Bitte versuchen Sie es in { $minutes } Minuten erneut.
 }
+sign-in-with = Anmelden mit { $provider }
 sign-out = Abmelden
 home-title = Start
 home-signed-in-as = Angemeldet als { $name } ({ $role }).
@@ -302,3 +303,13 @@ referent-disabled = ist ein deaktivierter Benutzer: ein deaktivierter Benutzer k
 referent-unknown-email = keine Fachkraft dieses Amts hat die E-Mail-Adresse „{ $email }“
 referent-me-needs-a-user = „me“ verlangt einen angemeldeten Benutzer, und diese Anfrage kam mit einem Token: geben Sie stattdessen die ID des Benutzers an
 referent-filter-invalid = „{ $given }“ ist keiner der Werte: me, none oder die ID eines Benutzers (UUID)
+
+## Anmeldung über den Identitätsanbieter der Organisation
+
+oidc-unavailable = { $provider } ist gerade nicht erreichbar. Versuchen Sie es später erneut, oder melden Sie sich mit Ihrem Passwort an.
+oidc-denied = Die Anmeldung mit { $provider } wurde abgebrochen oder abgelehnt.
+oidc-bad-state = Diese Anmeldung ist abgelaufen oder hat nicht hier begonnen; bitte melden Sie sich erneut an.
+oidc-invalid-token = { $provider } hat die Anmeldung nicht bestätigt; bitte versuchen Sie es erneut.
+oidc-no-email = { $provider } hat Ihre E-Mail-Adresse nicht übermittelt, die placematch braucht, um Sie zu finden.
+oidc-unverified-email = { $provider } hat Ihre E-Mail-Adresse nicht bestätigt. Bestätigen Sie sie dort und melden Sie sich dann erneut an.
+oidc-no-user = Ihr { $provider }-Konto ist mit keinem aktiven placematch-Benutzer verknüpft. Bitten Sie Ihre Verwaltung, Sie mit dieser E-Mail-Adresse hinzuzufügen.

@@ -280,6 +280,7 @@ sign-in-wait = { $minutes ->
     [one] Too many attempts. Please try again in 1 minute.
    *[other] Too many attempts. Please try again in { $minutes } minutes.
 }
+sign-in-with = Sign in with { $provider }
 sign-out = Sign out
 home-title = Home
 home-signed-in-as = Signed in as { $name } ({ $role }).
@@ -299,3 +300,13 @@ referent-disabled = is a disabled user: a disabled user cannot become a référe
 referent-unknown-email = no caseworker of this office has the email '{ $email }'
 referent-me-needs-a-user = 'me' needs a signed-in user, and this request came with a token: give the user's id instead
 referent-filter-invalid = '{ $given }' is not one of: me, none, or a user's id (a UUID)
+
+## Sign-in through an organisation's identity provider
+
+oidc-unavailable = { $provider } cannot be reached right now. Please try again later, or sign in with your password.
+oidc-denied = Sign-in with { $provider } was cancelled or refused.
+oidc-bad-state = This sign-in has expired or did not start here; please sign in again.
+oidc-invalid-token = { $provider } did not confirm the sign-in; please try again.
+oidc-no-email = { $provider } did not give your email address, which placematch needs to find you.
+oidc-unverified-email = { $provider } has not verified your email address. Verify it there, then sign in again.
+oidc-no-user = Your { $provider } account is not linked to an enabled placematch user. Ask your administrator to add you with this email address.

@@ -284,6 +284,7 @@ sign-in-wait = { $minutes ->
     [one] Trop de tentatives. Veuillez réessayer dans 1 minute.
    *[other] Trop de tentatives. Veuillez réessayer dans { $minutes } minutes.
 }
+sign-in-with = Se connecter avec { $provider }
 sign-out = Se déconnecter
 home-title = Accueil
 home-signed-in-as = Connecté(e) en tant que { $name } ({ $role }).
@@ -303,3 +304,13 @@ referent-disabled = est un utilisateur désactivé : un utilisateur désactivé 
 referent-unknown-email = aucun travailleur social de cet office n'a l'adresse « { $email } »
 referent-me-needs-a-user = « me » demande un utilisateur connecté, et cette requête vient avec un jeton : donnez plutôt l'identifiant de l'utilisateur
 referent-filter-invalid = « { $given } » n'est pas l'une des valeurs : me, none, ou l'identifiant d'un utilisateur (UUID)
+
+## Connexion par le fournisseur d'identité de l'organisation
+
+oidc-unavailable = { $provider } est injoignable pour le moment. Réessayez plus tard, ou connectez-vous avec votre mot de passe.
+oidc-denied = La connexion avec { $provider } a été annulée ou refusée.
+oidc-bad-state = Cette connexion a expiré ou n'a pas commencé ici ; veuillez vous reconnecter.
+oidc-invalid-token = { $provider } n'a pas confirmé la connexion ; veuillez réessayer.
+oidc-no-email = { $provider } n'a pas transmis votre adresse e-mail, dont placematch a besoin pour vous retrouver.
+oidc-unverified-email = { $provider } n'a pas vérifié votre adresse e-mail. Vérifiez-la là-bas, puis reconnectez-vous.
+oidc-no-user = Votre compte { $provider } n'est lié à aucun utilisateur placematch actif. Demandez à votre administrateur de vous ajouter avec cette adresse e-mail.

@@ -284,6 +284,7 @@ sign-in-wait = { $minutes ->
     [one] Te veel pogingen. Probeer het over 1 minuut opnieuw.
    *[other] Te veel pogingen. Probeer het over { $minutes } minuten opnieuw.
 }
+sign-in-with = Aanmelden met { $provider }
 sign-out = Afmelden
 home-title = Start
 home-signed-in-as = Aangemeld als { $name } ({ $role }).
@@ -303,3 +304,13 @@ referent-disabled = is een uitgeschakelde gebruiker: een uitgeschakelde gebruike
 referent-unknown-email = geen maatschappelijk werker van dit kantoor heeft het e-mailadres '{ $email }'
 referent-me-needs-a-user = 'me' vraagt een aangemelde gebruiker, en dit verzoek kwam met een token: geef in de plaats de id van de gebruiker
 referent-filter-invalid = '{ $given }' is geen van: me, none, of de id van een gebruiker (UUID)
+
+## Aanmelden via de identiteitsprovider van de organisatie
+
+oidc-unavailable = { $provider } is nu niet bereikbaar. Probeer het later opnieuw, of meld u aan met uw wachtwoord.
+oidc-denied = Aanmelden met { $provider } is geannuleerd of geweigerd.
+oidc-bad-state = Deze aanmelding is verlopen of is hier niet begonnen; meld u opnieuw aan.
+oidc-invalid-token = { $provider } heeft de aanmelding niet bevestigd; probeer het opnieuw.
+oidc-no-email = { $provider } heeft uw e-mailadres niet doorgegeven, en placematch heeft het nodig om u te vinden.
+oidc-unverified-email = { $provider } heeft uw e-mailadres niet geverifieerd. Verifieer het daar en meld u daarna opnieuw aan.
+oidc-no-user = Uw { $provider }-account is niet gekoppeld aan een actieve placematch-gebruiker. Vraag uw beheerder u toe te voegen met dit e-mailadres.

@@ -173,6 +173,9 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub sessions: SessionConfig,
 
+    #[command(flatten)]
+    pub oidc: OidcConfig,
+
     /// Minutes between housekeeping passes (expire proposals, pause stale openings); 0 = never.
     #[arg(
         long = "housekeeping-every-minutes",
@@ -201,6 +204,7 @@ impl Default for ServeConfig {
             connections: ConnectionConfig::default(),
             candidates: CandidateConfig::default(),
             sessions: SessionConfig::default(),
+            oidc: OidcConfig::default(),
             housekeeping_every_minutes: 60,
             housekeeping: Default::default(),
             rebalancing: Default::default(),
@@ -286,6 +290,99 @@ impl SessionConfig {
             secure_cookies: !self.insecure_cookies,
             ..Default::default()
         }
+    }
+}
+
+/// Sign-in through an organisation's own OpenID Connect provider (ProConnect, a Keycloak, an
+/// Entra ID…): off unless the issuer is set; then the client id, secret and redirect URL are
+/// needed too.
+#[derive(Args, Clone, Default, PartialEq, Eq)]
+pub struct OidcConfig {
+    /// Issuer URL of the OpenID provider, exactly as its discovery document
+    /// (`ISSUER/.well-known/openid-configuration`) states it. Sign-in through it is off when unset.
+    #[arg(long = "oidc-issuer", env = "PLACEMATCH_OIDC_ISSUER")]
+    pub issuer: Option<String>,
+    /// Client id of this service at the provider.
+    #[arg(long = "oidc-client-id", env = "PLACEMATCH_OIDC_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// Client secret of this service at the provider (sent with HTTP Basic authentication).
+    #[arg(
+        long = "oidc-client-secret",
+        env = "PLACEMATCH_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
+    /// This service's callback as registered at the provider: its public URL followed by
+    /// `/sign-in/oidc/callback`, e.g. `https://placematch.example.org/sign-in/oidc/callback`.
+    #[arg(long = "oidc-redirect-url", env = "PLACEMATCH_OIDC_REDIRECT_URL")]
+    pub redirect_url: Option<String>,
+    /// The provider's name on the sign-in page's button ("Sign in with …").
+    #[arg(
+        long = "oidc-name",
+        env = "PLACEMATCH_OIDC_NAME",
+        default_value = "your organisation's account"
+    )]
+    pub name: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("redirect_url", &self.redirect_url)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl OidcConfig {
+    /// The settings, `None` without an issuer, or the setting at fault.
+    pub fn settings(&self) -> anyhow::Result<Option<crate::app::oidc::OidcSettings>> {
+        use openidconnect::{ClientId, ClientSecret, IssuerUrl, RedirectUrl};
+        let Some(issuer) = self
+            .issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
+            return Ok(None);
+        };
+        let needed = |value: &Option<String>, name: &str| -> anyhow::Result<String> {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("{name} is needed when PLACEMATCH_OIDC_ISSUER is set")
+                })
+        };
+        let client_id = needed(
+            &self.client_id,
+            "PLACEMATCH_OIDC_CLIENT_ID (--oidc-client-id)",
+        )?;
+        let client_secret = needed(
+            &self.client_secret,
+            "PLACEMATCH_OIDC_CLIENT_SECRET (--oidc-client-secret)",
+        )?;
+        let redirect_url = needed(
+            &self.redirect_url,
+            "PLACEMATCH_OIDC_REDIRECT_URL (--oidc-redirect-url)",
+        )?;
+        let issuer = IssuerUrl::new(issuer.to_owned())
+            .map_err(|e| anyhow::anyhow!("PLACEMATCH_OIDC_ISSUER (--oidc-issuer): {e}"))?;
+        let redirect_url = RedirectUrl::new(redirect_url).map_err(|e| {
+            anyhow::anyhow!("PLACEMATCH_OIDC_REDIRECT_URL (--oidc-redirect-url): {e}")
+        })?;
+        Ok(Some(crate::app::oidc::OidcSettings {
+            issuer,
+            client_id: ClientId::new(client_id),
+            client_secret: ClientSecret::new(client_secret),
+            redirect_url,
+            display_name: self.name.trim().to_owned(),
+        }))
     }
 }
 

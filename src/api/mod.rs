@@ -39,6 +39,7 @@ pub mod health;
 pub mod imports;
 pub mod locale;
 pub mod offices;
+pub mod oidc;
 pub mod openings;
 pub mod organisations;
 pub mod placements;
@@ -74,6 +75,8 @@ pub struct ApiSettings {
     pub candidates: crate::app::candidates::CandidateSettings,
     /// Sign-in and sessions.
     pub accounts: crate::app::accounts::AccountSettings,
+    /// Sign-in through an organisation's OpenID provider; off when `None`.
+    pub oidc: Option<crate::app::oidc::OidcSettings>,
 }
 
 impl Default for ApiSettings {
@@ -87,6 +90,7 @@ impl Default for ApiSettings {
             openings_max_age: Duration::from_secs(10),
             candidates: crate::app::candidates::CandidateSettings::default(),
             accounts: crate::app::accounts::AccountSettings::default(),
+            oidc: None,
         }
     }
 }
@@ -106,6 +110,8 @@ pub struct AppState {
     pub throttle: Arc<throttle::Throttle>,
     /// At most so many candidate lists computed at once.
     pub candidate_gate: Arc<crate::app::candidates::CandidateGate>,
+    /// Sign-in through the OpenID provider, when one is set up.
+    pub oidc: Option<Arc<crate::app::oidc::OidcSignIn>>,
 }
 
 impl AppState {
@@ -123,6 +129,10 @@ impl AppState {
             candidate_gate: Arc::new(crate::app::candidates::CandidateGate::new(
                 settings.candidates.concurrent,
             )),
+            oidc: settings
+                .oidc
+                .clone()
+                .map(|s| Arc::new(crate::app::oidc::OidcSignIn::new(s))),
             store,
             settings: Arc::new(settings),
         }
@@ -262,6 +272,13 @@ pub fn router(state: AppState) -> Router {
         );
 
     let (api, openapi) = api_routes().split_for_parts();
+    // Without a provider the OpenID routes do not exist: the fallback answers 404.
+    let api = if state.oidc.is_some() {
+        api.route("/sign-in/oidc", get(oidc::start_oidc_sign_in))
+            .route("/sign-in/oidc/callback", get(oidc::finish_oidc_sign_in))
+    } else {
+        api
+    };
     api.route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))
         .route(

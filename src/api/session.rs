@@ -12,6 +12,8 @@
 //!   otherwise 403. A bearer-token request needs none (no cookie is involved).
 //! - The sign-in form itself carries a token of its own, set in a short-lived SameSite=Strict
 //!   cookie when the form is shown, so that another site cannot sign a browser in.
+//! - When an OpenID provider is set up, the form links to sign-in through it
+//!   ([`super::oidc`]), which ends in the same session cookie.
 
 use std::net::IpAddr;
 
@@ -27,7 +29,7 @@ use super::AppState;
 use super::error::{ApiError, Problem};
 use super::locale;
 use super::users::User;
-use crate::app::accounts::{self, Session, SignInError};
+use crate::app::accounts::{self, Session, SignInError, SignedIn};
 use crate::i18n::{Language, Msg};
 
 /// The session cookie.
@@ -42,7 +44,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct ClientAddress(pub IpAddr);
 
 /// The value of cookie `name` in `headers`.
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -55,7 +57,7 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 /// A `Set-Cookie` value.
-fn set_cookie(
+pub(super) fn set_cookie(
     state: &AppState,
     name: &str,
     value: &str,
@@ -207,7 +209,12 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The sign-in form, with `error` above it and a fresh form token in its cookie.
-fn sign_in_form(state: &AppState, status: StatusCode, email: &str, error: Option<Msg>) -> Response {
+pub(super) fn sign_in_form(
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    error: Option<Msg>,
+) -> Response {
     let lang = locale::current();
     let t = |id| escape(&lang.text(id));
     let token = accounts::random_hex();
@@ -231,8 +238,20 @@ fn sign_in_form(state: &AppState, status: StatusCode, email: &str, error: Option
          type=\"email\" autocomplete=\"username\" required value=\"{}\"></p>\
          <p><label for=\"password\">{password_label}</label> <input id=\"password\" \
          name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\
-         <p><button type=\"submit\">{title}</button></p></form>",
+         <p><button type=\"submit\">{title}</button></p></form>{}",
         escape(email),
+        state
+            .oidc
+            .as_ref()
+            .map(|o| format!(
+                "<p><a href=\"/sign-in/oidc\">{}</a></p>",
+                escape(
+                    &Msg::new("sign-in-with")
+                        .text("provider", o.display_name())
+                        .render(lang)
+                )
+            ))
+            .unwrap_or_default(),
         title = t("sign-in-title"),
         email_label = t("sign-in-email"),
         password_label = t("sign-in-password"),
@@ -308,27 +327,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
     )
     .await;
     match outcome {
-        Ok(Ok(signed_in)) => {
-            let mut response = Redirect::to("/").into_response();
-            *response.status_mut() = StatusCode::SEE_OTHER;
-            let headers = response.headers_mut();
-            headers.append(
-                header::SET_COOKIE,
-                set_cookie(
-                    &state,
-                    SESSION_COOKIE,
-                    &signed_in.secret,
-                    "/",
-                    state.settings.accounts.absolute.as_secs(),
-                    "Lax",
-                ),
-            );
-            headers.append(
-                header::SET_COOKIE,
-                set_cookie(&state, SIGN_IN_COOKIE, "", "/sign-in", 0, "Strict"),
-            );
-            response
-        }
+        Ok(Ok(signed_in)) => signed_in_response(&state, &signed_in),
         Ok(Err(SignInError::Refused)) => sign_in_form(
             &state,
             StatusCode::UNAUTHORIZED,
@@ -350,6 +349,30 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
         }
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+/// A new session's answer, however the person signed in: home, with the session cookie (and
+/// the sign-in form's cookie gone).
+pub(super) fn signed_in_response(state: &AppState, signed_in: &SignedIn) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(
+            state,
+            SESSION_COOKIE,
+            &signed_in.secret,
+            "/",
+            state.settings.accounts.absolute.as_secs(),
+            "Lax",
+        ),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(state, SIGN_IN_COOKIE, "", "/sign-in", 0, "Strict"),
+    );
+    response
 }
 
 /// `POST /sign-out`: ends the session (the CSRF guard has checked the form's token).

@@ -10,7 +10,10 @@
 //! - after [`AccountSettings::failures_per_email`] failed sign-ins for one email (or
 //!   [`AccountSettings::failures_per_address`] from one address) within
 //!   [`AccountSettings::failure_window`], sign-in waits; the answer is the same whether the email
-//!   exists or not.
+//!   exists or not;
+//! - a person whom an organisation's OpenID provider vouches for ([`crate::app::oidc`]) signs in
+//!   without a password when their email (in any case) is an enabled user's, into the same kind
+//!   of session.
 
 use crate::i18n::Msg;
 use std::sync::{Arc, OnceLock};
@@ -337,6 +340,16 @@ pub async fn sign_in(
             return Ok(Err(SignInError::Refused));
         }
     };
+    Ok(Ok(open_session(store, user, now).await?))
+}
+
+/// Opens a session for `user` at `now` (and records it as their last sign-in): every way of
+/// signing in ends here.
+async fn open_session(
+    store: &Arc<dyn Store>,
+    user: UserRow,
+    now: OffsetDateTime,
+) -> Result<SignedIn, AppError> {
     let secret = random_hex();
     let csrf_token = random_hex();
     store
@@ -349,11 +362,28 @@ pub async fn sign_in(
             last_seen_at: now,
         })
         .await?;
-    Ok(Ok(SignedIn {
+    Ok(SignedIn {
         secret,
         csrf_token,
         user,
-    }))
+    })
+}
+
+/// Opens a session at `now` for the enabled user whose email (in any case) an OpenID provider
+/// has vouched for ([`crate::app::oidc`]); `None` for an email of no user or of a disabled one,
+/// told apart nowhere. No password is needed or checked, and the failure limits do not apply:
+/// the provider authenticated the person.
+pub async fn sign_in_with_verified_email(
+    store: &Arc<dyn Store>,
+    email: &str,
+    now: OffsetDateTime,
+) -> Result<Option<SignedIn>, AppError> {
+    match store.find_user_by_email(email.trim()).await? {
+        Some(user) if user.disabled_at.is_none() && Role::parse(&user.role).is_some() => {
+            Ok(Some(open_session(store, user, now).await?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// A live session found by its cookie's secret.

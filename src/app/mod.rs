@@ -20,6 +20,7 @@ use crate::store::{Store, StoreError};
 pub mod accounts;
 pub mod audit;
 pub mod candidates;
+pub mod oidc;
 pub mod openings_index;
 pub mod policy;
 pub mod referents;

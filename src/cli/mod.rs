@@ -800,6 +800,7 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
         matching: serve.rebalancing.settings().matching(),
         candidates: serve.candidates.settings()?,
         accounts: serve.sessions.settings(),
+        oidc: serve.oidc.settings()?,
         ..ApiSettings::default()
     };
     let (listener, addr) = crate::server::bind(serve.listen).await?;
@@ -807,6 +808,15 @@ async fn run_serve(global: &GlobalConfig, serve: &ServeConfig) -> anyhow::Result
     println!("placematch listening on http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "listening");
     let state = AppState::new(store.clone(), settings);
+    if let Some(oidc) = state.oidc.clone() {
+        // Discovered now so that an unreachable provider shows in the log at start-up; sign-in
+        // through it tries again on first use, and the service serves meanwhile.
+        tokio::spawn(async move {
+            if oidc.client().await.is_ok() {
+                tracing::info!("OpenID provider discovered");
+            }
+        });
+    }
     let housekeeping = (serve.housekeeping_every_minutes > 0).then(|| {
         tokio::spawn(crate::jobs::housekeeping::every(
             store.clone(),
