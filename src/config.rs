@@ -19,20 +19,20 @@ pub struct GlobalConfig {
     pub log: LogConfig,
     /// The language of what the command writes for people (explanations, a file's problems,
     /// messages): fr, nl, de or en. Without it, `LANG` decides (`nl_BE.UTF-8` is Dutch), else
-    /// French.
+    /// French. (`user create --language` is the new user's own preference.)
     #[arg(
-        long = "language",
+        long = "cli-language",
         env = "PLACEMATCH_LANGUAGE",
         global = true,
         value_parser = clap::builder::PossibleValuesParser::new(crate::domain::Language::NAMES)
     )]
-    pub language: Option<String>,
+    pub cli_language: Option<String>,
 }
 
 impl GlobalConfig {
     /// The language the command writes in.
     pub fn language(&self) -> crate::domain::Language {
-        self.language
+        self.cli_language
             .as_deref()
             .and_then(|l| l.parse().ok())
             .or_else(|| {

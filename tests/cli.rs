@@ -216,3 +216,154 @@ fn a_bad_schedule_stops_serve_at_once_with_the_setting_named() {
     assert!(stderr.contains("PLACEMATCH_REBALANCE_SCHEDULE"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Runs `placematch ARGS` with `password` on standard input, in `language`.
+fn with_password(url: &str, args: &[&str], password: &str, language: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = placematch(url)
+        .args(args)
+        .env("PLACEMATCH_LANGUAGE", language)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `placematch user create | reset-password | disable`: a caseworker made from the command line
+/// signs in, a refused password is named as the option in the operator's language, a disabled
+/// user cannot sign in any more.
+#[tokio::test]
+async fn users_are_created_refused_reset_and_disabled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("users.db").display());
+    let office = load_demo(&url);
+    let email = "Marie.Schmit@Esch.lu";
+    let create = |password: &str, language: &str| {
+        with_password(
+            &url,
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--role",
+                "caseworker",
+                "--office",
+                &office,
+                "--name",
+                "Marie Schmit",
+                "--language",
+                "de",
+                "--password-stdin",
+            ],
+            password,
+            language,
+        )
+    };
+    let refused = create("short", "fr");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("--password: doit compter au moins 12 caractères"),
+        "{stderr}"
+    );
+    let made = create("a long walk along the Alzette", "en");
+    run::assert_success(&made);
+    let id = String::from_utf8_lossy(&made.stdout).trim().to_owned();
+    assert!(
+        uuid::Uuid::parse_str(&id).is_ok(),
+        "the new user's id: {id}"
+    );
+    assert!(
+        String::from_utf8_lossy(&made.stderr)
+            .contains("user Marie.Schmit@Esch.lu (caseworker) created")
+    );
+    let taken = create("another long phrase of hers", "nl");
+    assert!(
+        String::from_utf8_lossy(&taken.stderr)
+            .contains("--email: er bestaat al een gebruiker met dit e-mailadres"),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+
+    let store = placematch::store::connect(&placematch::store::DatabaseSettings::for_url(&url))
+        .await
+        .unwrap();
+    let settings = placematch::app::accounts::AccountSettings::default();
+    let now = time::OffsetDateTime::now_utc();
+    let sign_in = |password: &'static str| {
+        let store = store.clone();
+        let settings = settings.clone();
+        async move {
+            placematch::app::accounts::sign_in(
+                &store,
+                &settings,
+                "marie.schmit@esch.lu",
+                password,
+                "127.0.0.1",
+                now,
+            )
+            .await
+            .unwrap()
+            .is_ok()
+        }
+    };
+    assert!(sign_in("a long walk along the Alzette").await);
+    let user = store
+        .find_user_by_email("marie.schmit@esch.lu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            user.language.as_str(),
+            user.role.as_str(),
+            user.office_id.map(|o| o.to_string())
+        ),
+        ("de", "caseworker", Some(office.clone())),
+        "her own language is German, whatever the operator's"
+    );
+
+    let reset = with_password(
+        &url,
+        &[
+            "user",
+            "reset-password",
+            "marie.schmit@esch.lu",
+            "--password-stdin",
+        ],
+        "the bridge at Schifflange",
+        "de",
+    );
+    run::assert_success(&reset);
+    assert!(String::from_utf8_lossy(&reset.stderr).contains("Passwort von"));
+    assert!(!sign_in("a long walk along the Alzette").await);
+    assert!(sign_in("the bridge at Schifflange").await);
+
+    let disabled = placematch(&url)
+        .args(["user", "disable", "marie.schmit@esch.lu"])
+        .env("PLACEMATCH_LANGUAGE", "en")
+        .output()
+        .unwrap();
+    run::assert_success(&disabled);
+    assert!(!sign_in("the bridge at Schifflange").await);
+    let unknown = placematch(&url)
+        .args(["user", "disable", "nobody@esch.lu"])
+        .env("PLACEMATCH_LANGUAGE", "fr")
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("aucun utilisateur avec l'adresse nobody@esch.lu")
+    );
+    store.close().await;
+}

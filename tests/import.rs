@@ -802,7 +802,7 @@ mod command {
                 path.to_str().unwrap(),
                 "--office",
                 &office.to_string(),
-                "--language",
+                "--cli-language",
                 "nl",
             ],
         );
@@ -837,7 +837,9 @@ mod command {
             ],
         );
         run::assert_success(&out);
-        assert!(String::from_utf8_lossy(&out.stdout).contains("3 created, 0 updated, 0 unchanged"));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("3 créés, 0 mis à jour, 0 inchangés")
+        );
         let out = run(&url, &["export", "beneficiaries"]);
         assert!(out.status.success());
         let exported = dir.path().join("exported.csv");
@@ -852,7 +854,7 @@ mod command {
             ],
         );
         assert!(
-            String::from_utf8_lossy(&out.stdout).contains("0 created, 0 updated, 3 unchanged"),
+            String::from_utf8_lossy(&out.stdout).contains("0 créés, 0 mis à jour, 3 inchangés"),
             "{}",
             String::from_utf8_lossy(&out.stdout)
         );

@@ -258,26 +258,44 @@ async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()>
             .await
             .map_err(|e| app_error(e, lang))?;
             println!("{}", row.id);
-            eprintln!("user {} ({}) created", row.email, row.role);
+            eprintln!(
+                "{}",
+                Msg::new("cli-user-created")
+                    .text("email", row.email.clone())
+                    .term("role", "role", &row.role)
+                    .render(lang)
+            );
         }
         UserCommand::Disable { email } => {
-            let user = store
-                .find_user_by_email(&email)
-                .await?
-                .with_context(|| format!("no user with email {email}"))?;
+            let user = store.find_user_by_email(&email).await?.with_context(|| {
+                Msg::new("cli-no-user")
+                    .text("email", email.clone())
+                    .render(lang)
+            })?;
             store.disable_user(user.id, store::now()).await?;
-            eprintln!("user {} disabled; their sessions have ended", user.email);
+            eprintln!(
+                "{}",
+                Msg::new("cli-user-disabled")
+                    .text("email", user.email.clone())
+                    .render(lang)
+            );
         }
         UserCommand::ResetPassword { email, .. } => {
-            let user = store
-                .find_user_by_email(&email)
-                .await?
-                .with_context(|| format!("no user with email {email}"))?;
+            let user = store.find_user_by_email(&email).await?.with_context(|| {
+                Msg::new("cli-no-user")
+                    .text("email", email.clone())
+                    .render(lang)
+            })?;
             let password = password_from_stdin()?;
             crate::app::accounts::reset_password(&store, &user, &password)
                 .await
                 .map_err(|e| app_error(e, lang))?;
-            eprintln!("password of {} set; their sessions have ended", user.email);
+            eprintln!(
+                "{}",
+                Msg::new("cli-password-set")
+                    .text("email", user.email.clone())
+                    .render(lang)
+            );
         }
     }
     store.close().await;
@@ -665,19 +683,20 @@ async fn run_import(global: &GlobalConfig, args: &ImportArgs) -> anyhow::Result<
     match result {
         Ok(s) => {
             println!(
-                "{} {name}: {} {}, {} created, {} updated, {} unchanged ({:.1}s){}",
-                if s.dry_run { "checked" } else { "imported" },
-                s.rows,
-                s.kind,
-                s.created,
-                s.updated,
-                s.unchanged,
-                started.elapsed().as_secs_f64(),
-                if s.dry_run {
-                    "; dry run: nothing was written"
+                "{}",
+                Msg::new(if s.dry_run {
+                    "cli-import-checked"
                 } else {
-                    ""
-                }
+                    "cli-import-done"
+                })
+                .text("name", name.clone())
+                .int("rows", s.rows as i64)
+                .text("kind", s.kind.to_string())
+                .int("created", s.created as i64)
+                .int("updated", s.updated as i64)
+                .int("unchanged", s.unchanged as i64)
+                .dec("seconds", started.elapsed().as_secs_f64(), 1)
+                .render(global.language())
             );
             Ok(())
         }
