@@ -355,6 +355,27 @@ async fn users_are_created_refused_reset_and_disabled_from_the_command_line() {
         .unwrap();
     run::assert_success(&disabled);
     assert!(!sign_in("the bridge at Schifflange").await);
+    // Without --password-stdin: a user who signs in only through the OpenID provider.
+    let oidc_only = placematch(&url)
+        .args([
+            "user",
+            "create",
+            "--email",
+            "luc@esch.lu",
+            "--role",
+            "caseworker",
+            "--office",
+            &office,
+        ])
+        .output()
+        .unwrap();
+    run::assert_success(&oidc_only);
+    let luc = store
+        .find_user_by_email("luc@esch.lu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(luc.password_hash.is_none());
     let unknown = placematch(&url)
         .args(["user", "disable", "nobody@esch.lu"])
         .env("PLACEMATCH_LANGUAGE", "fr")

@@ -66,8 +66,10 @@ pub struct CreateUser {
     pub organisation_id: Option<Uuid>,
     /// `fr` (the default), `nl`, `de` or `en`.
     pub language: Option<String>,
-    /// At least 12 characters, not a common password.
-    pub password: String,
+    /// At least 12 characters, not a common password. Left out, the user has no password
+    /// and signs in only through the organisation's OpenID provider (same email).
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 /// Body of `PUT /v1/users/{id}/password`.
@@ -87,7 +89,8 @@ fn subject(id: Uuid) -> Subject {
     }
 }
 
-/// Create a user who signs in with a password (admin).
+/// Create a user (admin) who signs in with a password, or, without one, only through the
+/// organisation's OpenID provider.
 #[utoipa::path(
     post, path = "/v1/users", tag = "users",
     request_body = CreateUser,
@@ -115,7 +118,7 @@ pub async fn create_user(
             office_id: body.office_id,
             organisation_id: body.organisation_id,
             language: body.language,
-            password: Some(body.password),
+            password: body.password,
         },
     )
     .await?;

@@ -199,8 +199,9 @@ pub struct UserCreateArgs {
     /// `fr` (the default), `nl`, `de` or `en`.
     #[arg(long)]
     pub language: Option<String>,
-    /// Read the password from standard input (one line); required.
-    #[arg(long = "password-stdin", required = true)]
+    /// Read the password from standard input (one line). Without it the user has no password
+    /// and signs in only through the organisation's OpenID provider (same email).
+    #[arg(long = "password-stdin")]
     pub password_stdin: bool,
 }
 
@@ -242,7 +243,11 @@ async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()>
     store.migrate().await.context("applying migrations")?;
     match cmd {
         UserCommand::Create(args) => {
-            let password = password_from_stdin()?;
+            let password = if args.password_stdin {
+                Some(password_from_stdin()?)
+            } else {
+                None
+            };
             let row = crate::app::accounts::create_user(
                 &store,
                 &crate::app::accounts::UserInput {
@@ -252,7 +257,7 @@ async fn run_user(global: &GlobalConfig, cmd: UserCommand) -> anyhow::Result<()>
                     office_id: args.office,
                     organisation_id: args.organisation,
                     language: args.language,
-                    password: Some(password),
+                    password,
                 },
             )
             .await

@@ -565,3 +565,28 @@ async fn a_signed_in_user_reads_their_own_language_on_sqlite() {
 async fn a_signed_in_user_reads_their_own_language_on_postgres() {
     a_signed_in_user_reads_their_own_language(true).await;
 }
+
+/// A user made without a password (who signs in through the OpenID provider) cannot sign in
+/// with the form, whatever password is tried.
+#[tokio::test]
+async fn a_user_without_a_password_cannot_sign_in_with_the_form() {
+    let app = TestApp::new().await;
+    let (admin, office, _, _) = territory(&app).await;
+    let user = expect(
+        app.post(
+            "/v1/users",
+            &admin,
+            json!({"email": "luc@esch.lu", "display_name": "Luc", "role": "caseworker",
+                   "office_id": office}),
+        )
+        .await,
+        201,
+    );
+    assert_eq!(user["email"], "luc@esch.lu");
+    let mut browser = Browser::new(&app);
+    for password in ["", PASSWORD] {
+        let page = browser.sign_in("luc@esch.lu", password).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.text);
+        assert!(page.text.contains("n&#39;est pas correct"), "{}", page.text);
+    }
+}
