@@ -530,24 +530,45 @@ async fn run_demo(global: &GlobalConfig, args: DemoArgs) -> anyhow::Result<()> {
     };
     let (listener, addr) = crate::server::bind(args.serve.listen).await?;
     let url = format!("http://{addr}");
+    let lang = global.language();
+    let t = |m: Msg| m.render(lang);
     println!(
-        "placematch demo: {} ({} people, {} openings, {} organisations); rebalancing proposed {} placements (certified optimal: {})",
-        loaded.office_name,
-        loaded.beneficiaries,
-        loaded.openings,
-        loaded.organisations,
-        run.new,
-        run.certified_optimal
+        "{}",
+        t(Msg::new("cli-demo-loaded")
+            .text("office", loaded.office_name.clone())
+            .int("people", loaded.beneficiaries as i64)
+            .int("openings", loaded.openings as i64)
+            .int("organisations", loaded.organisations as i64)
+            .int("proposed", run.new as i64)
+            .msg(
+                "certified",
+                Msg::new(if run.certified_optimal {
+                    "cli-yes"
+                } else {
+                    "cli-no"
+                })
+            ))
     );
+    // This line is read by scripts (and tests): the same in every language.
     println!("placematch listening on {url}");
-    println!("  API docs:          {url}/docs");
-    println!("  admin token:       {admin}");
-    println!("  caseworker token:  {caseworker}");
-    println!("  sign in at {url}/sign-in as:");
+    println!("  {}: {url}/docs", t(Msg::new("cli-demo-api-docs")));
+    println!("  {}: {admin}", t(Msg::new("cli-demo-admin-token")));
+    println!(
+        "  {}: {caseworker}",
+        t(Msg::new("cli-demo-caseworker-token"))
+    );
+    println!(
+        "  {}",
+        t(Msg::new("cli-demo-sign-in-as").text("url", format!("{url}/sign-in")))
+    );
     for (role, email, password) in &users {
-        println!("    {role:<11} {email}  password: {password}");
+        println!(
+            "    {:<18} {email}  {}: {password}",
+            t(Msg::new("role").term("role", "role", role)),
+            t(Msg::new("sign-in-password"))
+        );
     }
-    println!("Try:");
+    println!("{}", t(Msg::new("cli-demo-try")));
     println!("  curl -s -H 'Authorization: Bearer {caseworker}' '{url}/v1/beneficiaries?limit=5'");
     println!(
         "  curl -s -H 'Authorization: Bearer {caseworker}' '{url}/v1/beneficiaries/{}/suggestions?limit=3'",
