@@ -3,7 +3,7 @@
 //! sentences: it names a message ([`Msg`]: an id and its arguments) and a [`Language`] renders it.
 //!
 //! - Which language: a signed-in user's preference, else the best of the request's
-//!   `Accept-Language` ([`Language::negotiate`]), else French. The CLI takes `--language` or
+//!   `Accept-Language` ([`Language::negotiate`]), else French. The CLI takes `--cli-language` or
 //!   `PLACEMATCH_LANGUAGE`, else `LANG`, else French. Luxembourgish (`lb`) has no file of its
 //!   own: a client that asks for it gets the next language it names, else French.
 //! - Numbers are written the way each language writes them: `1 234,5` in French (a narrow
