@@ -261,6 +261,7 @@ thing-transition = Übergang
 thing-user = Benutzer
 thing-rebalancing_run = Neuverteilung
 thing-object = Objekt
+thing-endpoint = Adresse
 throttled-candidate_lists_read = gelesene Kandidatenlisten
 throttled-opening_changes = Stellenänderungen
 state-proposed = vorgeschlagen
@@ -284,6 +285,7 @@ sign-in-wait = { $minutes ->
    *[other] Zu viele Versuche. Bitte versuchen Sie es in { $minutes } Minuten erneut.
 }
 sign-in-with = Anmelden mit { $provider }
+oidc-default-provider = Organisationskonto
 sign-out = Abmelden
 home-title = Start
 home-signed-in-as = Angemeldet als { $name } ({ $role }).

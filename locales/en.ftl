@@ -258,6 +258,7 @@ thing-transition = transition
 thing-user = user
 thing-rebalancing_run = rebalancing run
 thing-object = object
+thing-endpoint = endpoint
 throttled-candidate_lists_read = candidate lists read
 throttled-opening_changes = opening changes
 state-proposed = proposed
@@ -281,6 +282,7 @@ sign-in-wait = { $minutes ->
    *[other] Too many attempts. Please try again in { $minutes } minutes.
 }
 sign-in-with = Sign in with { $provider }
+oidc-default-provider = your organisation's account
 sign-out = Sign out
 home-title = Home
 home-signed-in-as = Signed in as { $name } ({ $role }).

@@ -262,6 +262,7 @@ thing-transition = transition
 thing-user = utilisateur
 thing-rebalancing_run = rééquilibrage
 thing-object = objet
+thing-endpoint = adresse
 throttled-candidate_lists_read = lectures de listes de candidats
 throttled-opening_changes = modifications d'offres
 state-proposed = proposé
@@ -285,6 +286,7 @@ sign-in-wait = { $minutes ->
    *[other] Trop de tentatives. Veuillez réessayer dans { $minutes } minutes.
 }
 sign-in-with = Se connecter avec { $provider }
+oidc-default-provider = le compte de votre organisation
 sign-out = Se déconnecter
 home-title = Accueil
 home-signed-in-as = Connecté(e) en tant que { $name } ({ $role }).

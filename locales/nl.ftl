@@ -262,6 +262,7 @@ thing-transition = overgang
 thing-user = gebruiker
 thing-rebalancing_run = herverdeling
 thing-object = object
+thing-endpoint = adres
 throttled-candidate_lists_read = gelezen kandidatenlijsten
 throttled-opening_changes = wijzigingen van vacatures
 state-proposed = voorgesteld
@@ -285,6 +286,7 @@ sign-in-wait = { $minutes ->
    *[other] Te veel pogingen. Probeer het over { $minutes } minuten opnieuw.
 }
 sign-in-with = Aanmelden met { $provider }
+oidc-default-provider = de account van uw organisatie
 sign-out = Afmelden
 home-title = Start
 home-signed-in-as = Aangemeld als { $name } ({ $role }).

@@ -316,13 +316,10 @@ pub struct OidcConfig {
     /// `/sign-in/oidc/callback`, e.g. `https://placematch.example.org/sign-in/oidc/callback`.
     #[arg(long = "oidc-redirect-url", env = "PLACEMATCH_OIDC_REDIRECT_URL")]
     pub redirect_url: Option<String>,
-    /// The provider's name on the sign-in page's button ("Sign in with …").
-    #[arg(
-        long = "oidc-name",
-        env = "PLACEMATCH_OIDC_NAME",
-        default_value = "your organisation's account"
-    )]
-    pub name: String,
+    /// The provider's name on the sign-in page's button ("Sign in with …"); without it, "your
+    /// organisation's account" in the reader's language.
+    #[arg(long = "oidc-name", env = "PLACEMATCH_OIDC_NAME")]
+    pub name: Option<String>,
 }
 
 impl std::fmt::Debug for OidcConfig {
@@ -381,7 +378,12 @@ impl OidcConfig {
             client_id: ClientId::new(client_id),
             client_secret: ClientSecret::new(client_secret),
             redirect_url,
-            display_name: self.name.trim().to_owned(),
+            display_name: self
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned),
         }))
     }
 }

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
 use super::error::ApiError;
+use super::locale;
 use super::session::{cookie, set_cookie, sign_in_form, signed_in_response};
 use crate::app::accounts;
 use crate::app::oidc::{Callback, FLOW_MAX_AGE, OidcError};
@@ -76,7 +77,7 @@ pub async fn start_oidc_sign_in(State(state): State<AppState>) -> Response {
         }
         Err(e) => {
             tracing::warn!(reason = e.reason(), "OpenID sign-in could not start");
-            let (status, message) = refusal(e, oidc.display_name());
+            let (status, message) = refusal(e, &oidc.display_name(locale::current()));
             refused(&state, status, message)
         }
     }
@@ -101,7 +102,7 @@ pub async fn finish_oidc_sign_in(
         Ok(email) => email,
         Err(e) => {
             tracing::warn!(reason = e.reason(), "OpenID sign-in refused");
-            let (status, message) = refusal(e, oidc.display_name());
+            let (status, message) = refusal(e, &oidc.display_name(locale::current()));
             return refused(&state, status, message);
         }
     };
@@ -120,7 +121,7 @@ pub async fn finish_oidc_sign_in(
             refused(
                 &state,
                 StatusCode::FORBIDDEN,
-                Msg::new("oidc-no-user").text("provider", oidc.display_name()),
+                Msg::new("oidc-no-user").text("provider", oidc.display_name(locale::current())),
             )
         }
         Err(e) => ApiError::from(e).into_response(),

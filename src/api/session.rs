@@ -247,7 +247,7 @@ pub(super) fn sign_in_form(
                 "<p><a href=\"/sign-in/oidc\">{}</a></p>",
                 escape(
                     &Msg::new("sign-in-with")
-                        .text("provider", o.display_name())
+                        .text("provider", o.display_name(lang))
                         .render(lang)
                 )
             ))

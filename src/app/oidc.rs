@@ -38,6 +38,7 @@ use time::OffsetDateTime;
 use tokio::sync::Mutex;
 
 use super::accounts;
+use crate::i18n::Language;
 
 /// How long a discovered provider (its endpoints and signing keys) is used before it is looked up
 /// again: keys a provider rotates in are picked up within this, or at the first token they sign.
@@ -60,7 +61,7 @@ pub struct OidcSettings {
     /// This service's callback, as registered at the provider (`…/sign-in/oidc/callback`).
     pub redirect_url: RedirectUrl,
     /// The provider as people know it, on the sign-in button ("Sign in with …").
-    pub display_name: String,
+    pub display_name: Option<String>,
 }
 
 impl std::fmt::Debug for OidcSettings {
@@ -191,9 +192,12 @@ impl OidcSignIn {
         }
     }
 
-    /// The provider's name on the sign-in page.
-    pub fn display_name(&self) -> &str {
-        &self.settings.display_name
+    /// The provider's name on the sign-in page, in `lang` when none is configured.
+    pub fn display_name(&self, lang: Language) -> String {
+        match &self.settings.display_name {
+            Some(name) => name.clone(),
+            None => lang.text("oidc-default-provider"),
+        }
     }
 
     /// The HTTP client of every call to the provider: no redirects followed (a token endpoint
@@ -431,7 +435,7 @@ mod tests {
                 "https://placematch.example.org/sign-in/oidc/callback".to_owned(),
             )
             .unwrap(),
-            display_name: "Example".to_owned(),
+            display_name: Some("Example".to_owned()),
         })
     }
 

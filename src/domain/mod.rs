@@ -133,7 +133,7 @@ impl FromStr for Country {
             "fr" | "fra" | "france" | "frankreich" | "frankrijk" => Ok(Country::Fr),
             _ => Err(ParseError {
                 given: s.trim().to_owned(),
-                expected: "a country (LU, BE or FR)",
+                expected: COUNTRY_EXPECTED,
                 expected_id: "expected-Country",
             }),
         }
@@ -159,6 +159,11 @@ pub struct ParseError {
     pub expected_id: &'static str,
 }
 
+/// What a country, a language code and a sector must be, in English.
+const COUNTRY_EXPECTED: &str = "a country (LU, BE or FR)";
+const LANGUAGE_CODE_EXPECTED: &str = "a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)";
+const SECTOR_EXPECTED: &str = "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)";
+
 /// The message id of a [`ParseError`]'s `expected`, from its English text: serde carries a
 /// parse error as text only, and the API answers it in the reader's language.
 pub fn expected_id(expected: &str) -> Option<&'static str> {
@@ -174,15 +179,9 @@ pub fn expected_id(expected: &str) -> Option<&'static str> {
             "expected-PlacementState",
         ),
         (placement::Move::EXPECTED, "expected-Move"),
-        ("a country (LU, BE or FR)", "expected-Country"),
-        (
-            "a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)",
-            "expected-LanguageCode",
-        ),
-        (
-            "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)",
-            "expected-Sector",
-        ),
+        (COUNTRY_EXPECTED, "expected-Country"),
+        (LANGUAGE_CODE_EXPECTED, "expected-LanguageCode"),
+        (SECTOR_EXPECTED, "expected-Sector"),
     ]
     .into_iter()
     .find(|(text, _)| *text == expected)
@@ -375,7 +374,7 @@ impl FromStr for LanguageCode {
         } else {
             Err(ParseError {
                 given: s.trim().to_owned(),
-                expected: "a known ISO 639-1 language code (e.g. fr, lb, de, nl, en)",
+                expected: LANGUAGE_CODE_EXPECTED,
                 expected_id: "expected-LanguageCode",
             })
         }
@@ -543,7 +542,7 @@ impl FromStr for Sector {
         } else {
             Err(ParseError {
                 given: s.trim().to_owned(),
-                expected: "a sector name (1 to 60 letters, digits, spaces, - _ & ' /)",
+                expected: SECTOR_EXPECTED,
                 expected_id: "expected-Sector",
             })
         }

@@ -56,39 +56,25 @@ impl Place {
     }
 }
 
-/// Why a location could not be resolved. Every message is meant for a caseworker.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Why a location could not be resolved. Every message is meant for a caseworker, in their
+/// language ([`ResolveError::message`]); `Display` is the English one, for logs and files.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ResolveError {
-    #[error("unknown country '{0}': use LU, BE or FR")]
     UnknownCountry(String),
-    #[error("no place given: give a postcode, a locality or both")]
     NothingGiven,
-    #[error(
-        "postcodes of {country} are not in the gazetteer: give the locality (town or village) instead"
-    )]
-    LocalityRequired { country: Country },
-    #[error(
-        "postcode {postcode} is unknown in {country}{}",
-        did_you_mean(suggestions)
-    )]
+    LocalityRequired {
+        country: Country,
+    },
     UnknownPostcode {
         country: Country,
         postcode: String,
         suggestions: Vec<String>,
     },
-    #[error(
-        "locality '{locality}' is unknown in {country}{}",
-        did_you_mean(suggestions)
-    )]
     UnknownLocality {
         country: Country,
         locality: String,
         suggestions: Vec<String>,
     },
-    #[error(
-        "'{given}' in {country} is ambiguous: it may be {}; give {hint}",
-        list(candidates)
-    )]
     Ambiguous {
         country: Country,
         given: String,
@@ -96,11 +82,6 @@ pub enum ResolveError {
         hint: &'static str,
         candidates: Vec<String>,
     },
-    #[error(
-        "postcode {postcode} in {country} is known, but not with locality '{locality}' ({postcode} is {}){}",
-        known_at_postcode.join(", "),
-        did_you_mean(suggestions)
-    )]
     PostcodeLocalityMismatch {
         country: Country,
         postcode: String,
@@ -179,6 +160,14 @@ impl ResolveError {
     }
 }
 
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().render(crate::i18n::Language::En))
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
 fn did_you_mean_msg(suggestions: &[String]) -> Msg {
     if suggestions.is_empty() {
         Msg::new("place-no-suggestion")
@@ -196,26 +185,6 @@ fn list_msg(candidates: &[String]) -> Msg {
         Msg::new("place-candidates")
             .text("names", candidates[..LISTED_CANDIDATES].join(", "))
             .int("more", (candidates.len() - LISTED_CANDIDATES) as i64)
-    }
-}
-
-fn did_you_mean(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean: {}?", suggestions.join(", "))
-    }
-}
-
-fn list(candidates: &[String]) -> String {
-    if candidates.len() <= LISTED_CANDIDATES {
-        candidates.join(", ")
-    } else {
-        format!(
-            "{} and {} more",
-            candidates[..LISTED_CANDIDATES].join(", "),
-            candidates.len() - LISTED_CANDIDATES
-        )
     }
 }
 

@@ -204,7 +204,7 @@ fn oidc_settings(issuer: &str, callback: &str) -> OidcSettings {
         client_id: openidconnect::ClientId::new(CLIENT_ID.to_owned()),
         client_secret: openidconnect::ClientSecret::new(CLIENT_SECRET.to_owned()),
         redirect_url: openidconnect::RedirectUrl::new(callback.to_owned()).unwrap(),
-        display_name: PROVIDER_NAME.to_owned(),
+        display_name: Some(PROVIDER_NAME.to_owned()),
     }
 }
 
