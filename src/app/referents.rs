@@ -144,10 +144,9 @@ pub async fn caseloads(
         .copied()
         .unwrap_or_default();
     let mut caseworkers: Vec<(UserRow, CaseloadRow)> = store
-        .list_users()
+        .list_office_caseworkers(office)
         .await?
         .into_iter()
-        .filter(|u| u.role == "caseworker" && u.office_id == Some(office))
         .map(|u| {
             let load = rows
                 .iter()
@@ -160,11 +159,9 @@ pub async fn caseloads(
             (u, load)
         })
         .collect();
-    caseworkers.sort_by(|(a, _), (b, _)| {
-        let name = |u: &UserRow| {
-            crate::resource::beneficiary::user_name(&u.display_name, &u.email).to_lowercase()
-        };
-        name(a).cmp(&name(b)).then(a.id.cmp(&b.id))
+    caseworkers.sort_by_cached_key(|(u, _)| {
+        let name = crate::resource::beneficiary::user_name(&u.display_name, &u.email);
+        (name.to_lowercase(), u.id)
     });
     Ok(Caseloads {
         office_id: office,

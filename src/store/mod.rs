@@ -424,6 +424,8 @@ pub trait Store: Send + Sync + 'static {
     async fn find_user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError>;
     /// Every user, in id order.
     async fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
+    /// The caseworker users of one office (disabled ones too), in id order.
+    async fn list_office_caseworkers(&self, office_id: Uuid) -> Result<Vec<UserRow>, StoreError>;
     /// Disables a user and ends their sessions at once; `false` when there is no such user.
     async fn disable_user(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
     /// Sets a user's password hash and ends their sessions; `false` when there is no such user.

@@ -956,6 +956,15 @@ where
             .await?)
     }
 
+    async fn list_office_caseworkers(&self, office_id: Uuid) -> Result<Vec<UserRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM users WHERE office_id = $1 AND role = 'caseworker' ORDER BY id",
+        )
+        .bind(office_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     async fn disable_user(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let done =
